@@ -1,0 +1,100 @@
+"""Shared fixtures: a fixed cast of people per test, and which engine and browser ran."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+import pytest
+from django.db import connection
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    from django.conf import settings
+
+    engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    return [f"kizuna database engine: {engine}"]
+
+
+def pytest_terminal_summary(terminalreporter: object, exitstatus: int) -> None:
+    from django.conf import settings
+
+    engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    terminalreporter.write_line(f"kizuna: this run used the {engine} engine")  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def vendor() -> str:
+    return connection.vendor
+
+
+@pytest.fixture
+def make_person(db: None) -> Callable[..., object]:
+    """A person holding `role` in organization `org` (created if need be)."""
+    from kizuna.core.models import Membership, Nation, Organization, Person
+
+    def make(
+        username: str,
+        *,
+        nation: str = "JPN",
+        org: str | None = None,
+        role: str | None = None,
+        password: str = "correct horse battery staple",  # noqa: S107,
+        language: str = "ja",
+        parent: str | None = None,
+    ) -> Person:
+        person = Person.objects.create_user(username=username, password=password, language=language)
+        if role is not None:
+            code = org or f"{nation.lower()}-unit"
+            organization, _ = Organization.objects.get_or_create(
+                code=code,
+                defaults={
+                    "name_ja": f"{code}（部隊）",
+                    "name_en": f"{code} unit",
+                    "kind": "other",
+                    "nation": Nation.objects.get(code=nation),
+                    "parent": Organization.objects.get(code=parent) if parent else None,
+                },
+            )
+            Membership.objects.create(person=person, organization=organization, role=role)
+        return person
+
+    return make
+
+
+class _RawExecutor:
+    """Stands in for a schema editor, which SQLite will not open inside a test transaction."""
+
+    connection = connection
+
+    def execute(self, sql: str) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+
+
+@contextmanager
+def append_only_suspended() -> Iterator[None]:
+    """Drop the audit table's append-only triggers, as someone with database access could;
+    put them back afterwards with the migration's own statements."""
+    migration = importlib.import_module(
+        "kizuna.core.migrations.0002_reference_nations_and_append_only_audit"
+    )
+    migration.drop_triggers(None, _RawExecutor())
+    try:
+        yield
+    finally:
+        migration.add_triggers(None, _RawExecutor())
+
+
+@pytest.fixture
+def audited_transactional_db(transactional_db: None) -> Iterator[None]:
+    """transactional_db for tests that write audit events: the append-only triggers would
+    refuse the flush between tests, so the events are cleared with them suspended. Mark such
+    tests `django_db(transaction=True, serialized_rollback=True)` so that the reference data
+    the migrations loaded is there again after each flush."""
+    yield
+    from kizuna.core.models import AuditEvent
+
+    with append_only_suspended():
+        AuditEvent.objects.all().delete()

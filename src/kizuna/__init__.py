@@ -1,0 +1,1 @@
+"""Kizuna (絆): the coordination system of the Japan–US alliance."""

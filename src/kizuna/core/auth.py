@@ -1,0 +1,28 @@
+"""Log-in rules: Argon2 passwords (settings), and demo people only in demo mode."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.backends import ModelBackend
+from django.http import HttpRequest
+
+from .models import Person
+
+
+class PersonBackend(ModelBackend):
+    def user_can_authenticate(self, user: Any) -> bool:
+        if isinstance(user, Person) and user.is_demo and not settings.DEMO_MODE:
+            return False
+        return super().user_can_authenticate(user)
+
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> Person | None:
+        user = super().authenticate(request, username=username, password=password, **kwargs)
+        return user if isinstance(user, Person) else None

@@ -1,0 +1,340 @@
+"""Demo organizations and people from the seed's story. Loaded by `kizuna demo`, idempotently."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from .models import Nation, Organization, Person, Role
+from .services import membership_grant, organization_save, person_save
+
+DEMO_PASSWORD = "kizuna-demo"
+JAPAN = ["Asia/Tokyo", "America/Los_Angeles", "Pacific/Honolulu"]
+WASHINGTON = ["America/Los_Angeles", "Asia/Tokyo", "Pacific/Honolulu"]
+HAWAII = ["Pacific/Honolulu", "Asia/Tokyo", "America/Los_Angeles"]
+
+
+@dataclass(frozen=True)
+class DemoOrganization:
+    code: str
+    nation: str
+    kind: str
+    name_ja: str
+    name_en: str
+    short_name: str = ""
+    parent: str | None = None
+
+
+# Named in the seed (units in §3, the Yama Sakura and 306th Squadron columns, §6 and §7),
+# with the ministries and commands the Alliance Coordination Mechanism brings in.
+ORGANIZATIONS = [
+    DemoOrganization("cas", "JPN", "ministry", "内閣官房", "Cabinet Secretariat", "CAS"),
+    DemoOrganization("mofa", "JPN", "ministry", "外務省", "Ministry of Foreign Affairs", "MOFA"),
+    DemoOrganization("mod", "JPN", "ministry", "防衛省", "Ministry of Defense", "MOD"),
+    DemoOrganization(
+        "joint-staff", "JPN", "joint_staff", "統合幕僚監部", "Joint Staff", "JS", "mod"
+    ),
+    DemoOrganization(
+        "gsdf-western-army",
+        "JPN",
+        "ground",
+        "陸上自衛隊西部方面隊",
+        "JGSDF Western Army",
+        "WA",
+        "mod",
+    ),
+    DemoOrganization(
+        "asdf-6aw", "JPN", "air", "航空自衛隊第6航空団", "JASDF 6th Air Wing", "6AW", "mod"
+    ),
+    DemoOrganization(
+        "asdf-306sq",
+        "JPN",
+        "air",
+        "第6航空団第306飛行隊",
+        "306th Tactical Fighter Squadron",
+        "306TFS",
+        "asdf-6aw",
+    ),
+    DemoOrganization(
+        "msdf-training-squadron",
+        "JPN",
+        "maritime",
+        "海上自衛隊練習艦隊",
+        "JMSDF Training Squadron",
+        "TS",
+        "mod",
+    ),
+    DemoOrganization(
+        "kumamoto-pref", "JPN", "local_government", "熊本県", "Kumamoto Prefecture", "KMM"
+    ),
+    DemoOrganization(
+        "us-embassy-tokyo", "USA", "ministry", "在日米国大使館", "U.S. Embassy Tokyo", "AMEMB"
+    ),
+    DemoOrganization(
+        "indopacom",
+        "USA",
+        "joint_staff",
+        "米インド太平洋軍",
+        "U.S. Indo-Pacific Command",
+        "INDOPACOM",
+    ),
+    DemoOrganization(
+        "usfj", "USA", "joint_staff", "在日米軍", "U.S. Forces Japan", "USFJ", "indopacom"
+    ),
+    DemoOrganization(
+        "us-army-i-corps",
+        "USA",
+        "ground",
+        "米陸軍第1軍団",
+        "U.S. Army I Corps",
+        "I Corps",
+        "indopacom",
+    ),
+    DemoOrganization(
+        "pacaf", "USA", "air", "米太平洋空軍", "Pacific Air Forces", "PACAF", "indopacom"
+    ),
+    DemoOrganization(
+        "pacaf-34ebs",
+        "USA",
+        "air",
+        "第34遠征爆撃飛行隊",
+        "34th Expeditionary Bomb Squadron",
+        "34EBS",
+        "pacaf",
+    ),
+    DemoOrganization(
+        "iii-mef",
+        "USA",
+        "marine",
+        "第3海兵機動展開部隊",
+        "III Marine Expeditionary Force",
+        "III MEF",
+        "indopacom",
+    ),
+]
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    username: str
+    role: Role
+    organization: str
+    name_ja: str
+    name_en: str
+    position: str
+    zones: list[str]
+    language: str
+
+
+# One demo person per role on each side. Names are fictional.
+PEOPLE = [
+    DemoPerson(
+        "jp-ordering",
+        Role.ORDERING_OFFICIAL,
+        "gsdf-western-army",
+        "山田 太郎",
+        "Taro Yamada",
+        "補給科長 / Supply officer",
+        JAPAN,
+        "ja",
+    ),
+    DemoPerson(
+        "jp-approving",
+        Role.APPROVING_OFFICIAL,
+        "joint-staff",
+        "佐藤 花子",
+        "Hanako Sato",
+        "後方補給官 / Logistics director",
+        JAPAN,
+        "ja",
+    ),
+    DemoPerson(
+        "jp-logistics",
+        Role.LOGISTICS_OFFICER,
+        "asdf-6aw",
+        "鈴木 一郎",
+        "Ichiro Suzuki",
+        "補給隊長 / Supply squadron commander",
+        JAPAN,
+        "ja",
+    ),
+    DemoPerson(
+        "jp-coordinator",
+        Role.COORDINATOR,
+        "joint-staff",
+        "高橋 智子",
+        "Tomoko Takahashi",
+        "運用調整官 / Operations coordinator",
+        JAPAN,
+        "ja",
+    ),
+    DemoPerson(
+        "jp-info",
+        Role.INFORMATION_MANAGER,
+        "joint-staff",
+        "田中 健",
+        "Ken Tanaka",
+        "情報管理官 / Information manager",
+        JAPAN,
+        "ja",
+    ),
+    DemoPerson(
+        "jp-exercise",
+        Role.EXERCISE_CONTROLLER,
+        "gsdf-western-army",
+        "伊藤 誠",
+        "Makoto Ito",
+        "演習統制官 / Exercise controller",
+        JAPAN,
+        "ja",
+    ),
+    DemoPerson(
+        "jp-auditor",
+        Role.AUDITOR,
+        "mod",
+        "渡辺 直美",
+        "Naomi Watanabe",
+        "監査官 / Auditor",
+        JAPAN,
+        "ja",
+    ),
+    DemoPerson(
+        "jp-admin",
+        Role.ADMINISTRATOR,
+        "mod",
+        "中村 亮",
+        "Ryo Nakamura",
+        "システム管理者 / System administrator",
+        JAPAN,
+        "ja",
+    ),
+    DemoPerson(
+        "us-ordering",
+        Role.ORDERING_OFFICIAL,
+        "us-army-i-corps",
+        "ジョン・ミラー",
+        "John Miller",
+        "G-4 supply officer",
+        WASHINGTON,
+        "en",
+    ),
+    DemoPerson(
+        "us-approving",
+        Role.APPROVING_OFFICIAL,
+        "usfj",
+        "サラ・デイビス",
+        "Sarah Davis",
+        "J-4 ACSA approving official",
+        JAPAN,
+        "en",
+    ),
+    DemoPerson(
+        "us-logistics",
+        Role.LOGISTICS_OFFICER,
+        "pacaf",
+        "マイケル・ブラウン",
+        "Michael Brown",
+        "A-4 logistics officer",
+        HAWAII,
+        "en",
+    ),
+    DemoPerson(
+        "us-coordinator",
+        Role.COORDINATOR,
+        "usfj",
+        "エミリー・ウィルソン",
+        "Emily Wilson",
+        "J-3 operations coordinator",
+        JAPAN,
+        "en",
+    ),
+    DemoPerson(
+        "us-info",
+        Role.INFORMATION_MANAGER,
+        "indopacom",
+        "デビッド・ムーア",
+        "David Moore",
+        "J-2 information manager",
+        HAWAII,
+        "en",
+    ),
+    DemoPerson(
+        "us-exercise",
+        Role.EXERCISE_CONTROLLER,
+        "us-army-i-corps",
+        "ジェームズ・テイラー",
+        "James Taylor",
+        "Exercise control group chief",
+        WASHINGTON,
+        "en",
+    ),
+    DemoPerson(
+        "us-auditor",
+        Role.AUDITOR,
+        "indopacom",
+        "リンダ・アンダーソン",
+        "Linda Anderson",
+        "Inspector general auditor",
+        HAWAII,
+        "en",
+    ),
+    DemoPerson(
+        "us-admin",
+        Role.ADMINISTRATOR,
+        "usfj",
+        "ロバート・トーマス",
+        "Robert Thomas",
+        "J-6 system administrator",
+        JAPAN,
+        "en",
+    ),
+]
+
+
+Step = tuple[str, Callable[[], None]]
+
+
+def _organization_step(spec: DemoOrganization) -> Callable[[], None]:
+    def load() -> None:
+        organization_save(
+            actor=None,
+            code=spec.code,
+            name_ja=spec.name_ja,
+            name_en=spec.name_en,
+            short_name=spec.short_name,
+            nation=Nation.objects.get(code=spec.nation),
+            kind=spec.kind,
+            parent=Organization.objects.get(code=spec.parent) if spec.parent else None,
+        )
+
+    return load
+
+
+def _person_step(spec: DemoPerson) -> Callable[[], None]:
+    def load() -> None:
+        person: Person = person_save(
+            actor=None,
+            username=spec.username,
+            display_name_ja=spec.name_ja,
+            display_name_en=spec.name_en,
+            language=spec.language,
+            time_zones=spec.zones,
+            password=DEMO_PASSWORD,
+            is_demo=True,
+        )
+        membership_grant(
+            actor=None,
+            person=person,
+            organization=Organization.objects.get(code=spec.organization),
+            role=spec.role,
+            position=spec.position,
+        )
+
+    return load
+
+
+def steps() -> Iterator[Step]:
+    for organization in ORGANIZATIONS:
+        yield f"organization {organization.code}", _organization_step(organization)
+    for person in PEOPLE:
+        yield f"person {person.username}", _person_step(person)

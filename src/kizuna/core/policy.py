@@ -1,0 +1,35 @@
+"""Who may see and do what in the core app. Every page and API route asks here."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from .models import Organization, Person, Role
+
+
+def is_administrator(person: Person) -> bool:
+    return person.is_superuser or person.has_role(Role.ADMINISTRATOR)
+
+
+def is_auditor(person: Person) -> bool:
+    return person.has_role(Role.AUDITOR) or is_administrator(person)
+
+
+def _own_organization_ids(person: Person) -> set[int]:
+    return set(person.memberships.values_list("organization_id", flat=True))
+
+
+def roster_filter(person: Person) -> Q:
+    """Rosters are need-to-know: an organization's own staff and those of its parents."""
+    if is_auditor(person):
+        return Q()
+    own = _own_organization_ids(person)
+    return Q(pk__in=own) | Q(parent_id__in=own) | Q(parent__parent_id__in=own)
+
+
+def rosters_visible(person: Person) -> QuerySet[Organization]:
+    return Organization.objects.filter(roster_filter(person))
+
+
+def may_view_audit(person: Person) -> bool:
+    return is_auditor(person)

@@ -1,0 +1,59 @@
+"""Every read a person or API client sees, with the core policy applied here."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.http import Http404
+
+from . import policy
+from .models import ApiToken, AuditEvent, Membership, Organization, Person
+
+
+def zones_for(person: Person | None) -> list[str]:
+    """The zones a reader sees, their own first; the default trio for anyone else."""
+    if person is not None and person.time_zones:
+        return list(person.time_zones)
+    return list(settings.DEFAULT_TIME_ZONES)
+
+
+def organization_list() -> QuerySet[Organization]:
+    """The directory of organizations is shared with every signed-in person."""
+    return Organization.objects.select_related("nation", "parent").order_by("nation", "name_en")
+
+
+def organization_get(*, code: str) -> Organization:
+    try:
+        return organization_list().get(code=code)
+    except Organization.DoesNotExist:
+        raise Http404 from None
+
+
+def roster(*, person: Person, code: str) -> tuple[Organization, QuerySet[Membership]]:
+    """An organization's staff and roles; a hidden roster answers 404 like a missing one."""
+    try:
+        organization = policy.rosters_visible(person).get(code=code)
+    except Organization.DoesNotExist:
+        raise Http404 from None
+    members = (
+        Membership.objects.filter(organization=organization)
+        .select_related("person")
+        .order_by("person__username", "role")
+    )
+    return organization, members
+
+
+def memberships_of(person: Person) -> QuerySet[Membership]:
+    return person.memberships.select_related("organization__nation").order_by(
+        "organization__nation", "organization__name_en"
+    )
+
+
+def tokens_of(person: Person) -> QuerySet[ApiToken]:
+    return person.api_tokens.filter(revoked_at__isnull=True)
+
+
+def audit_events(*, person: Person, limit: int = 100) -> QuerySet[AuditEvent]:
+    if not policy.may_view_audit(person):
+        raise Http404
+    return AuditEvent.objects.select_related("actor").order_by("-id")[:limit]

@@ -1,0 +1,39 @@
+"""`{% zones value %}`: one instant shown in each of the reader's zones, their own first."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django import template
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import SafeString
+
+from ..timezones import in_zones
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def zones(context: dict[str, Any], value: datetime | None, compact: bool = False) -> SafeString:
+    if value is None:
+        return SafeString("—")
+    reader_zones = context.get("reader_zones") or settings.DEFAULT_TIME_ZONES
+    return SafeString(
+        render_to_string(
+            "core/_zones.html",
+            {
+                "iso": value.isoformat(),
+                "times": in_zones(value, list(reader_zones)),
+                "compact": compact,
+            },
+        )
+    )
+
+
+@register.simple_tag(takes_context=True)
+def now_zones(context: dict[str, Any]) -> SafeString:
+    """The header clock: now, in the reader's zones; kizuna.js keeps it ticking."""
+    return zones(context, timezone.now())

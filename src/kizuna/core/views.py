@@ -1,0 +1,169 @@
+"""Core pages: sign-in, home, the organization directory and rosters, settings, audit."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from . import selectors, services
+from .audit import verify_chain
+from .forms import LoginForm, PreferencesForm, TokenForm
+from .models import ApiToken, Person
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "core/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+def _person(request: HttpRequest) -> Person:
+    assert isinstance(request.user, Person)
+    return request.user
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    person = _person(request)
+    return render(
+        request,
+        "core/home.html",
+        {"memberships": selectors.memberships_of(person)},
+    )
+
+
+@login_required
+def organization_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "core/organization_list.html",
+        {"organizations": selectors.organization_list()},
+    )
+
+
+@login_required
+def organization_roster(request: HttpRequest, code: str) -> HttpResponse:
+    organization, members = selectors.roster(person=_person(request), code=code)
+    return render(
+        request,
+        "core/organization_roster.html",
+        {"organization": organization, "members": members},
+    )
+
+
+@login_required
+def preferences(request: HttpRequest) -> HttpResponse:
+    person = _person(request)
+    initial = {
+        "language": person.language,
+        "home_zone": person.time_zones[0],
+        "other_zones": person.time_zones[1:],
+    }
+    form = PreferencesForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.person_set_preferences(
+            person=person, language=form.cleaned_data["language"], time_zones=form.time_zones()
+        )
+        translation.activate(person.language)
+        messages.success(request, _("Your settings are saved."))
+        return redirect("core:preferences")
+    return render(
+        request,
+        "core/preferences.html",
+        {"form": form, "token_form": TokenForm(), "tokens": selectors.tokens_of(person)},
+    )
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """The language switch in the header: remembered on the person and in a cookie."""
+    language = request.POST.get("language", "")
+    if language not in Person.Language.values:
+        language = translation.get_language() or "ja"
+    if request.user.is_authenticated:
+        services.person_set_preferences(person=_person(request), language=language)
+    translation.activate(language)
+    next_url = request.POST.get("next") or "/"
+    if not next_url.startswith("/") or next_url.startswith("//"):
+        next_url = "/"
+    response = redirect(next_url)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite="Lax",
+    )
+    return response
+
+
+@login_required
+@require_POST
+def token_issue(request: HttpRequest) -> HttpResponse:
+    person = _person(request)
+    form = TokenForm(request.POST)
+    issued = None
+    if form.is_valid():
+        try:
+            issued = services.token_issue(person=person, label=form.cleaned_data["label"])
+            form = TokenForm()
+        except ValidationError as error:
+            form.add_error(None, error)
+    return render(
+        request,
+        "core/_tokens.html",
+        {"token_form": form, "tokens": selectors.tokens_of(person), "issued": issued},
+    )
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    person = _person(request)
+    try:
+        services.token_revoke(person=person, token_id=token_id)
+    except ApiToken.DoesNotExist:
+        raise Http404 from None
+    return render(
+        request,
+        "core/_tokens.html",
+        {"token_form": TokenForm(), "tokens": selectors.tokens_of(person)},
+    )
+
+
+@login_required
+def audit_log(request: HttpRequest) -> HttpResponse:
+    person = _person(request)
+    events = selectors.audit_events(person=person)
+    return render(
+        request,
+        "core/audit_log.html",
+        {"events": events, "report": verify_chain() if request.GET.get("verify") else None},
+    )
+
+
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    """Up when the database answers and every migration is applied."""
+    checks: dict[str, bool] = {}
+    try:
+        connection.ensure_connection()
+        checks["database"] = True
+        executor = MigrationExecutor(connection)
+        checks["migrations"] = not executor.migration_plan(executor.loader.graph.leaf_nodes())
+    except Exception:
+        checks.setdefault("database", False)
+        checks["migrations"] = False
+    healthy = all(checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", **checks}, status=200 if healthy else 503
+    )

@@ -1,0 +1,17 @@
+from django.urls import include, path, re_path
+
+from .api import api, unknown_route
+from .core.admin import site as admin_site
+from .core.views import healthz
+
+urlpatterns = [
+    path("api/", api.urls),
+    re_path(r"^api/(?P<rest>.*)$", unknown_route),
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin_site.urls),
+    path("", include("kizuna.core.urls")),
+]
+
+handler403 = "kizuna.core.errors_views.forbidden"
+handler404 = "kizuna.core.errors_views.not_found"
+handler500 = "kizuna.core.errors_views.server_error"
