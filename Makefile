@@ -39,10 +39,14 @@ unit: $(STAMP)
 		echo "== PostgreSQL run skipped: set KIZUNA_TEST_DATABASE_URL to run the suite on it too =="; \
 	fi
 
-# Refresh the Japanese catalogue after changing translatable text (needs GNU gettext).
+# Refresh the Japanese catalogues after changing translatable text (needs GNU gettext).
+# Each app keeps its own catalogue (<app>/locale); the project's holds core and the layout.
+APPS := acsa coordination sharing
 messages: $(STAMP)
-	cd src/kizuna && ../../$(BIN)/kizuna makemessages --locale ja --no-obsolete --add-location file
-	cd src/kizuna && ../../$(BIN)/kizuna makemessages --locale ja --domain djangojs --no-obsolete --add-location file
+	cd src/kizuna && ../../$(BIN)/kizuna makemessages --locale ja --no-obsolete \
+		--add-location file $(foreach app,$(APPS),--ignore '$(app)/*')
+	for app in $(APPS); do (cd src/kizuna/$$app && \
+		../../../$(BIN)/kizuna makemessages --locale ja --no-obsolete --add-location file); done
 	cd src/kizuna && ../../$(BIN)/kizuna compilemessages --locale ja
 
 # Re-pin every dependency after editing pyproject.toml.

@@ -13,9 +13,12 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyHeader, SessionAuth
 
+from .acsa.api import router as acsa_router
+from .coordination.api import router as coordination_router
 from .core.api import router as core_router
 from .core.services import token_authenticate
 from .errors import error_body
+from .sharing.api import router as sharing_router
 
 
 class BearerToken(APIKeyHeader):
@@ -40,6 +43,9 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/core/", core_router)
+api.add_router("/sharing/", sharing_router)
+api.add_router("/acsa/", acsa_router)
+api.add_router("/coordination/", coordination_router)
 
 
 def _json(request: HttpRequest, status: int, body: dict[str, Any]) -> HttpResponse:

@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "kizuna.core",
+    "kizuna.sharing",
+    "kizuna.acsa",
+    "kizuna.coordination",
 ]
 
 MIDDLEWARE = [

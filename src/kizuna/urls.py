@@ -9,6 +9,9 @@ urlpatterns = [
     re_path(r"^api/(?P<rest>.*)$", unknown_route),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin_site.urls),
+    path("sharing/", include("kizuna.sharing.urls")),
+    path("acsa/", include("kizuna.acsa.urls")),
+    path("coordination/", include("kizuna.coordination.urls")),
     path("", include("kizuna.core.urls")),
 ]
 

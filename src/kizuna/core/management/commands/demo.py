@@ -9,10 +9,14 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from tqdm import tqdm
 
+from kizuna.acsa import demo as acsa_demo
+from kizuna.coordination import demo as coordination_demo
+from kizuna.sharing import demo as sharing_demo
+
 from ... import demo as core_demo
 
 # Each app's demo module yields (label, load) steps; later apps build on earlier ones.
-DEMO_MODULES = [core_demo]
+DEMO_MODULES = [core_demo, sharing_demo, acsa_demo, coordination_demo]
 
 
 class Command(BaseCommand):

@@ -1,0 +1,11 @@
+"""Demo data of the acsa app, as idempotent steps for `kizuna demo`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from kizuna.core.demo import Step
+
+
+def steps() -> Iterator[Step]:
+    yield from ()

@@ -1,0 +1,3 @@
+app_name = "coordination"
+
+urlpatterns: list[object] = []

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SharingConfig(AppConfig):
+    name = "kizuna.sharing"
+    label = "sharing"
+    verbose_name = _("Information sharing")
+    # The main menu entries this app contributes: (URL name, label).
+    nav = ()
