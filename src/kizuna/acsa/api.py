@@ -1,5 +1,427 @@
 """The acsa API, mounted at /api/acsa/ by kizuna.api."""
 
-from ninja import Router
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
+from ninja import Header, Query, Router, Schema, Status
+from ninja.errors import HttpError
+from pydantic import Field
+
+from kizuna.core.models import Organization, Person
+
+from . import policy, rules, selectors, services
+from .models import Delivery, Order, Settlement, SituationType
 
 router = Router(tags=["acsa"])
+
+
+class CategoryOut(Schema):
+    code: str
+    name_ja: str
+    name_en: str
+    kind: str
+    prohibited: bool
+    source: str
+
+
+class SituationOut(Schema):
+    code: str
+    name_ja: str
+    name_en: str
+    group: str
+    treaty_article: str | None
+    effective_from: date | None
+    effective_to: date | None
+    source: str
+
+
+class CheckIn(Schema):
+    situation: str
+    category: str
+    on: date | None = None
+
+
+class ReasonOut(Schema):
+    ja: str
+    en: str
+
+
+class AnswerOut(Schema):
+    allowed: bool | None
+    reasons: list[ReasonOut]
+    agreement: str | None
+    citations: list[str]
+
+
+@router.get("/categories", response=list[CategoryOut])
+def categories(request: HttpRequest) -> list[dict[str, Any]]:
+    return selectors.category_rows()
+
+
+@router.get("/situations", response=list[SituationOut])
+def situations(request: HttpRequest) -> list[dict[str, Any]]:
+    return selectors.situation_rows()
+
+
+@router.get("/check", response=AnswerOut)
+def check(request: HttpRequest, query: Query[CheckIn]) -> dict[str, Any]:
+    return rules.check(query.situation, query.category, query.on).as_dict()
+
+
+class LineIn(Schema):
+    category: str
+    description: str = Field(max_length=300)
+    quantity: Decimal
+    unit: str = Field(max_length=20)
+    unit_price: Decimal
+    delivery_place: str = Field(max_length=200)
+    delivery_date: date
+
+
+class OrderIn(Schema):
+    supplying_org: str
+    receiving_org: str
+    situation: str
+    legal_basis: str = Field(max_length=200)
+    currency: str = Field(max_length=3)
+    settlement_method: str
+    lines: list[LineIn] = Field(max_length=200)
+
+
+class LineOut(Schema):
+    id: int
+    position: int
+    category: str
+    description: str
+    quantity: Decimal
+    unit: str
+    unit_price: Decimal
+    delivery_place: str
+    delivery_date: date
+    quantity_delivered: Decimal
+
+
+class OrderOut(Schema):
+    id: int
+    number: str
+    status: str
+    version: int
+    supplying_org: str
+    receiving_org: str
+    situation: str
+    legal_basis: str
+    currency: str
+    settlement_method: str
+    ordering_official: str | None
+    approving_official: str | None
+    amount_ordered: Decimal
+    amount_delivered: Decimal
+    amount_settled: Decimal
+    missing: list[str]
+    lines: list[LineOut]
+
+
+class StepIn(Schema):
+    version: int
+    reason: str = ""
+
+
+class DocumentIn(Schema):
+    name: str = Field(max_length=200)
+    content_base64: str
+
+
+class DeliveryIn(Schema):
+    version: int
+    line: int
+    quantity: Decimal
+    delivered_on: date
+    documents: list[DocumentIn] = Field(max_length=20)
+
+
+class DeliveryOut(Schema):
+    id: int
+    line: int
+    quantity: Decimal
+    amount: Decimal
+    amount_settled: Decimal
+    delivered_on: date
+    due_on: date
+    receipt_signed: bool
+    documents: list[str]
+
+
+class SettlementIn(Schema):
+    version: int
+    delivery: int
+    method: str
+    amount: Decimal
+    currency: str
+    settled_on: date
+    quantity: Decimal | None = None
+
+
+class SettlementOut(Schema):
+    id: int
+    delivery: int
+    method: str
+    amount: Decimal
+    settled_on: date
+    counts: bool
+
+
+class BalanceOut(Schema):
+    creditor: str
+    currency: str
+    under_6_months: Decimal
+    six_to_12_months: Decimal
+    overdue: Decimal
+    total: Decimal
+
+
+def _person(request: HttpRequest) -> Person:
+    user = request.user
+    assert isinstance(user, Person)
+    if not policy.may_use_acsa(user):
+        raise Http404
+    return user
+
+
+def _order_out(order: Order) -> dict[str, Any]:
+    return {
+        "id": order.pk,
+        "number": order.number,
+        "status": order.status,
+        "version": order.version,
+        "supplying_org": order.supplying_org.code,
+        "receiving_org": order.receiving_org.code,
+        "situation": order.situation_type.code,
+        "legal_basis": order.legal_basis,
+        "currency": order.currency,
+        "settlement_method": order.settlement_method,
+        "ordering_official": order.ordering_official.username if order.ordering_official else None,
+        "approving_official": (
+            order.approving_official.username if order.approving_official else None
+        ),
+        "amount_ordered": order.amount_ordered,
+        "amount_delivered": order.amount_delivered,
+        "amount_settled": order.amount_settled,
+        "missing": selectors.missing(order),
+        "lines": [
+            {
+                **{f: getattr(line, f) for f in LineOut.model_fields if f != "category"},
+                "category": line.category.code,
+            }
+            for line in selectors.order_lines(order)
+        ],
+    }
+
+
+def _fresh(person: Person, pk: int) -> dict[str, Any]:
+    return _order_out(selectors.order_get(person=person, pk=pk))
+
+
+@contextmanager
+def _conflicts_as_409() -> Iterator[None]:
+    try:
+        yield
+    except services.Conflict as conflict:
+        raise HttpError(409, str(conflict)) from None
+
+
+@router.get("/orders", response=list[OrderOut])
+def orders(request: HttpRequest, status: str = "", situation: str = "") -> list[dict[str, Any]]:
+    person = _person(request)
+    return [
+        _order_out(o)
+        for o in selectors.order_list(person=person, status=status, situation=situation)[:200]
+    ]
+
+
+@router.get("/orders/{pk}", response=OrderOut)
+def order(request: HttpRequest, pk: int) -> dict[str, Any]:
+    return _fresh(_person(request), pk)
+
+
+def _organization(code: str, field: str) -> Organization:
+    organization = Organization.objects.filter(code=code).first()
+    if organization is None:
+        raise ValidationError({field: gettext("No such organization.")})
+    return organization
+
+
+@router.post("/orders", response={201: OrderOut})
+def create_order(
+    request: HttpRequest,
+    payload: OrderIn,
+    idempotency_key: str = Header("", alias="Idempotency-Key"),
+) -> Status[dict[str, Any]]:
+    """A draft order. Send an Idempotency-Key header to make retries safe: the same key and
+    body give back the same order; the same key with another body is refused."""
+    person = _person(request)
+    situation = SituationType.objects.filter(code=payload.situation).first()
+    if situation is None:
+        known = list(SituationType.objects.values_list("code", flat=True))
+        raise rules.UnknownCode(
+            "situation", payload.situation, rules.suggest(payload.situation, known)
+        )
+    created = services.order_create(
+        actor=person,
+        supplying_org=_organization(payload.supplying_org, "supplying_org"),
+        receiving_org=_organization(payload.receiving_org, "receiving_org"),
+        situation_type=situation,
+        legal_basis=payload.legal_basis,
+        currency=payload.currency,
+        settlement_method=payload.settlement_method,
+        lines=[services.LineInput(**line.model_dump()) for line in payload.lines],
+        idempotency_key=idempotency_key[:80],
+    )
+    return Status(201, _fresh(person, created.pk))
+
+
+def _step(name: str) -> Any:
+    def handler(request: HttpRequest, pk: int, payload: StepIn) -> dict[str, Any]:
+        person = _person(request)
+        target = selectors.order_get(person=person, pk=pk)
+        with _conflicts_as_409():
+            if name == "cancel":
+                services.order_cancel(
+                    order=target, actor=person, reason=payload.reason, version=payload.version
+                )
+            else:
+                services.SIGNATURE_STEPS[name](order=target, actor=person, version=payload.version)
+        return _fresh(person, pk)
+
+    handler.__name__ = f"order_{name}"
+    return handler
+
+
+for _name in ("request", "accept", "cancel", "close"):
+    router.post(f"/orders/{{pk}}/{_name}", response=OrderOut, url_name=f"order_{_name}")(
+        _step(_name)
+    )
+
+
+def _delivery_out(d: Delivery) -> dict[str, Any]:
+    return {
+        "id": d.pk,
+        "line": d.line_id,
+        "quantity": d.quantity,
+        "amount": d.amount,
+        "amount_settled": d.amount_settled,
+        "delivered_on": d.delivered_on,
+        "due_on": d.due_on,
+        "receipt_signed": d.receipt_signed_at is not None,
+        "documents": [doc.sha256 for doc in d.documents.all()],
+    }
+
+
+@router.post("/orders/{pk}/deliveries", response={201: DeliveryOut})
+def record_delivery(request: HttpRequest, pk: int, payload: DeliveryIn) -> Status[dict[str, Any]]:
+    person = _person(request)
+    target = selectors.order_get(person=person, pk=pk)
+    line = get_object_or_404(target.lines, pk=payload.line)
+    try:
+        documents = [
+            services.Document(d.name, base64.b64decode(d.content_base64, validate=True))
+            for d in payload.documents
+        ]
+    except binascii.Error:
+        raise ValidationError({"documents": gettext("Documents must be base64.")}) from None
+    with _conflicts_as_409():
+        delivery = services.delivery_record(
+            order=target,
+            line=line,
+            actor=person,
+            quantity=payload.quantity,
+            delivered_on=payload.delivered_on,
+            documents=documents,
+            version=payload.version,
+        )
+    return Status(201, _delivery_out(delivery))
+
+
+@router.post("/orders/{pk}/deliveries/{delivery_id}/receipt", response=DeliveryOut)
+def sign_receipt(
+    request: HttpRequest, pk: int, delivery_id: int, payload: StepIn
+) -> dict[str, Any]:
+    person = _person(request)
+    target = selectors.order_get(person=person, pk=pk)
+    delivery = get_object_or_404(Delivery, pk=delivery_id, line__order=target)
+    with _conflicts_as_409():
+        signed = services.receipt_sign(
+            order=target, delivery=delivery, actor=person, version=payload.version
+        )
+    return _delivery_out(signed)
+
+
+def _settlement_out(s: Settlement) -> dict[str, Any]:
+    return {
+        "id": s.pk,
+        "delivery": s.delivery_id,
+        "method": s.method,
+        "amount": s.amount,
+        "settled_on": s.settled_on,
+        "counts": not s.in_kind or s.receipt_signed_at is not None,
+    }
+
+
+@router.post("/orders/{pk}/settlements", response={201: SettlementOut})
+def record_settlement(
+    request: HttpRequest, pk: int, payload: SettlementIn
+) -> Status[dict[str, Any]]:
+    person = _person(request)
+    target = selectors.order_get(person=person, pk=pk)
+    delivery = get_object_or_404(Delivery, pk=payload.delivery, line__order=target)
+    with _conflicts_as_409():
+        settlement = services.settlement_record(
+            order=target,
+            delivery=delivery,
+            actor=person,
+            method=payload.method,
+            amount=payload.amount,
+            currency=payload.currency,
+            settled_on=payload.settled_on,
+            quantity=payload.quantity,
+            version=payload.version,
+        )
+    return Status(201, _settlement_out(settlement))
+
+
+@router.post("/orders/{pk}/settlements/{settlement_id}/receipt", response=SettlementOut)
+def sign_counter_receipt(
+    request: HttpRequest, pk: int, settlement_id: int, payload: StepIn
+) -> dict[str, Any]:
+    person = _person(request)
+    target = selectors.order_get(person=person, pk=pk)
+    settlement = get_object_or_404(Settlement, pk=settlement_id, delivery__line__order=target)
+    with _conflicts_as_409():
+        signed = services.counter_receipt_sign(
+            order=target, settlement=settlement, actor=person, version=payload.version
+        )
+    return _settlement_out(signed)
+
+
+@router.get("/reports/outstanding", response=list[BalanceOut])
+def outstanding(request: HttpRequest) -> list[dict[str, Any]]:
+    return [
+        {**row, "six_to_12_months": row["6_to_12_months"]}
+        for row in selectors.outstanding_by(person=_person(request))
+    ]
+
+
+@router.get("/reports/overdue", response=list[DeliveryOut])
+def overdue(request: HttpRequest) -> list[dict[str, Any]]:
+    deliveries = selectors.overdue_deliveries(person=_person(request)).prefetch_related("documents")
+    return [_delivery_out(d) for d in deliveries[:500]]

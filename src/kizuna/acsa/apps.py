@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,4 +8,15 @@ class AcsaConfig(AppConfig):
     label = "acsa"
     verbose_name = _("Mutual logistics support (ACSA)")
     # The main menu entries this app contributes: (URL name, label).
-    nav = ()
+    nav = (("acsa:index", _("Logistics support")),)
+
+    def ready(self) -> None:
+        from . import rules
+        from .models import AgreementVersion, Category, EligibilityRule, SituationType
+
+        # The eligibility index is folded from these rows: any change drops it.
+        for model in (AgreementVersion, Category, EligibilityRule, SituationType):
+            post_save.connect(rules.invalidate, sender=model, dispatch_uid=f"acsa-{model.__name__}")
+            post_delete.connect(
+                rules.invalidate, sender=model, dispatch_uid=f"acsa-{model.__name__}-del"
+            )

@@ -1,8 +1,12 @@
-"""ACSA reference data: the agreement's versions, the categories of goods and services, and
-the situations it applies to. Each row cites its source; rows are effective-dated and
-changed only by administrators through the audited back office."""
+"""ACSA reference data (the agreement's versions, the categories of goods and services, the
+situations it applies to and the eligibility table; each row cited, effective-dated, changed
+only by administrators through the audited back office), and the orders made under it with
+their deliveries, settlements and ledger."""
 
 from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -75,3 +79,427 @@ class SituationType(ReferenceRow):
         ordering = ["position"]
         verbose_name = _("situation type")
         verbose_name_plural = _("situation types")
+
+
+class EligibilityRule(models.Model):
+    """One cell of the eligibility table: under this agreement version, in this situation, may
+    this category be provided? `allowed` is None where the sources do not settle the case;
+    the note says why. A rule may be limited in time within its version."""
+
+    version = models.ForeignKey(
+        AgreementVersion,
+        on_delete=models.PROTECT,
+        related_name="rules",
+        verbose_name=_("agreement version"),
+    )
+    situation = models.ForeignKey(
+        SituationType, on_delete=models.PROTECT, related_name="+", verbose_name=_("situation type")
+    )
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="+", verbose_name=_("category")
+    )
+    allowed = models.BooleanField(
+        _("may be provided"), null=True, help_text=_("Empty when the sources do not settle it.")
+    )
+    source = models.TextField(_("source"), help_text=_("Where this row comes from."))
+    note = models.TextField(_("note"), blank=True)
+    effective_from = models.DateField(_("effective from"), null=True, blank=True)
+    effective_to = models.DateField(_("effective to"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["version__in_force_from", "situation__position", "category__position"]
+        verbose_name = _("eligibility rule")
+        verbose_name_plural = _("eligibility rules")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(effective_to__isnull=True)
+                | models.Q(effective_from__isnull=True)
+                | models.Q(effective_to__gte=models.F("effective_from")),
+                name="acsa_rule_dates_in_order",
+            ),
+        ]
+        indexes = [models.Index(fields=["situation", "category"])]
+
+    def __str__(self) -> str:
+        return f"{self.version.code} · {self.situation.code} · {self.category.code}"
+
+
+class Order(models.Model):
+    """An ACSA order (物品役務の提供要請): the receiving party asks, the supplying party's
+    authorized official accepts and signs; it binds only with both signatures."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        REQUESTED = "requested", _("requested")
+        ACCEPTED = "accepted", _("accepted and signed")
+        DELIVERED = "delivered", _("delivered")
+        RECEIVED = "received", _("receipt signed")
+        SETTLED = "settled", _("settled")
+        CLOSED = "closed", _("closed")
+        CANCELLED = "cancelled", _("cancelled")
+
+    class SettlementMethod(models.TextChoices):
+        CURRENCY = "currency", _("reimbursement in currency")
+        SAME_GOODS = "same_goods", _("return of the same goods")
+        EQUIVALENT_GOODS = (
+            "equivalent_goods",
+            _("return of goods of the same type, quality and quantity"),
+        )
+        EQUAL_VALUE_SERVICES = (
+            "equal_value_services",
+            _("services of the same type and equal value"),
+        )
+
+    supplying_org = models.ForeignKey(
+        "core.Organization",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("supplying unit"),
+    )
+    receiving_org = models.ForeignKey(
+        "core.Organization",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("receiving unit"),
+    )
+    situation_type = models.ForeignKey(
+        SituationType, on_delete=models.PROTECT, related_name="+", verbose_name=_("situation")
+    )
+    legal_basis = models.CharField(
+        _("legal basis"), max_length=200, help_text=_("The domestic law the provision rests on.")
+    )
+    currency = models.CharField(_("currency"), max_length=3, help_text=_("ISO 4217, e.g. JPY."))
+    settlement_method = models.CharField(
+        _("settlement method"), max_length=24, choices=SettlementMethod.choices
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
+    )
+    # Optimistic concurrency: every step names the version it saw and bumps it.
+    version = models.PositiveIntegerField(_("version"), default=1)
+    created_by = models.ForeignKey(
+        "core.Person", on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    ordering_official = models.ForeignKey(
+        "core.Person",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ordering official"),
+    )
+    requested_at = models.DateTimeField(_("requested"), null=True, blank=True)
+    approving_official = models.ForeignKey(
+        "core.Person",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approving official"),
+    )
+    accepted_at = models.DateTimeField(_("accepted and signed"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    cancel_reason = models.TextField(_("reason for cancellation"), blank=True)
+    amount_ordered = models.DecimalField(
+        _("amount ordered"), default=0, max_digits=18, decimal_places=2
+    )
+    amount_delivered = models.DecimalField(
+        _("amount delivered"), default=0, max_digits=18, decimal_places=2
+    )
+    amount_settled = models.DecimalField(
+        _("amount settled"), default=0, max_digits=18, decimal_places=2
+    )
+    idempotency_key = models.CharField(_("idempotency key"), max_length=80, blank=True)
+    request_digest = models.CharField(_("request digest"), max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("ACSA order")
+        verbose_name_plural = _("ACSA orders")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(supplying_org=models.F("receiving_org")),
+                name="acsa_order_two_parties",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(currency__regex=r"^[A-Z]{3}$"), name="acsa_order_currency"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount_settled__gte=0)
+                & models.Q(amount_settled__lte=models.F("amount_delivered"))
+                & models.Q(amount_delivered__lte=models.F("amount_ordered")),
+                name="acsa_order_amounts_in_order",
+            ),
+            models.UniqueConstraint(
+                fields=["created_by", "idempotency_key"],
+                condition=~models.Q(idempotency_key=""),
+                name="acsa_order_idempotency",
+            ),
+        ]
+        indexes = [models.Index(fields=["status"])]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            self._assert_ledger_matches()
+        super().save(*args, **kwargs)
+
+    @property
+    def number(self) -> str:
+        return f"ACSA-{self.pk:06d}" if self.pk else "ACSA-new"
+
+    @property
+    def outstanding(self) -> Decimal:
+        return self.amount_delivered - self.amount_settled
+
+    def _assert_ledger_matches(self) -> None:
+        """What the order says is owed must equal its ledger, within the same transaction:
+        an amount changed without its entries is a bug that must not be written."""
+        booked = LedgerEntry.objects.filter(order_id=self.pk).aggregate(s=models.Sum("amount"))[
+            "s"
+        ] or Decimal(0)
+        if booked != self.outstanding:
+            raise LedgerOutOfBalance(
+                f"order {self.pk}: ledger says {booked}, order says {self.outstanding}"
+            )
+
+
+class LedgerOutOfBalance(RuntimeError):
+    """An order's amounts changed without the ledger entries that account for them."""
+
+
+class OrderLine(models.Model):
+    order = models.ForeignKey(
+        Order, on_delete=models.CASCADE, related_name="lines", verbose_name=_("order")
+    )
+    position = models.PositiveSmallIntegerField(_("line"))
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="+", verbose_name=_("category")
+    )
+    description = models.CharField(_("description"), max_length=300)
+    quantity = models.DecimalField(_("quantity"), max_digits=15, decimal_places=3)
+    unit = models.CharField(_("unit"), max_length=20)
+    unit_price = models.DecimalField(_("unit price"), max_digits=18, decimal_places=2)
+    delivery_place = models.CharField(_("delivery place"), max_length=200)
+    delivery_date = models.DateField(_("delivery date"))
+    quantity_delivered = models.DecimalField(
+        _("quantity delivered"), default=0, max_digits=15, decimal_places=3
+    )
+
+    class Meta:
+        ordering = ["order", "position"]
+        verbose_name = _("order line")
+        verbose_name_plural = _("order lines")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quantity__gt=0) & models.Q(unit_price__gt=0),
+                name="acsa_line_positive",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quantity_delivered__gte=0)
+                & models.Q(quantity_delivered__lte=models.F("quantity")),
+                name="acsa_line_not_over_delivered",
+            ),
+            models.UniqueConstraint(fields=["order", "position"], name="acsa_line_position"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order.number}/{self.position}"
+
+    @property
+    def amount(self) -> Decimal:
+        return money(self.quantity * self.unit_price)
+
+    @property
+    def quantity_remaining(self) -> Decimal:
+        return self.quantity - self.quantity_delivered
+
+
+def money(value: Decimal) -> Decimal:
+    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+class Delivery(models.Model):
+    """One delivery against one line, with its source documents; due for settlement within
+    twelve months of the day it was delivered."""
+
+    line = models.ForeignKey(
+        OrderLine, on_delete=models.PROTECT, related_name="deliveries", verbose_name=_("line")
+    )
+    quantity = models.DecimalField(_("quantity"), max_digits=15, decimal_places=3)
+    amount = models.DecimalField(_("amount"), max_digits=18, decimal_places=2)
+    amount_settled = models.DecimalField(
+        _("amount settled"), default=0, max_digits=18, decimal_places=2
+    )
+    delivered_on = models.DateField(_("delivered on"))
+    due_on = models.DateField(_("settlement due"))
+    recorded_by = models.ForeignKey(
+        "core.Person", on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    receipt_signed_by = models.ForeignKey(
+        "core.Person",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("receipt signed by"),
+    )
+    receipt_signed_at = models.DateTimeField(_("receipt signed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["delivered_on", "id"]
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quantity__gt=0)
+                & models.Q(amount_settled__gte=0)
+                & models.Q(amount_settled__lte=models.F("amount")),
+                name="acsa_delivery_not_over_settled",
+            ),
+        ]
+        indexes = [models.Index(fields=["due_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.line} · {self.delivered_on}"
+
+    @property
+    def outstanding(self) -> Decimal:
+        return self.amount - self.amount_settled
+
+
+class SourceDocument(models.Model):
+    """A document supporting a delivery (delivery note, fuel slip), kept with its checksum."""
+
+    delivery = models.ForeignKey(
+        Delivery, on_delete=models.PROTECT, related_name="documents", verbose_name=_("delivery")
+    )
+    name = models.CharField(_("file name"), max_length=200)
+    content = models.BinaryField(_("content"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    size = models.PositiveIntegerField(_("size in bytes"))
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("source document")
+        verbose_name_plural = _("source documents")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Settlement(models.Model):
+    """Settlement (決済) of one delivery: in currency, or in kind as a counter-delivery that
+    counts once the original supplier has signed its receipt."""
+
+    delivery = models.ForeignKey(
+        Delivery, on_delete=models.PROTECT, related_name="settlements", verbose_name=_("delivery")
+    )
+    method = models.CharField(
+        _("settlement method"), max_length=24, choices=Order.SettlementMethod.choices
+    )
+    amount = models.DecimalField(_("amount"), max_digits=18, decimal_places=2)
+    quantity = models.DecimalField(
+        _("quantity returned"), null=True, blank=True, max_digits=15, decimal_places=3
+    )
+    settled_on = models.DateField(_("settled on"))
+    recorded_by = models.ForeignKey(
+        "core.Person", on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    receipt_signed_by = models.ForeignKey(
+        "core.Person",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("receipt signed by"),
+    )
+    receipt_signed_at = models.DateTimeField(_("receipt signed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("settlement")
+        verbose_name_plural = _("settlements")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=0), name="acsa_settlement_positive"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.delivery} · {self.amount}"
+
+    @property
+    def in_kind(self) -> bool:
+        return self.method != Order.SettlementMethod.CURRENCY
+
+
+class LedgerEntry(models.Model):
+    """Append-only: what the receiving side owes the supplying side rises with each delivery
+    and falls with each settlement. Corrections are new entries, never edits."""
+
+    class Kind(models.TextChoices):
+        DELIVERY = "delivery", _("delivery")
+        SETTLEMENT = "settlement", _("settlement")
+        CORRECTION = "correction", _("correction")
+
+    order = models.ForeignKey(
+        Order, on_delete=models.PROTECT, related_name="ledger", verbose_name=_("order")
+    )
+    delivery = models.ForeignKey(
+        Delivery, on_delete=models.PROTECT, related_name="+", verbose_name=_("delivery")
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    amount = models.DecimalField(_("amount"), max_digits=18, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3)
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+    actor = models.ForeignKey(
+        "core.Person",
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("ledger entry")
+        verbose_name_plural = _("ledger entries")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.amount} {self.currency}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise LedgerOutOfBalance("ledger entries are never changed; add a correction")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise LedgerOutOfBalance("ledger entries are never deleted; add a correction")
+
+
+class ClaimNotice(models.Model):
+    """債権発生通知書: produced when a Japanese unit's provision is received, for the revenue
+    collection officer (歳入徴収官), so that no claim goes unsent."""
+
+    delivery = models.OneToOneField(
+        Delivery, on_delete=models.PROTECT, related_name="claim_notice", verbose_name=_("delivery")
+    )
+    amount = models.DecimalField(_("amount"), max_digits=18, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3)
+    due_on = models.DateField(_("settlement due"))
+    issued_at = models.DateTimeField(_("issued"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("claim-occurrence notice")
+        verbose_name_plural = _("claim-occurrence notices")
+
+    def __str__(self) -> str:
+        return f"{self.delivery} · {self.amount} {self.currency}"

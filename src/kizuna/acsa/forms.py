@@ -1,0 +1,54 @@
+"""The order form: one order with its first line; the API takes any number of lines."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kizuna.core.models import Organization
+
+from .models import Category, Order, SituationType
+from .services import LineInput
+
+
+class OrderForm(forms.Form):
+    supplying_org = forms.ModelChoiceField(
+        Organization.objects.order_by("nation", "name_en"), label=_("Supplying unit")
+    )
+    receiving_org = forms.ModelChoiceField(
+        Organization.objects.order_by("nation", "name_en"), label=_("Receiving unit")
+    )
+    situation_type = forms.ModelChoiceField(
+        SituationType.objects.order_by("position"), label=_("Situation"), to_field_name="code"
+    )
+    legal_basis = forms.CharField(label=_("Legal basis"), max_length=200)
+    currency = forms.CharField(label=_("Currency"), max_length=3, initial="JPY")
+    settlement_method = forms.ChoiceField(
+        choices=Order.SettlementMethod.choices, label=_("Settlement method")
+    )
+    category = forms.ModelChoiceField(
+        Category.objects.order_by("position"), label=_("Category"), to_field_name="code"
+    )
+    description = forms.CharField(label=_("Description"), max_length=300)
+    quantity = forms.DecimalField(label=_("Quantity"), max_digits=15, decimal_places=3)
+    unit = forms.CharField(label=_("Unit"), max_length=20)
+    unit_price = forms.DecimalField(label=_("Unit price"), max_digits=18, decimal_places=2)
+    delivery_place = forms.CharField(label=_("Delivery place"), max_length=200)
+    delivery_date = forms.DateField(
+        label=_("Delivery date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def line(self) -> LineInput:
+        data = self.cleaned_data
+        return LineInput(
+            category=data["category"].code,
+            description=data["description"],
+            quantity=Decimal(data["quantity"]),
+            unit=data["unit"],
+            unit_price=Decimal(data["unit_price"]),
+            delivery_place=data["delivery_place"],
+            delivery_date=data["delivery_date"],
+        )

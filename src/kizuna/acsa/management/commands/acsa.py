@@ -1,0 +1,69 @@
+"""`kizuna acsa categories|situations|check`: the agreement's reference data and eligibility
+answers on the command line, as text or JSON. Exit 0 when answered, 2 on bad input."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any, NoReturn
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
+
+from ... import rules, selectors
+
+BAD_INPUT = 2
+
+
+class Command(BaseCommand):
+    help = "ACSA reference data and eligibility checks."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        for name in ("categories", "situations"):
+            listing = sub.add_parser(name)
+            listing.add_argument("--json", action="store_true")
+        check = sub.add_parser("check")
+        check.add_argument("--situation", required=True)
+        check.add_argument("--category", required=True)
+        check.add_argument("--on", help="YYYY-MM-DD; today when omitted")
+        check.add_argument("--json", action="store_true")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        action = options["action"]
+        if action == "check":
+            self._check(options)
+            return
+        rows = selectors.category_rows() if action == "categories" else selectors.situation_rows()
+        if options["json"]:
+            self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2))
+            return
+        for row in rows:
+            self.stdout.write(f"{row['code']:<48} {row['name_ja']} / {row['name_en']}")
+
+    def _check(self, options: dict[str, Any]) -> None:
+        on = None
+        if options["on"]:
+            try:
+                on = date.fromisoformat(options["on"])
+            except ValueError:
+                self._bad_input(
+                    _("Malformed date “%(value)s”: use YYYY-MM-DD.") % {"value": options["on"]}
+                )
+        try:
+            answer = rules.check(options["situation"], options["category"], on)
+        except rules.UnknownCode as error:
+            self._bad_input(" ".join(error.messages))
+        if options["json"]:
+            self.stdout.write(json.dumps(answer.as_dict(), ensure_ascii=False, indent=2))
+            return
+        verdict = {True: _("allowed"), False: _("not allowed"), None: _("unknown")}[answer.allowed]
+        self.stdout.write(f"{verdict} ({answer.agreement or '—'})")
+        for reason in answer.reasons:
+            self.stdout.write(f"  {reason.ja}\n  {reason.en}")
+        for citation in answer.citations:
+            self.stdout.write(f"  [{citation}]")
+
+    def _bad_input(self, message: str) -> NoReturn:
+        self.stderr.write(message)
+        raise SystemExit(BAD_INPUT)

@@ -1,0 +1,97 @@
+"""Who may see and do what with ACSA orders. Every page, API route and service asks here.
+
+Sides are nations: an order's receiving side is its receiving unit's nation, its supplying
+side the supplying unit's. Who takes each step (see docs/acsa.md):
+
+- ordering official of the receiving side: creates the draft, requests (first signature),
+  cancels before delivery;
+- approving official of the supplying side: accepts and signs (second signature), cancels
+  before delivery, closes a settled order;
+- logistics officer of the supplying side: records deliveries and their documents;
+- logistics officer of the receiving side: signs the receipt of each delivery;
+- approving official of the receiving side: records settlements; a settlement in kind is a
+  counter-delivery whose receipt the supplying side's logistics officer signs.
+
+Orders are seen by the ACSA officials of either party's nation, and by auditors and
+administrators; anyone else gets 404, as for a missing order.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from kizuna.core.models import Person, Role
+from kizuna.core.policy import is_auditor
+
+from .models import Order
+
+ACSA_ROLES = (Role.ORDERING_OFFICIAL, Role.APPROVING_OFFICIAL, Role.LOGISTICS_OFFICER)
+
+
+def acsa_nations(person: Person) -> set[str]:
+    return {
+        m.organization.nation_id
+        for m in person.memberships.select_related("organization")
+        if m.role in ACSA_ROLES
+    }
+
+
+def may_use_acsa(person: Person) -> bool:
+    return bool(acsa_nations(person)) or is_auditor(person)
+
+
+def order_filter(person: Person) -> Q:
+    if is_auditor(person):
+        return Q()
+    nations = acsa_nations(person)
+    if not nations:
+        return Q(pk__in=[])
+    return Q(supplying_org__nation_id__in=nations) | Q(receiving_org__nation_id__in=nations)
+
+
+def orders_visible(person: Person) -> QuerySet[Order]:
+    return Order.objects.filter(order_filter(person))
+
+
+def holds(person: Person, role: Role, nation: str) -> bool:
+    return any(
+        m.role == role and m.organization.nation_id == nation
+        for m in person.memberships.select_related("organization")
+    )
+
+
+def may_create(person: Person, receiving_nation: str) -> bool:
+    return holds(person, Role.ORDERING_OFFICIAL, receiving_nation)
+
+
+def next_steps(order: Order, person: Person) -> list[tuple[str, str]]:
+    """The page's step buttons this person may press now: (step, label)."""
+    steps = [
+        (
+            Order.Status.DRAFT,
+            "request",
+            Role.ORDERING_OFFICIAL,
+            order.receiving_org.nation_id,
+            _("Request and sign"),
+        ),
+        (
+            Order.Status.REQUESTED,
+            "accept",
+            Role.APPROVING_OFFICIAL,
+            order.supplying_org.nation_id,
+            _("Accept and sign"),
+        ),
+        (
+            Order.Status.SETTLED,
+            "close",
+            Role.APPROVING_OFFICIAL,
+            order.supplying_org.nation_id,
+            _("Close"),
+        ),
+    ]
+    return [
+        (step, str(label))
+        for status, step, role, nation, label in steps
+        if order.status == status and holds(person, role, nation)
+    ]

@@ -1,0 +1,326 @@
+"""The eligibility engine: may this category be provided in this situation on this date, and
+under which version of the agreement?
+
+Answers come from the reference data (agreement versions, situation types, categories and the
+eligibility table), folded once into an in-memory index: for each (situation, category) the
+dates where the answer changes, each with its finished answer. A check is then a dictionary
+lookup and a bisection. The index is rebuilt after any reference row changes in this process
+(signals wired in apps.py) and at most INDEX_MAX_AGE seconds after a change made elsewhere.
+"""
+
+from __future__ import annotations
+
+import difflib
+import threading
+import time
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_noop
+
+from .models import AgreementVersion, Category, EligibilityRule, Order, SituationType
+
+INDEX_MAX_AGE = 60.0
+LANGUAGES = ("ja", "en")
+
+
+@dataclass(frozen=True)
+class Reason:
+    ja: str
+    en: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"ja": self.ja, "en": self.en}
+
+    def __str__(self) -> str:
+        return self.ja if (translation.get_language() or "ja").startswith("ja") else self.en
+
+
+@dataclass(frozen=True)
+class Answer:
+    """allowed: True, False, or None when the sources do not settle the case."""
+
+    allowed: bool | None
+    reasons: tuple[Reason, ...]
+    agreement: str | None
+    citations: tuple[str, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "allowed": self.allowed,
+            "reasons": [r.as_dict() for r in self.reasons],
+            "agreement": self.agreement,
+            "citations": list(self.citations),
+        }
+
+
+class UnknownCode(ValidationError):
+    """A situation or category code that is not in the reference data, with the nearest ones."""
+
+    def __init__(self, field_name: str, code: str, suggestions: list[str]) -> None:
+        self.field_name, self.code, self.suggestions = field_name, code, suggestions
+        if suggestions:
+            message = gettext("Unknown code “%(code)s”. Did you mean: %(near)s?") % {
+                "code": code,
+                "near": ", ".join(suggestions),
+            }
+        else:
+            message = gettext("Unknown code “%(code)s”.") % {"code": code}
+        super().__init__({field_name: message})
+
+
+def _bilingual(message: str, **params: object) -> Reason:
+    """One reason in both languages, whatever language the caller reads."""
+    texts = []
+    for language in LANGUAGES:
+        with translation.override(language):
+            texts.append(gettext(message) % {k: _localized(v, language) for k, v in params.items()})
+    return Reason(ja=texts[0], en=texts[1])
+
+
+def _localized(value: object, language: str) -> str:
+    if hasattr(value, "name_ja") and hasattr(value, "name_en"):
+        return str(value.name_ja if language == "ja" else value.name_en)
+    return str(value)
+
+
+class _Msgid(str):
+    """A message from the reference data that the catalogue may translate."""
+
+
+# The notes the eligibility table ships with (migration 0004), so the catalogue carries them.
+SHIPPED_NOTES = (
+    gettext_noop(
+        "Ammunition is not provided under this version (weapons and ammunition excluded both ways)."
+    ),
+    gettext_noop("Ammunition only in armed attack and anticipated armed attack situations."),
+    gettext_noop("Ammunition in every situation under the new agreement."),
+    gettext_noop(
+        "Both special measures laws had lapsed before the new agreement; "
+        "whether any provision under them remains is to be confirmed."
+    ),
+)
+
+
+def _citations(*sources: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(s for s in sources if s))
+
+
+@dataclass
+class _Reference:
+    """The reference data as loaded, from which every answer is decided."""
+
+    versions: list[AgreementVersion]
+    situations: dict[str, SituationType]
+    categories: dict[str, Category]
+    rules: dict[tuple[int, int, int], list[EligibilityRule]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls) -> _Reference:
+        reference = cls(
+            versions=list(AgreementVersion.objects.order_by("in_force_from")),
+            situations={s.code: s for s in SituationType.objects.all()},
+            categories={c.code: c for c in Category.objects.all()},
+        )
+        for rule in EligibilityRule.objects.all():
+            key = (rule.version_id, rule.situation_id, rule.category_id)
+            reference.rules.setdefault(key, []).append(rule)
+        return reference
+
+    def version_on(self, day: date) -> AgreementVersion | None:
+        in_force = [v for v in self.versions if v.in_force_from <= day]
+        return in_force[-1] if in_force else None
+
+    def breakpoints(self, situation: SituationType, category: Category) -> list[date]:
+        """Every date on which the answer for this pair may change."""
+        days = {date.min}
+        days.update(v.in_force_from for v in self.versions)
+        if situation.effective_from:
+            days.add(situation.effective_from)
+        if situation.effective_to:
+            days.add(situation.effective_to + timedelta(days=1))
+        for version in self.versions:
+            for rule in self.rules.get((version.pk, situation.pk, category.pk), []):
+                if rule.effective_from:
+                    days.add(rule.effective_from)
+                if rule.effective_to:
+                    days.add(rule.effective_to + timedelta(days=1))
+        return sorted(days)
+
+    def decide(self, situation: SituationType, category: Category, day: date) -> Answer:
+        if category.prohibited:
+            return Answer(
+                False,
+                (
+                    _bilingual(
+                        gettext_noop(
+                            "Provision of %(category)s is never allowed under the agreement."
+                        ),
+                        category=category,
+                    ),
+                ),
+                None,
+                _citations(category.source),
+            )
+        version = self.version_on(day)
+        if version is None:
+            first = self.versions[0].in_force_from if self.versions else None
+            return Answer(
+                False,
+                (
+                    _bilingual(
+                        gettext_noop(
+                            "No agreement was in force on this date; "
+                            "the first took effect on %(first)s."
+                        ),
+                        first=first,
+                    ),
+                ),
+                None,
+                _citations(*(v.source for v in self.versions[:1])),
+            )
+        cited = (version.source, situation.source, category.source)
+        if situation.effective_from and day < situation.effective_from:
+            reason = _bilingual(
+                gettext_noop(
+                    "The agreement did not yet cover %(situation)s on this date; "
+                    "it does from %(since)s."
+                ),
+                situation=situation,
+                since=situation.effective_from,
+            )
+            return Answer(False, (reason,), version.code, _citations(*cited))
+        if situation.effective_to and day > situation.effective_to:
+            reason = _bilingual(
+                gettext_noop("The agreement no longer covers %(situation)s after %(until)s."),
+                situation=situation,
+                until=situation.effective_to,
+            )
+            return Answer(False, (reason,), version.code, _citations(*cited))
+        rule = next(
+            (
+                r
+                for r in self.rules.get((version.pk, situation.pk, category.pk), [])
+                if (r.effective_from is None or r.effective_from <= day)
+                and (r.effective_to is None or day <= r.effective_to)
+            ),
+            None,
+        )
+        if rule is None:
+            reason = _bilingual(
+                gettext_noop(
+                    "No rule is recorded for %(category)s in %(situation)s under %(version)s; "
+                    "to be confirmed by an administrator."
+                ),
+                category=category,
+                situation=situation,
+                version=version,
+            )
+            return Answer(None, (reason,), version.code, _citations(*cited))
+        message = {
+            True: gettext_noop(
+                "Provision of %(category)s is allowed in %(situation)s under %(version)s."
+            ),
+            False: gettext_noop(
+                "Provision of %(category)s is not allowed in %(situation)s under %(version)s."
+            ),
+            None: gettext_noop(
+                "Unknown whether %(category)s may be provided in %(situation)s "
+                "under %(version)s; to be confirmed."
+            ),
+        }[rule.allowed]
+        reasons = [_bilingual(message, category=category, situation=situation, version=version)]
+        if rule.note:
+            reasons.append(_bilingual(gettext_noop("Note: %(note)s"), note=_Msgid(rule.note)))
+        return Answer(rule.allowed, tuple(reasons), version.code, _citations(rule.source, *cited))
+
+
+class _Index:
+    def __init__(self, reference: _Reference) -> None:
+        self.situation_codes = sorted(reference.situations)
+        self.category_codes = sorted(reference.categories)
+        self.by_pair: dict[tuple[str, str], tuple[list[int], list[Answer]]] = {}
+        for situation in reference.situations.values():
+            for category in reference.categories.values():
+                days = reference.breakpoints(situation, category)
+                answers = [reference.decide(situation, category, d) for d in days]
+                self.by_pair[(situation.code, category.code)] = (
+                    [d.toordinal() for d in days],
+                    answers,
+                )
+        self.versions = [(v.in_force_from.toordinal(), v.code) for v in reference.versions]
+        self.built_at = time.monotonic()
+
+
+_lock = threading.Lock()
+_index: _Index | None = None
+
+
+def invalidate(**_: object) -> None:
+    """Drop the index; the next check rebuilds it. Connected to the reference models' signals:
+    dropped at once for this transaction's own reads, and again once the change is committed
+    so that no check made in between keeps the old rows."""
+    global _index
+    _index = None
+    if connection.in_atomic_block:
+        transaction.on_commit(_drop)
+
+
+def _drop() -> None:
+    global _index
+    _index = None
+
+
+def _current() -> _Index:
+    global _index
+    index = _index
+    if index is None or time.monotonic() - index.built_at > INDEX_MAX_AGE:
+        with _lock:
+            index = _index
+            if index is None or time.monotonic() - index.built_at > INDEX_MAX_AGE:
+                index = _index = _Index(_Reference.load())
+    return index
+
+
+def version_on(day: date) -> str | None:
+    """The code of the agreement version in force on a day, or None before the first."""
+    in_force = [code for starts, code in _current().versions if starts <= day.toordinal()]
+    return in_force[-1] if in_force else None
+
+
+def situation_type_for(order: Order, on: date) -> SituationType:
+    """The situation type whose rules govern an order on a date.
+
+    The seam for the coordination app's legal designations: until they exist an order names
+    its situation type directly. Later this returns the type of the designation in force on
+    `on` for the order's situation, and every eligibility check on orders follows.
+    """
+    return order.situation_type
+
+
+def suggest(code: str, known: list[str]) -> list[str]:
+    return difflib.get_close_matches(code, known, n=3, cutoff=0.5)
+
+
+def check(
+    situation: str | SituationType, category: str | Category, on: date | None = None
+) -> Answer:
+    """The answer for one case. Raises UnknownCode for a code not in the reference data."""
+    index = _current()
+    situation_code = situation if isinstance(situation, str) else situation.code
+    category_code = category if isinstance(category, str) else category.code
+    entry = index.by_pair.get((situation_code, category_code))
+    if entry is None:
+        if situation_code not in index.situation_codes:
+            raise UnknownCode(
+                "situation", situation_code, suggest(situation_code, index.situation_codes)
+            )
+        raise UnknownCode("category", category_code, suggest(category_code, index.category_codes))
+    days, answers = entry
+    day = on or timezone.localdate()
+    return answers[bisect_right(days, day.toordinal()) - 1]

@@ -1,0 +1,174 @@
+"""Every read of the acsa app that a person, API client or command sees."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import F, Prefetch, Q, QuerySet, Sum
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from kizuna.core.models import AuditEvent, Person
+
+from . import policy
+from .models import Category, Delivery, Order, OrderLine, SituationType
+
+
+def category_rows() -> list[dict[str, Any]]:
+    """The categories of goods and services, weapons last and marked prohibited."""
+    return [
+        {
+            "code": c.code,
+            "name_ja": c.name_ja,
+            "name_en": c.name_en,
+            "kind": c.kind,
+            "prohibited": c.prohibited,
+            "source": c.source,
+        }
+        for c in Category.objects.order_by("position")
+    ]
+
+
+def situation_rows() -> list[dict[str, Any]]:
+    return [
+        {
+            "code": s.code,
+            "name_ja": s.name_ja,
+            "name_en": s.name_en,
+            "group": s.group,
+            "treaty_article": s.treaty_article or None,
+            "effective_from": s.effective_from.isoformat() if s.effective_from else None,
+            "effective_to": s.effective_to.isoformat() if s.effective_to else None,
+            "source": s.source,
+        }
+        for s in SituationType.objects.order_by("position")
+    ]
+
+
+def _orders(person: Person) -> QuerySet[Order]:
+    return policy.orders_visible(person).select_related(
+        "supplying_org", "receiving_org", "situation_type"
+    )
+
+
+def order_list(*, person: Person, status: str = "", situation: str = "") -> QuerySet[Order]:
+    orders = _orders(person)
+    if status:
+        orders = orders.filter(status=status)
+    if situation:
+        orders = orders.filter(situation_type__code=situation)
+    return orders.order_by("-id")
+
+
+def order_get(*, person: Person, pk: int) -> Order:
+    """One order the person may see; a hidden one answers 404 like a missing one."""
+    try:
+        return _orders(person).get(pk=pk)
+    except Order.DoesNotExist:
+        raise Http404 from None
+
+
+def order_lines(order: Order) -> QuerySet[OrderLine]:
+    return order.lines.select_related("category").prefetch_related(
+        Prefetch(
+            "deliveries", queryset=Delivery.objects.prefetch_related("documents", "settlements")
+        )
+    )
+
+
+def order_timeline(order: Order) -> QuerySet[AuditEvent]:
+    return AuditEvent.objects.filter(
+        object_type=Order._meta.label_lower, object_id=str(order.pk)
+    ).select_related("actor")
+
+
+def overdue_deliveries(*, person: Person, today: date | None = None) -> QuerySet[Delivery]:
+    """Deliveries past their twelve months and not settled in full, oldest first."""
+    today = today or timezone.localdate()
+    return (
+        Delivery.objects.filter(line__order__in=policy.orders_visible(person))
+        .filter(due_on__lt=today, amount_settled__lt=F("amount"))
+        .exclude(line__order__status=Order.Status.CANCELLED)
+        .select_related(
+            "line__order__supplying_org", "line__order__receiving_org", "line__category"
+        )
+        .order_by("due_on", "id")
+    )
+
+
+def missing(order: Order) -> list[str]:
+    """Exactly what stands between the order and its next step, in the reader's language."""
+    status = Order.Status
+    if order.status == status.DRAFT:
+        return [gettext("The ordering official of the receiving side must request and sign.")]
+    if order.status == status.REQUESTED:
+        return [gettext("The approving official of the supplying side must accept and sign.")]
+    if order.status in (status.CANCELLED, status.CLOSED):
+        return []
+    gaps: list[str] = []
+    for line in order_lines(order):
+        if line.quantity_remaining > 0:
+            gaps.append(
+                gettext("Line %(line)s: %(left)s %(unit)s still to be delivered.")
+                % {"line": line.position, "left": line.quantity_remaining, "unit": line.unit}
+            )
+        for delivery in line.deliveries.all():
+            if delivery.receipt_signed_at is None:
+                gaps.append(
+                    gettext("Line %(line)s: the receipt of the delivery of %(day)s is unsigned.")
+                    % {"line": line.position, "day": delivery.delivered_on}
+                )
+            elif delivery.outstanding > 0:
+                gaps.append(
+                    gettext(
+                        "Line %(line)s: %(amount)s %(currency)s owed on the delivery of %(day)s, "
+                        "due %(due)s."
+                    )
+                    % {
+                        "line": line.position,
+                        "amount": delivery.outstanding,
+                        "currency": order.currency,
+                        "day": delivery.delivered_on,
+                        "due": delivery.due_on,
+                    }
+                )
+    if order.status == status.SETTLED:
+        gaps.append(gettext("The approving official of the supplying side may now close it."))
+    return gaps
+
+
+def outstanding_by(*, person: Person) -> list[dict[str, Any]]:
+    """Outstanding balances by supplying side, currency and age band, in one aggregate."""
+    today = timezone.localdate()
+    six_months_ago = today - timedelta(days=182)
+    rows = (
+        Delivery.objects.filter(line__order__in=policy.orders_visible(person))
+        .filter(amount_settled__lt=F("amount"))
+        .values("line__order__supplying_org__nation_id", "line__order__currency")
+        .annotate(
+            recent=Sum(
+                F("amount") - F("amount_settled"), filter=Q(delivered_on__gt=six_months_ago)
+            ),
+            aging=Sum(
+                F("amount") - F("amount_settled"),
+                filter=Q(delivered_on__lte=six_months_ago, due_on__gte=today),
+            ),
+            overdue=Sum(F("amount") - F("amount_settled"), filter=Q(due_on__lt=today)),
+            total=Sum(F("amount") - F("amount_settled")),
+        )
+        .order_by("line__order__supplying_org__nation_id", "line__order__currency")
+    )
+    return [
+        {
+            "creditor": r["line__order__supplying_org__nation_id"],
+            "currency": r["line__order__currency"],
+            "under_6_months": r["recent"] or Decimal(0),
+            "6_to_12_months": r["aging"] or Decimal(0),
+            "overdue": r["overdue"] or Decimal(0),
+            "total": r["total"] or Decimal(0),
+        }
+        for r in rows
+    ]

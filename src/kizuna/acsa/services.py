@@ -1,0 +1,587 @@
+"""Every write of the acsa app: one function per step of an order's life, keyword-only,
+atomic, audited in the same transaction, each refusing the wrong person, the wrong side, the
+wrong moment and a stale version."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kizuna.core.audit import record_event
+from kizuna.core.models import Organization, Person, Role
+
+from . import policy, rules
+from .models import (
+    Category,
+    ClaimNotice,
+    Delivery,
+    LedgerEntry,
+    Order,
+    OrderLine,
+    Settlement,
+    SituationType,
+    SourceDocument,
+    money,
+)
+
+# Beyond these an entry is a typing slip, not an order.
+MAX_QUANTITY = Decimal("1000000000")
+MAX_UNIT_PRICE = Decimal("10000000000")
+MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+SETTLEMENT_MONTHS = 12
+GOODS_METHODS: set[str] = {
+    Order.SettlementMethod.CURRENCY,
+    Order.SettlementMethod.SAME_GOODS,
+    Order.SettlementMethod.EQUIVALENT_GOODS,
+}
+SERVICE_METHODS: set[str] = {
+    Order.SettlementMethod.CURRENCY,
+    Order.SettlementMethod.EQUAL_VALUE_SERVICES,
+}
+
+
+class Conflict(Exception):
+    """Someone acted on the order first: the version the caller saw is stale."""
+
+
+@dataclass(frozen=True)
+class LineInput:
+    category: str
+    description: str
+    quantity: Decimal
+    unit: str
+    unit_price: Decimal
+    delivery_place: str
+    delivery_date: date
+
+
+@dataclass(frozen=True)
+class Document:
+    name: str
+    content: bytes
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later, or the month's last day when it has no such day."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=candidate)
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+def _require(person: Person, role: Role, nation: str) -> None:
+    if not policy.holds(person, role, nation):
+        raise PermissionDenied(
+            _("Only the %(role)s of the %(nation)s side may take this step.")
+            % {"role": role.label, "nation": nation}
+        )
+
+
+def _lock(order: Order, version: int | None) -> Order:
+    locked = (
+        Order.objects.select_for_update()
+        .select_related("supplying_org", "receiving_org", "situation_type")
+        .get(pk=order.pk)
+    )
+    if version is not None and locked.version != version:
+        raise Conflict(
+            _("Someone else changed this order first (version %(now)s, you saw %(seen)s).")
+            % {"now": locked.version, "seen": version}
+        )
+    return locked
+
+
+def _expect(order: Order, *statuses: str) -> None:
+    if order.status not in statuses:
+        raise ValidationError(
+            {
+                "status": _("This step is not possible while the order is “%(status)s”.")
+                % {"status": order.get_status_display()}
+            }
+        )
+
+
+def _advance(order: Order, actor: Person, action: str, fields: dict[str, Any]) -> Order:
+    before = {"status": order.status, "version": order.version}
+    for name, value in fields.items():
+        setattr(order, name, value)
+    order.version += 1
+    order.save()
+    record_event(
+        actor=actor,
+        action=f"acsa.order.{action}",
+        obj=order,
+        before=before,
+        after={"status": order.status, "version": order.version, **_ids(fields)},
+    )
+    return order
+
+
+def _ids(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: getattr(v, "pk", v) for k, v in values.items()}
+
+
+def _check_eligibility(order: Order, on: date) -> None:
+    """Every line's category must be allowed, on this date, in the order's situation."""
+    situation = rules.situation_type_for(order, on)
+    problems = []
+    for line in order.lines.select_related("category"):
+        answer = rules.check(situation, line.category, on)
+        if answer.allowed is not True:
+            problems.append(" ".join(str(r) for r in answer.reasons))
+    if problems:
+        raise ValidationError({"eligibility": problems})
+
+
+def _validate_line(
+    line: LineInput, categories: dict[str, Category], situation_type: SituationType
+) -> list[str]:
+    errors = []
+    category = categories.get(line.category)
+    if category is None:
+        unknown = rules.UnknownCode(
+            "category", line.category, rules.suggest(line.category, list(categories))
+        )
+        errors.extend(unknown.messages)
+    elif category.prohibited:
+        # Weapons: the engine's own reason, so every entry point says the same thing.
+        errors.append(str(rules.check(situation_type, category, line.delivery_date).reasons[0]))
+    if not (Decimal(0) < line.quantity <= MAX_QUANTITY):
+        errors.append(_("The quantity must be more than 0 and at most 1,000,000,000."))
+    if not (Decimal(0) < line.unit_price <= MAX_UNIT_PRICE):
+        errors.append(_("The unit price must be more than 0 and at most 10,000,000,000."))
+    if not all(str(getattr(line, f)).strip() for f in ("description", "unit", "delivery_place")):
+        errors.append(_("Each line needs a description, a unit and a delivery place."))
+    if rules.version_on(line.delivery_date) is None:
+        errors.append(_("The delivery date is before any version of the agreement took effect."))
+    return errors
+
+
+def _digest(payload: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+@transaction.atomic
+def order_create(
+    *,
+    actor: Person,
+    supplying_org: Organization,
+    receiving_org: Organization,
+    situation_type: SituationType,
+    legal_basis: str,
+    currency: str,
+    settlement_method: str,
+    lines: list[LineInput],
+    idempotency_key: str = "",
+) -> Order:
+    """A draft order, made by the receiving side's ordering official. The same idempotency key
+    with the same content gives back the order it made; with other content it is refused."""
+    digest = _digest(
+        {
+            "supplying_org": supplying_org.code,
+            "receiving_org": receiving_org.code,
+            "situation_type": situation_type.code,
+            "legal_basis": legal_basis,
+            "currency": currency,
+            "settlement_method": settlement_method,
+            "lines": [asdict(line) for line in lines],
+        }
+    )
+    if idempotency_key:
+        earlier = Order.objects.filter(created_by=actor, idempotency_key=idempotency_key).first()
+        if earlier is not None:
+            if earlier.request_digest != digest:
+                raise ValidationError(
+                    {
+                        "idempotency_key": _(
+                            "This idempotency key was already used for a different order."
+                        )
+                    }
+                )
+            return earlier
+    _require(actor, Role.ORDERING_OFFICIAL, receiving_org.nation_id)
+    errors: dict[str, list[str]] = {}
+    if supplying_org.nation_id == receiving_org.nation_id:
+        errors["supplying_org"] = [
+            _("The supplying and receiving units must be of different sides.")
+        ]
+    if not legal_basis.strip():
+        errors["legal_basis"] = [_("Name the legal basis of the provision.")]
+    if len(currency) != 3 or not currency.isalpha() or not currency.isupper():
+        errors["currency"] = [_("Give the currency as an ISO 4217 code, e.g. JPY or USD.")]
+    if settlement_method not in Order.SettlementMethod.values:
+        errors["settlement_method"] = [_("Unknown settlement method.")]
+    if not lines:
+        errors["lines"] = [_("An order needs at least one line.")]
+    categories = {c.code: c for c in Category.objects.all()}
+    for index, line in enumerate(lines):
+        problems = _validate_line(line, categories, situation_type)
+        if problems:
+            errors[f"lines.{index}"] = problems
+    if errors:
+        raise ValidationError(errors)
+    order = Order.objects.create(
+        supplying_org=supplying_org,
+        receiving_org=receiving_org,
+        situation_type=situation_type,
+        legal_basis=legal_basis.strip(),
+        currency=currency,
+        settlement_method=settlement_method,
+        created_by=actor,
+        idempotency_key=idempotency_key,
+        request_digest=digest,
+        amount_ordered=sum((money(line.quantity * line.unit_price) for line in lines), Decimal(0)),
+    )
+    OrderLine.objects.bulk_create(
+        OrderLine(
+            order=order,
+            position=index,
+            category=categories[line.category],
+            description=line.description.strip(),
+            quantity=line.quantity,
+            unit=line.unit.strip(),
+            unit_price=line.unit_price,
+            delivery_place=line.delivery_place.strip(),
+            delivery_date=line.delivery_date,
+        )
+        for index, line in enumerate(lines, 1)
+    )
+    record_event(
+        actor=actor,
+        action="acsa.order.create",
+        obj=order,
+        after={"digest": digest, "amount": order.amount_ordered, "currency": currency},
+    )
+    return order
+
+
+@transaction.atomic
+def order_request(*, order: Order, actor: Person, version: int | None = None) -> Order:
+    """The receiving side's ordering official signs and sends the request."""
+    order = _lock(order, version)
+    _require(actor, Role.ORDERING_OFFICIAL, order.receiving_org.nation_id)
+    _expect(order, Order.Status.DRAFT)
+    today = timezone.localdate()
+    _check_eligibility(order, today)
+    return _advance(
+        order,
+        actor,
+        "request",
+        {
+            "status": Order.Status.REQUESTED,
+            "ordering_official": actor,
+            "requested_at": timezone.now(),
+        },
+    )
+
+
+@transaction.atomic
+def order_accept(*, order: Order, actor: Person, version: int | None = None) -> Order:
+    """The supplying side's approving official accepts and signs: the order now binds."""
+    order = _lock(order, version)
+    _require(actor, Role.APPROVING_OFFICIAL, order.supplying_org.nation_id)
+    _expect(order, Order.Status.REQUESTED)
+    _check_eligibility(order, timezone.localdate())
+    return _advance(
+        order,
+        actor,
+        "accept",
+        {
+            "status": Order.Status.ACCEPTED,
+            "approving_official": actor,
+            "accepted_at": timezone.now(),
+        },
+    )
+
+
+@transaction.atomic
+def order_cancel(*, order: Order, actor: Person, reason: str, version: int | None = None) -> Order:
+    """Before anything is delivered, either signatory's side may withdraw."""
+    order = _lock(order, version)
+    if not (
+        policy.holds(actor, Role.ORDERING_OFFICIAL, order.receiving_org.nation_id)
+        or policy.holds(actor, Role.APPROVING_OFFICIAL, order.supplying_org.nation_id)
+    ):
+        raise PermissionDenied(
+            _(
+                "Only the receiving side's ordering official or the supplying side's "
+                "approving official may cancel."
+            )
+        )
+    _expect(order, Order.Status.DRAFT, Order.Status.REQUESTED, Order.Status.ACCEPTED)
+    if order.amount_delivered:
+        raise ValidationError({"status": _("Something was already delivered: settle it instead.")})
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the order is cancelled.")})
+    return _advance(
+        order,
+        actor,
+        "cancel",
+        {
+            "status": Order.Status.CANCELLED,
+            "cancelled_at": timezone.now(),
+            "cancel_reason": reason.strip(),
+        },
+    )
+
+
+def _book(order: Order, delivery: Delivery, kind: str, amount: Decimal, actor: Person) -> None:
+    LedgerEntry.objects.create(
+        order=order,
+        delivery=delivery,
+        kind=kind,
+        amount=amount,
+        currency=order.currency,
+        actor=actor,
+    )
+
+
+@transaction.atomic
+def delivery_record(
+    *,
+    order: Order,
+    line: OrderLine,
+    actor: Person,
+    quantity: Decimal,
+    delivered_on: date,
+    documents: list[Document],
+    version: int | None = None,
+) -> Delivery:
+    """The supplying side's logistics officer records a delivery with its source documents."""
+    order = _lock(order, version)
+    _require(actor, Role.LOGISTICS_OFFICER, order.supplying_org.nation_id)
+    _expect(order, Order.Status.ACCEPTED)
+    line = OrderLine.objects.select_for_update().get(pk=line.pk, order=order)
+    errors: dict[str, str] = {}
+    if quantity <= 0:
+        errors["quantity"] = _("The quantity delivered must be more than 0.")
+    elif quantity > line.quantity_remaining:
+        errors["quantity"] = _("Only %(left)s %(unit)s remain to be delivered on this line.") % {
+            "left": line.quantity_remaining,
+            "unit": line.unit,
+        }
+    if order.accepted_at and delivered_on < order.accepted_at.date():
+        errors["delivered_on"] = _("A delivery cannot precede the order's acceptance.")
+    if delivered_on > timezone.localdate():
+        errors["delivered_on"] = _("A delivery cannot be recorded before it happens.")
+    if not documents:
+        errors["documents"] = _("Attach the source documents of the delivery.")
+    elif any(not d.content or len(d.content) > MAX_DOCUMENT_BYTES for d in documents):
+        errors["documents"] = _("Each document must hold between 1 byte and 10 MB.")
+    if errors:
+        raise ValidationError(errors)
+    amount = money(quantity * line.unit_price)
+    delivery = Delivery.objects.create(
+        line=line,
+        quantity=quantity,
+        amount=amount,
+        delivered_on=delivered_on,
+        due_on=add_months(delivered_on, SETTLEMENT_MONTHS),
+        recorded_by=actor,
+    )
+    SourceDocument.objects.bulk_create(
+        SourceDocument(
+            delivery=delivery,
+            name=d.name[:200] or "document",
+            content=d.content,
+            sha256=hashlib.sha256(d.content).hexdigest(),
+            size=len(d.content),
+        )
+        for d in documents
+    )
+    line.quantity_delivered = F("quantity_delivered") + quantity
+    line.save(update_fields=["quantity_delivered"])
+    _book(order, delivery, LedgerEntry.Kind.DELIVERY, amount, actor)
+    fully = not order.lines.filter(quantity_delivered__lt=F("quantity")).exists()
+    _advance(
+        order,
+        actor,
+        "deliver",
+        {
+            "amount_delivered": order.amount_delivered + amount,
+            "status": Order.Status.DELIVERED if fully else order.status,
+        },
+    )
+    return delivery
+
+
+@transaction.atomic
+def receipt_sign(
+    *, order: Order, delivery: Delivery, actor: Person, version: int | None = None
+) -> Delivery:
+    """The receiving side's logistics officer signs for a delivery. When a Japanese unit's
+    provision is received, the claim-occurrence notice is issued in the same step."""
+    order = _lock(order, version)
+    _require(actor, Role.LOGISTICS_OFFICER, order.receiving_org.nation_id)
+    delivery = Delivery.objects.select_for_update().get(pk=delivery.pk, line__order=order)
+    if delivery.receipt_signed_at:
+        raise ValidationError({"delivery": _("This delivery's receipt is already signed.")})
+    delivery.receipt_signed_by = actor
+    delivery.receipt_signed_at = timezone.now()
+    delivery.save(update_fields=["receipt_signed_by", "receipt_signed_at"])
+    if order.supplying_org.nation_id == "JPN":
+        ClaimNotice.objects.create(
+            delivery=delivery,
+            amount=delivery.amount,
+            currency=order.currency,
+            due_on=delivery.due_on,
+        )
+    all_received = (
+        order.status == Order.Status.DELIVERED
+        and not Delivery.objects.filter(line__order=order, receipt_signed_at__isnull=True).exists()
+    )
+    _advance(
+        order,
+        actor,
+        "receipt",
+        {"status": Order.Status.RECEIVED if all_received else order.status},
+    )
+    return delivery
+
+
+@transaction.atomic
+def settlement_record(
+    *,
+    order: Order,
+    delivery: Delivery,
+    actor: Person,
+    method: str,
+    amount: Decimal,
+    currency: str,
+    settled_on: date,
+    quantity: Decimal | None = None,
+    version: int | None = None,
+) -> Settlement:
+    """The receiving side's approving official settles (part of) a delivery. In currency it
+    counts at once; in kind it is a counter-delivery counting once its receipt is signed."""
+    order = _lock(order, version)
+    _require(actor, Role.APPROVING_OFFICIAL, order.receiving_org.nation_id)
+    delivery = (
+        Delivery.objects.select_for_update()
+        .select_related("line__category")
+        .get(pk=delivery.pk, line__order=order)
+    )
+    errors: dict[str, str] = {}
+    if delivery.receipt_signed_at is None:
+        errors["delivery"] = _("Sign the delivery's receipt before settling it.")
+    kind = delivery.line.category.kind
+    allowed_methods: set[str] = {
+        Category.Kind.GOODS.value: GOODS_METHODS,
+        Category.Kind.SERVICES.value: SERVICE_METHODS,
+    }.get(kind, GOODS_METHODS | SERVICE_METHODS)
+    if method not in allowed_methods:
+        errors["method"] = (
+            _("Goods are settled by return of goods or in currency, never with a service.")
+            if kind == Category.Kind.GOODS
+            else _(
+                "Services are settled in currency or by services of the same type and equal value."
+            )
+        )
+    if currency != order.currency:
+        errors["currency"] = _("Settle in the order's currency, %(currency)s.") % {
+            "currency": order.currency
+        }
+    # Counter-deliveries not yet signed for already spoken for part of what is owed.
+    pending = sum(
+        (
+            s.amount
+            for s in delivery.settlements.filter(receipt_signed_at__isnull=True)
+            if s.in_kind
+        ),
+        Decimal(0),
+    )
+    if amount <= 0:
+        errors["amount"] = _("The amount settled must be more than 0.")
+    elif amount > delivery.outstanding - pending:
+        errors["amount"] = _("Only %(owed)s %(currency)s is owed on this delivery.") % {
+            "owed": delivery.outstanding - pending,
+            "currency": order.currency,
+        }
+    returns_goods = method in (
+        Order.SettlementMethod.SAME_GOODS,
+        Order.SettlementMethod.EQUIVALENT_GOODS,
+    )
+    if returns_goods and (quantity is None or quantity <= 0 or quantity > delivery.quantity):
+        errors["quantity"] = _("Give the quantity returned, at most what was delivered.")
+    if settled_on < delivery.delivered_on or settled_on > timezone.localdate():
+        errors["settled_on"] = _("A settlement falls between the delivery and today.")
+    if errors:
+        raise ValidationError(errors)
+    settlement = Settlement.objects.create(
+        delivery=delivery,
+        method=method,
+        amount=amount,
+        quantity=quantity,
+        settled_on=settled_on,
+        recorded_by=actor,
+    )
+    if not settlement.in_kind:
+        _apply_settlement(order, delivery, settlement, actor)
+    else:
+        _advance(order, actor, "settlement.counter_delivery", {})
+    return settlement
+
+
+@transaction.atomic
+def counter_receipt_sign(
+    *, order: Order, settlement: Settlement, actor: Person, version: int | None = None
+) -> Settlement:
+    """The original supplier's logistics officer signs for goods or services returned."""
+    order = _lock(order, version)
+    _require(actor, Role.LOGISTICS_OFFICER, order.supplying_org.nation_id)
+    settlement = Settlement.objects.select_for_update().get(
+        pk=settlement.pk, delivery__line__order=order
+    )
+    if not settlement.in_kind or settlement.receipt_signed_at:
+        raise ValidationError({"settlement": _("Nothing here waits for a receipt.")})
+    settlement.receipt_signed_by = actor
+    settlement.receipt_signed_at = timezone.now()
+    settlement.save(update_fields=["receipt_signed_by", "receipt_signed_at"])
+    delivery = Delivery.objects.select_for_update().get(pk=settlement.delivery_id)
+    _apply_settlement(order, delivery, settlement, actor)
+    return settlement
+
+
+def _apply_settlement(
+    order: Order, delivery: Delivery, settlement: Settlement, actor: Person
+) -> None:
+    delivery.amount_settled += settlement.amount
+    delivery.save(update_fields=["amount_settled"])
+    _book(order, delivery, LedgerEntry.Kind.SETTLEMENT, -settlement.amount, actor)
+    settled = order.amount_settled + settlement.amount
+    everything = order.status == Order.Status.RECEIVED and settled == order.amount_delivered
+    _advance(
+        order,
+        actor,
+        "settle",
+        {"amount_settled": settled, "status": Order.Status.SETTLED if everything else order.status},
+    )
+
+
+@transaction.atomic
+def order_close(*, order: Order, actor: Person, version: int | None = None) -> Order:
+    """The supplying side's approving official closes an order settled in full."""
+    order = _lock(order, version)
+    _require(actor, Role.APPROVING_OFFICIAL, order.supplying_org.nation_id)
+    _expect(order, Order.Status.SETTLED)
+    return _advance(
+        order, actor, "close", {"status": Order.Status.CLOSED, "closed_at": timezone.now()}
+    )
+
+
+# The steps that take nothing but the order and its version, by the name pages and API use.
+SIGNATURE_STEPS = {"request": order_request, "accept": order_accept, "close": order_close}

@@ -1,0 +1,196 @@
+"""ACSA pages: the eligibility checker and overdue list, orders, their timeline and steps."""
+
+from __future__ import annotations
+
+import csv
+import uuid
+from collections.abc import Iterator
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kizuna.core.models import Person
+from kizuna.core.selectors import zones_for
+
+from . import policy, rules, selectors, services
+from .forms import OrderForm
+from .models import Order
+
+
+def _person(request: HttpRequest) -> Person:
+    assert isinstance(request.user, Person)
+    if not policy.may_use_acsa(request.user):
+        raise Http404
+    return request.user
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    person = _person(request)
+    return render(
+        request,
+        "acsa/index.html",
+        {
+            "overdue": selectors.overdue_deliveries(person=person)[:50],
+            "balances": selectors.outstanding_by(person=person),
+            "situations": selectors.situation_rows(),
+            "categories": selectors.category_rows(),
+        },
+    )
+
+
+@login_required
+def check(request: HttpRequest) -> HttpResponse:
+    """The live eligibility answer, as an HTMX fragment, for the checker and the order form."""
+    _person(request)
+    situation = request.GET.get("situation") or request.GET.get("situation_type") or ""
+    category = request.GET.get("category", "")
+    answer, error = None, ""
+    try:
+        on = date.fromisoformat(request.GET.get("on") or request.GET.get("delivery_date") or "")
+    except ValueError:
+        on = None
+    if situation and category:
+        try:
+            answer = rules.check(situation, category, on)
+        except rules.UnknownCode as unknown:
+            error = " ".join(unknown.messages)
+    return render(request, "acsa/_answer.html", {"answer": answer, "error": error})
+
+
+@login_required
+def order_list(request: HttpRequest) -> HttpResponse:
+    person = _person(request)
+    status, situation = request.GET.get("status", ""), request.GET.get("situation", "")
+    orders = selectors.order_list(person=person, status=status, situation=situation)
+    return render(
+        request,
+        "acsa/order_list.html",
+        {
+            "orders": orders[:200],
+            "statuses": Order.Status.choices,
+            "situations": selectors.situation_rows(),
+            "status": status,
+            "situation": situation,
+        },
+    )
+
+
+@login_required
+def order_new(request: HttpRequest) -> HttpResponse:
+    person = _person(request)
+    form = OrderForm(request.POST or None, initial={"idempotency_key": uuid.uuid4().hex})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            order = services.order_create(
+                actor=person,
+                supplying_org=data["supplying_org"],
+                receiving_org=data["receiving_org"],
+                situation_type=data["situation_type"],
+                legal_basis=data["legal_basis"],
+                currency=data["currency"].upper(),
+                settlement_method=data["settlement_method"],
+                lines=[form.line()],
+                idempotency_key=data["idempotency_key"],
+            )
+        except (ValidationError, PermissionDenied) as error:
+            form.add_error(None, error if isinstance(error, ValidationError) else str(error))
+        else:
+            return redirect("acsa:order", pk=order.pk)
+    return render(request, "acsa/order_form.html", {"form": form})
+
+
+@login_required
+def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _person(request)
+    order = selectors.order_get(person=person, pk=pk)
+    return render(
+        request,
+        "acsa/order_detail.html",
+        {
+            "order": order,
+            "lines": selectors.order_lines(order),
+            "timeline": selectors.order_timeline(order),
+            "missing": selectors.missing(order),
+            "steps": policy.next_steps(order, person),
+            "reader_zones": zones_for(person),
+        },
+    )
+
+
+@login_required
+@require_POST
+def order_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    person = _person(request)
+    order = selectors.order_get(person=person, pk=pk)
+    if step not in services.SIGNATURE_STEPS:
+        raise Http404
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = -1
+    try:
+        services.SIGNATURE_STEPS[step](order=order, actor=person, version=version)
+    except (ValidationError, PermissionDenied, services.Conflict) as error:
+        text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+        messages.error(request, text or _("This step was refused."))
+    return redirect("acsa:order", pk=order.pk)
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+@login_required
+def order_export(request: HttpRequest) -> StreamingHttpResponse:
+    """Every visible order as CSV, streamed row by row."""
+    person = _person(request)
+    orders = selectors.order_list(
+        person=person,
+        status=request.GET.get("status", ""),
+        situation=request.GET.get("situation", ""),
+    )
+    writer = csv.writer(_Echo())
+
+    def rows() -> Iterator[str]:
+        yield writer.writerow(
+            [
+                "number",
+                "status",
+                "supplying",
+                "receiving",
+                "situation",
+                "currency",
+                "ordered",
+                "delivered",
+                "settled",
+                "outstanding",
+            ]
+        )
+        for o in orders.iterator(chunk_size=500):
+            yield writer.writerow(
+                [
+                    o.number,
+                    o.status,
+                    o.supplying_org.code,
+                    o.receiving_org.code,
+                    o.situation_type.code,
+                    o.currency,
+                    o.amount_ordered,
+                    o.amount_delivered,
+                    o.amount_settled,
+                    o.outstanding,
+                ]
+            )
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="acsa-orders.csv"'
+    return response

@@ -1,0 +1,113 @@
+"""A fixed cast for ACSA tests: Japan supplies, the United States receives (food and fuel to US
+forces on warning and surveillance, as in the seed), and one official of each role per side."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from kizuna.acsa import services
+from kizuna.acsa.models import Order, SituationType
+from kizuna.core.models import Membership, Nation, Organization, Person, Role
+
+ROLES = {
+    "ordering": Role.ORDERING_OFFICIAL,
+    "approving": Role.APPROVING_OFFICIAL,
+    "logistics": Role.LOGISTICS_OFFICER,
+}
+
+
+@dataclass
+class Cast:
+    jp_ordering: Person
+    jp_approving: Person
+    jp_logistics: Person
+    us_ordering: Person
+    us_approving: Person
+    us_logistics: Person
+    outsider: Person
+    jp_unit: Organization
+    us_unit: Organization
+
+    def everyone(self) -> list[Person]:
+        return [
+            self.jp_ordering,
+            self.jp_approving,
+            self.jp_logistics,
+            self.us_ordering,
+            self.us_approving,
+            self.us_logistics,
+            self.outsider,
+        ]
+
+
+def official(username: str, *, nation: str, org: str, role: str | None) -> Person:
+    """A person holding one role in one unit; no password (hashing one costs a second)."""
+    person = Person.objects.create(username=username)
+    if role is not None:
+        organization, _ = Organization.objects.get_or_create(
+            code=org,
+            defaults={
+                "name_ja": f"{org}（部隊）",
+                "name_en": f"{org} unit",
+                "kind": "other",
+                "nation": Nation.objects.get(code=nation),
+            },
+        )
+        Membership.objects.create(person=person, organization=organization, role=role)
+    return person
+
+
+def make_cast(make_person: Callable[..., Person] = official) -> Cast:
+    people = {
+        f"{side}_{role}": make_person(
+            f"{side}-{role}",
+            nation="JPN" if side == "jp" else "USA",
+            org="asdf-6aw" if side == "jp" else "usfj",
+            role=role_value,
+        )
+        for side in ("jp", "us")
+        for role, role_value in ROLES.items()
+    }
+    outsider = make_person("outsider", nation="USA", org="usfj", role=Role.COORDINATOR)
+    return Cast(
+        **people,
+        outsider=outsider,
+        jp_unit=Organization.objects.get(code="asdf-6aw"),
+        us_unit=Organization.objects.get(code="usfj"),
+    )
+
+
+def fuel_line(
+    quantity: str = "1000", price: str = "120", on: date | None = None
+) -> services.LineInput:
+    return services.LineInput(
+        category="petroleum",
+        description="JP-5 航空燃料 / JP-5 aviation fuel",
+        quantity=Decimal(quantity),
+        unit="L",
+        unit_price=Decimal(price),
+        delivery_place="三沢基地 / Misawa Air Base",
+        delivery_date=on or date(2024, 5, 1),
+    )
+
+
+def draft(
+    cast: Cast,
+    *lines: services.LineInput,
+    key: str = "",
+    situation: str = "warning-and-surveillance",
+) -> Order:
+    return services.order_create(
+        actor=cast.us_ordering,
+        supplying_org=cast.jp_unit,
+        receiving_org=cast.us_unit,
+        situation_type=SituationType.objects.get(code=situation),
+        legal_basis="自衛隊法第100条の6 / SDF Act Art. 100-6",
+        currency="JPY",
+        settlement_method=Order.SettlementMethod.CURRENCY,
+        lines=list(lines) or [fuel_line()],
+        idempotency_key=key,
+    )

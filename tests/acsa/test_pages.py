@@ -1,0 +1,101 @@
+"""Every ACSA page and API route, allowed to the ACSA officials and auditors of either side,
+refused to everyone else (404, as for something missing) and to anonymous visitors."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+
+from kizuna.acsa.models import Order
+from kizuna.core import services as core_services
+from kizuna.core.models import Role
+
+from .factories import Cast, draft, make_cast, official
+
+pytestmark = pytest.mark.django_db
+
+ALLOWED = [
+    Role.ORDERING_OFFICIAL,
+    Role.APPROVING_OFFICIAL,
+    Role.LOGISTICS_OFFICER,
+    Role.AUDITOR,
+    Role.ADMINISTRATOR,
+]
+REFUSED = [Role.COORDINATOR, Role.INFORMATION_MANAGER, Role.EXERCISE_CONTROLLER]
+
+
+@pytest.fixture
+def order(make_person: Callable) -> Order:
+    cast: Cast = make_cast()
+    return draft(cast)
+
+
+def _pages(order: Order) -> list[str]:
+    return [
+        "/acsa/",
+        "/acsa/orders/",
+        "/acsa/orders.csv",
+        "/acsa/orders/new/",
+        f"/acsa/orders/{order.pk}/",
+        "/acsa/check/?situation=armed-attack&category=food",
+    ]
+
+
+def _api(order: Order) -> list[str]:
+    return ["/api/acsa/orders", f"/api/acsa/orders/{order.pk}", "/api/acsa/reports/outstanding"]
+
+
+@pytest.mark.parametrize("role", ALLOWED)
+def test_acsa_officials_auditors_and_administrators_see_every_page(
+    client: Client, make_person: Callable, order: Order, role: str
+) -> None:
+    person = official(f"p-{role}", nation="JPN", role=role, org="mod")
+    client.force_login(person)
+    for path in _pages(order):
+        assert client.get(path).status_code == 200, path
+    secret = core_services.token_issue(person=person, label="t").secret
+    for path in _api(order):
+        assert client.get(path, HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 200, path
+
+
+@pytest.mark.parametrize("role", [*REFUSED, None])
+def test_everyone_else_is_refused_like_a_missing_page(
+    client: Client, make_person: Callable, order: Order, role: str | None
+) -> None:
+    person = official(f"p-{role}", nation="JPN", role=role, org="mod")
+    client.force_login(person)
+    for path in _pages(order):
+        assert client.get(path).status_code == 404, path
+    secret = core_services.token_issue(person=person, label="t").secret
+    for path in _api(order):
+        assert client.get(path, HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 404, path
+
+
+def test_a_third_nations_officials_do_not_see_japan_us_orders(
+    client: Client, make_person: Callable, order: Order
+) -> None:
+    client.force_login(official("aus", nation="AUS", role=Role.APPROVING_OFFICIAL, org="adf"))
+    assert client.get(f"/acsa/orders/{order.pk}/").status_code == 404
+    assert client.get(f"/acsa/orders/{order.pk + 1000}/").status_code == 404
+    assert order.number not in client.get("/acsa/orders/").content.decode()
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client: Client, order: Order) -> None:
+    for path in _pages(order):
+        response = client.get(path)
+        assert response.status_code == 302, path
+        assert response["Location"].startswith("/login/")
+    for path in _api(order):
+        assert client.get(path).status_code == 401
+
+
+def test_the_order_list_runs_a_fixed_number_of_queries(
+    client: Client, make_person: Callable, order: Order, django_assert_max_num_queries: Callable
+) -> None:
+    cast_person = official("auditor", nation="JPN", role=Role.AUDITOR, org="mod")
+    client.force_login(cast_person)
+    with django_assert_max_num_queries(12):
+        response = client.get("/acsa/orders/")
+    assert order.number in response.content.decode()
