@@ -37,6 +37,9 @@ def _pages(order: Order) -> list[str]:
         "/acsa/",
         "/acsa/orders/",
         "/acsa/orders.csv",
+        "/acsa/orders.xlsx",
+        "/acsa/balances.svg",
+        f"/acsa/orders/{order.pk}.pdf",
         "/acsa/orders/new/",
         f"/acsa/orders/{order.pk}/",
         "/acsa/check/?situation=armed-attack&category=food",
@@ -44,7 +47,12 @@ def _pages(order: Order) -> list[str]:
 
 
 def _api(order: Order) -> list[str]:
-    return ["/api/acsa/orders", f"/api/acsa/orders/{order.pk}", "/api/acsa/reports/outstanding"]
+    return [
+        "/api/acsa/orders",
+        f"/api/acsa/orders/{order.pk}",
+        "/api/acsa/reports/outstanding",
+        "/api/acsa/reports/overdue",
+    ]
 
 
 @pytest.mark.parametrize("role", ALLOWED)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 from kizuna.core.models import AuditEvent, Person
 
 from . import policy
-from .models import Category, Delivery, Order, OrderLine, SituationType
+from .models import Category, ClaimNotice, Delivery, Order, OrderLine, SituationType
 
 
 def category_rows() -> list[dict[str, Any]]:
@@ -172,3 +172,18 @@ def outstanding_by(*, person: Person) -> list[dict[str, Any]]:
         }
         for r in rows
     ]
+
+
+def claim_notices_of(order: Order) -> QuerySet[ClaimNotice]:
+    return ClaimNotice.objects.filter(delivery__line__order=order).select_related("delivery")
+
+
+def claim_notice_get(*, person: Person, pk: int) -> ClaimNotice:
+    try:
+        return ClaimNotice.objects.select_related(
+            "delivery__line__category",
+            "delivery__line__order__supplying_org",
+            "delivery__line__order__receiving_org",
+        ).get(pk=pk, delivery__line__order__in=policy.orders_visible(person))
+    except ClaimNotice.DoesNotExist:
+        raise Http404 from None

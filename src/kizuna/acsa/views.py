@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import tempfile
 import uuid
 from collections.abc import Iterator
 from datetime import date
@@ -10,7 +11,7 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_POST
 from kizuna.core.models import Person
 from kizuna.core.selectors import zones_for
 
-from . import policy, rules, selectors, services
+from . import documents, policy, rules, selectors, services
 from .forms import OrderForm
 from .models import Order
 
@@ -121,6 +122,7 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "missing": selectors.missing(order),
             "steps": policy.next_steps(order, person),
             "reader_zones": zones_for(person),
+            "claim_notices": selectors.claim_notices_of(order),
         },
     )
 
@@ -194,3 +196,45 @@ def order_export(request: HttpRequest) -> StreamingHttpResponse:
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="acsa-orders.csv"'
     return response
+
+
+@login_required
+def order_export_xlsx(request: HttpRequest) -> FileResponse:
+    """Every visible order as XLSX, written through a spooled file and streamed out."""
+    person = _person(request)
+    orders = selectors.order_list(
+        person=person,
+        status=request.GET.get("status", ""),
+        situation=request.GET.get("situation", ""),
+    )
+    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - FileResponse closes it
+    documents.orders_xlsx(orders.iterator(chunk_size=500), spool)  # type: ignore[arg-type]
+    spool.seek(0)
+    return FileResponse(
+        spool,
+        as_attachment=True,
+        filename="acsa-orders.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+@login_required
+def order_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    order = selectors.order_get(person=_person(request), pk=pk)
+    response = HttpResponse(documents.order_pdf(order), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{order.number}.pdf"'
+    return response
+
+
+@login_required
+def claim_notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = selectors.claim_notice_get(person=_person(request), pk=pk)
+    response = HttpResponse(documents.claim_notice_pdf(notice), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="claim-notice-{notice.pk}.pdf"'
+    return response
+
+
+@login_required
+def balances_chart(request: HttpRequest) -> HttpResponse:
+    svg = documents.balances_svg(_person(request), _("Outstanding balances over time"))
+    return HttpResponse(svg, content_type="image/svg+xml")
