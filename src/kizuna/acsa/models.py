@@ -17,7 +17,7 @@ from kizuna.core.models import BilingualName
 class ReferenceRow(BilingualName):
     """A bilingual, cited, effective-dated row of the agreement's reference data."""
 
-    code = models.SlugField(_("code"), max_length=60, unique=True)
+    code = models.SlugField(_("code"), max_length=40, unique=True)
     source = models.TextField(_("source"), help_text=_("Where this row comes from."))
     note = models.TextField(_("note"), blank=True)
     effective_from = models.DateField(_("effective from"), null=True, blank=True)
