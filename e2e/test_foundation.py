@@ -72,7 +72,11 @@ def test_an_api_token_is_issued_in_place_with_htmx(
     page = new_page()
     _sign_in(page, "hanako")
     page.goto("/settings/")
+    assert page.evaluate("typeof htmx") == "object"
     page.locator("#id_label").fill("ops script")
     page.get_by_role("button", name="トークンを発行").click()
     expect(page.get_by_test_id("token-secret")).to_have_text(re.compile(r"^kz_"))
     expect(page.locator("#token-panel")).to_contain_text("ops script")
+    # Swapped in place: still the settings page, with its other sections around the panel.
+    expect(page).to_have_url(re.compile(r"/settings/$"))
+    expect(page.get_by_role("heading", name="言語とタイムゾーン")).to_be_visible()

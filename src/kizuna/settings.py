@@ -148,6 +148,8 @@ DEFAULT_TIME_ZONES = _env_list(
 )
 
 STATIC_URL = "/static/"
+# Shared assets (layout, vendored libraries); each app may add its own <app>/static.
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("KIZUNA_STATIC_ROOT", DATA_DIR / "static"))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {

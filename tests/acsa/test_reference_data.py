@@ -53,3 +53,10 @@ def test_agreement_versions_in_force_in_order() -> None:
         "new-agreement-2017",
     ]
     assert str(versions[-1][1]) == "2017-04-25"
+
+
+def test_codes_fit_their_columns_on_every_engine() -> None:
+    # SQLite does not enforce VARCHAR lengths; PostgreSQL does.
+    for model in (AgreementVersion, Category, SituationType):
+        limit = model._meta.get_field("code").max_length
+        assert all(len(code) <= limit for code in model.objects.values_list("code", flat=True))

@@ -27,6 +27,7 @@ def test_sign_in_shows_home_with_three_zones(client: Client, make_person: Callab
     for zone in ("Asia/Tokyo", "America/Los_Angeles", "Pacific/Honolulu"):
         assert f'data-zone="{zone}"' in page
     assert "調整官" in page  # the coordinator role, in Japanese by default
+    assert "jpn-unit（部隊）" in page  # the person's organization in the header
 
 
 def test_wrong_password_and_unknown_user_get_the_same_message(
@@ -162,3 +163,13 @@ def test_healthz_reports_database_and_migrations(client: Client) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "database": True, "migrations": True}
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/static/kizuna/kizuna.css", "/static/kizuna/kizuna.js", "/static/vendor/htmx-2.0.10.min.js"],
+)
+def test_vendored_assets_are_served_by_the_app(client: Client, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content)  # type: ignore[attr-defined]

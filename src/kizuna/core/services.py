@@ -102,8 +102,29 @@ def token_authenticate(secret: str) -> Person | None:
     return token.person
 
 
-def _changes(instance: object, values: dict[str, object]) -> dict[str, object]:
-    return {k: v for k, v in values.items() if getattr(instance, k) != v}
+def _update_audited(
+    instance: Organization | Person,
+    values: dict[str, object],
+    *,
+    actor: Person | None,
+    action: str,
+) -> None:
+    """Apply the values that differ and record them before and after; nothing if none do."""
+    changes = {k: v for k, v in values.items() if getattr(instance, k) != v}
+    if not changes:
+        return
+    before = {k: getattr(instance, k) for k in changes}
+    for key, value in changes.items():
+        setattr(instance, key, value)
+    instance.full_clean()
+    instance.save()
+    record_event(
+        actor=actor,
+        action=action,
+        obj=instance,
+        before=_audit_values(before),
+        after=_audit_values(changes),
+    )
 
 
 @transaction.atomic
@@ -136,20 +157,7 @@ def organization_save(
             actor=actor, action="organization.create", obj=organization, after=_audit_values(values)
         )
         return organization
-    changes = _changes(organization, values)
-    if changes:
-        before = {k: getattr(organization, k) for k in changes}
-        for key, value in changes.items():
-            setattr(organization, key, value)
-        organization.full_clean()
-        organization.save()
-        record_event(
-            actor=actor,
-            action="organization.update",
-            obj=organization,
-            before=_audit_values(before),
-            after=_audit_values(changes),
-        )
+    _update_audited(organization, values, actor=actor, action="organization.update")
     return organization
 
 
@@ -189,13 +197,7 @@ def person_save(
         person.save()
         record_event(actor=actor, action="person.create", obj=person, after=values)
         return person
-    changes = _changes(person, values)
-    if changes:
-        before = {k: getattr(person, k) for k in changes}
-        for key, value in changes.items():
-            setattr(person, key, value)
-        person.save()
-        record_event(actor=actor, action="person.update", obj=person, before=before, after=changes)
+    _update_audited(person, values, actor=actor, action="person.update")
     return person
 
 
