@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from kizuna.acsa.models import Order
+from kizuna.acsa.models import Delivery, Order
 from kizuna.core import services as core_services
 from kizuna.core.models import Person
 
@@ -148,3 +148,47 @@ def test_every_step_through_the_api(client: Client, cast: Cast) -> None:
     closed = Api(client, cast.jp_approving).post(f"/orders/{pk}/close", {"version": 6})
     assert closed.json()["status"] == "closed"
     assert Decimal(closed.json()["amount_settled"]) == Decimal(400000)
+
+
+def test_deliveries_and_settlements_are_idempotent_too(client: Client, cast: Cast) -> None:
+    order = Api(client, cast.us_ordering).post("/orders", BODY).json()
+    pk = order["id"]
+    Api(client, cast.us_ordering).post(f"/orders/{pk}/request", {"version": 1})
+    Api(client, cast.jp_approving).post(f"/orders/{pk}/accept", {"version": 2})
+    today = timezone.localdate().isoformat()
+    body = {
+        "version": 3,
+        "line": order["lines"][0]["id"],
+        "quantity": "100",
+        "delivered_on": today,
+        "documents": [{"name": "n.pdf", "content_base64": base64.b64encode(b"n").decode()}],
+    }
+    logistics = Api(client, cast.jp_logistics)
+    first = logistics.post(f"/orders/{pk}/deliveries", body, HTTP_IDEMPOTENCY_KEY="d-1")
+    # A retry after the first went through: same answer, though the version moved on.
+    again = logistics.post(f"/orders/{pk}/deliveries", body, HTTP_IDEMPOTENCY_KEY="d-1")
+    assert first.status_code == again.status_code == 201
+    assert first.json()["id"] == again.json()["id"]
+    other = logistics.post(
+        f"/orders/{pk}/deliveries",
+        {**body, "quantity": "101", "version": 4},
+        HTTP_IDEMPOTENCY_KEY="d-1",
+    )
+    assert other.status_code == 422
+    assert Delivery.objects.count() == 1
+    Api(client, cast.us_logistics).post(
+        f"/orders/{pk}/deliveries/{first.json()['id']}/receipt", {"version": 4}
+    )
+    pay = {
+        "version": 5,
+        "delivery": first.json()["id"],
+        "method": "currency",
+        "amount": "100",
+        "currency": "JPY",
+        "settled_on": today,
+    }
+    approving = Api(client, cast.us_approving)
+    one = approving.post(f"/orders/{pk}/settlements", pay, HTTP_IDEMPOTENCY_KEY="s-1")
+    two = approving.post(f"/orders/{pk}/settlements", pay, HTTP_IDEMPOTENCY_KEY="s-1")
+    assert one.json()["id"] == two.json()["id"]
+    assert Order.objects.get(pk=pk).amount_settled == Decimal(100)

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
@@ -24,6 +24,10 @@ from . import policy, rules, selectors, services
 from .models import Delivery, Order, Settlement, SituationType
 
 router = Router(tags=["acsa"])
+
+# Every create takes one: the same key and body give back the first record, the same key
+# with another body is refused.
+IdempotencyKey = Annotated[str, Header(alias="Idempotency-Key")]
 
 
 class CategoryOut(Schema):
@@ -328,7 +332,9 @@ def _delivery_out(d: Delivery) -> dict[str, Any]:
 
 
 @router.post("/orders/{pk}/deliveries", response={201: DeliveryOut})
-def record_delivery(request: HttpRequest, pk: int, payload: DeliveryIn) -> Status[dict[str, Any]]:
+def record_delivery(
+    request: HttpRequest, pk: int, payload: DeliveryIn, idempotency_key: IdempotencyKey = ""
+) -> Status[dict[str, Any]]:
     person = _person(request)
     target = selectors.order_get(person=person, pk=pk)
     line = get_object_or_404(target.lines, pk=payload.line)
@@ -348,6 +354,7 @@ def record_delivery(request: HttpRequest, pk: int, payload: DeliveryIn) -> Statu
             delivered_on=payload.delivered_on,
             documents=documents,
             version=payload.version,
+            idempotency_key=idempotency_key[:80],
         )
     return Status(201, _delivery_out(delivery))
 
@@ -379,7 +386,7 @@ def _settlement_out(s: Settlement) -> dict[str, Any]:
 
 @router.post("/orders/{pk}/settlements", response={201: SettlementOut})
 def record_settlement(
-    request: HttpRequest, pk: int, payload: SettlementIn
+    request: HttpRequest, pk: int, payload: SettlementIn, idempotency_key: IdempotencyKey = ""
 ) -> Status[dict[str, Any]]:
     person = _person(request)
     target = selectors.order_get(person=person, pk=pk)
@@ -395,6 +402,7 @@ def record_settlement(
             settled_on=payload.settled_on,
             quantity=payload.quantity,
             version=payload.version,
+            idempotency_key=idempotency_key[:80],
         )
     return Status(201, _settlement_out(settlement))
 

@@ -124,7 +124,18 @@ class EligibilityRule(models.Model):
         return f"{self.version.code} · {self.situation.code} · {self.category.code}"
 
 
-class Order(models.Model):
+class Idempotent(models.Model):
+    """A record a client may create again safely: the same key and content give back the
+    first record; the same key with other content is refused."""
+
+    idempotency_key = models.CharField(_("idempotency key"), max_length=80, blank=True)
+    request_digest = models.CharField(_("request digest"), max_length=64, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Order(Idempotent):
     """An ACSA order (物品役務の提供要請): the receiving party asks, the supplying party's
     authorized official accepts and signs; it binds only with both signatures."""
 
@@ -211,8 +222,6 @@ class Order(models.Model):
     amount_settled = models.DecimalField(
         _("amount settled"), default=0, max_digits=18, decimal_places=2
     )
-    idempotency_key = models.CharField(_("idempotency key"), max_length=80, blank=True)
-    request_digest = models.CharField(_("request digest"), max_length=64, blank=True)
 
     class Meta:
         ordering = ["-id"]
@@ -323,7 +332,7 @@ def money(value: Decimal) -> Decimal:
     return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-class Delivery(models.Model):
+class Delivery(Idempotent):
     """One delivery against one line, with its source documents; due for settlement within
     twelve months of the day it was delivered."""
 
@@ -362,6 +371,11 @@ class Delivery(models.Model):
                 & models.Q(amount_settled__lte=models.F("amount")),
                 name="acsa_delivery_not_over_settled",
             ),
+            models.UniqueConstraint(
+                fields=["recorded_by", "idempotency_key"],
+                condition=~models.Q(idempotency_key=""),
+                name="acsa_delivery_idempotency",
+            ),
         ]
         indexes = [models.Index(fields=["due_on"])]
 
@@ -393,7 +407,7 @@ class SourceDocument(models.Model):
         return self.name
 
 
-class Settlement(models.Model):
+class Settlement(Idempotent):
     """Settlement (決済) of one delivery: in currency, or in kind as a counter-delivery that
     counts once the original supplier has signed its receipt."""
 

@@ -9,11 +9,11 @@ import json
 from dataclasses import asdict, dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,6 +25,7 @@ from .models import (
     Category,
     ClaimNotice,
     Delivery,
+    Idempotent,
     LedgerEntry,
     Order,
     OrderLine,
@@ -48,6 +49,9 @@ SERVICE_METHODS: set[str] = {
     Order.SettlementMethod.CURRENCY,
     Order.SettlementMethod.EQUAL_VALUE_SERVICES,
 }
+
+
+R = TypeVar("R", bound=Idempotent)
 
 
 class Conflict(Exception):
@@ -175,6 +179,18 @@ def _digest(payload: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
 
+def _replayed(mine: QuerySet[R], key: str, digest: str) -> R | None:
+    """The record this person already made with this key, if the content is the same."""
+    if not key:
+        return None
+    earlier = mine.filter(idempotency_key=key).first()
+    if earlier is not None and earlier.request_digest != digest:
+        raise ValidationError(
+            {"idempotency_key": _("This idempotency key was already used for a different request.")}
+        )
+    return earlier
+
+
 @transaction.atomic
 def order_create(
     *,
@@ -201,18 +217,9 @@ def order_create(
             "lines": [asdict(line) for line in lines],
         }
     )
-    if idempotency_key:
-        earlier = Order.objects.filter(created_by=actor, idempotency_key=idempotency_key).first()
-        if earlier is not None:
-            if earlier.request_digest != digest:
-                raise ValidationError(
-                    {
-                        "idempotency_key": _(
-                            "This idempotency key was already used for a different order."
-                        )
-                    }
-                )
-            return earlier
+    earlier = _replayed(Order.objects.filter(created_by=actor), idempotency_key, digest)
+    if earlier is not None:
+        return earlier
     _require(actor, Role.ORDERING_OFFICIAL, receiving_org.nation_id)
     errors: dict[str, list[str]] = {}
     if supplying_org.nation_id == receiving_org.nation_id:
@@ -360,8 +367,22 @@ def delivery_record(
     delivered_on: date,
     documents: list[Document],
     version: int | None = None,
+    idempotency_key: str = "",
 ) -> Delivery:
     """The supplying side's logistics officer records a delivery with its source documents."""
+    digest = _digest(
+        {
+            "line": line.pk,
+            "quantity": quantity,
+            "delivered_on": delivered_on,
+            "documents": [hashlib.sha256(d.content).hexdigest() for d in documents],
+        }
+    )
+    earlier = _replayed(
+        Delivery.objects.filter(recorded_by=actor, line__order=order), idempotency_key, digest
+    )
+    if earlier is not None:
+        return earlier
     order = _lock(order, version)
     _require(actor, Role.LOGISTICS_OFFICER, order.supplying_org.nation_id)
     _expect(order, Order.Status.ACCEPTED)
@@ -392,6 +413,8 @@ def delivery_record(
         delivered_on=delivered_on,
         due_on=add_months(delivered_on, SETTLEMENT_MONTHS),
         recorded_by=actor,
+        idempotency_key=idempotency_key,
+        request_digest=digest,
     )
     SourceDocument.objects.bulk_create(
         SourceDocument(
@@ -465,9 +488,27 @@ def settlement_record(
     settled_on: date,
     quantity: Decimal | None = None,
     version: int | None = None,
+    idempotency_key: str = "",
 ) -> Settlement:
     """The receiving side's approving official settles (part of) a delivery. In currency it
     counts at once; in kind it is a counter-delivery counting once its receipt is signed."""
+    digest = _digest(
+        {
+            "delivery": delivery.pk,
+            "method": method,
+            "amount": amount,
+            "currency": currency,
+            "settled_on": settled_on,
+            "quantity": quantity,
+        }
+    )
+    earlier = _replayed(
+        Settlement.objects.filter(recorded_by=actor, delivery__line__order=order),
+        idempotency_key,
+        digest,
+    )
+    if earlier is not None:
+        return earlier
     order = _lock(order, version)
     _require(actor, Role.APPROVING_OFFICIAL, order.receiving_org.nation_id)
     delivery = (
@@ -528,6 +569,8 @@ def settlement_record(
         quantity=quantity,
         settled_on=settled_on,
         recorded_by=actor,
+        idempotency_key=idempotency_key,
+        request_digest=digest,
     )
     if not settlement.in_kind:
         _apply_settlement(order, delivery, settlement, actor)
