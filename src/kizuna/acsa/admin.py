@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from kizuna.core.admin import AuditedAdmin, site
 
-from .models import AgreementVersion, Category, SituationType
+from .models import AgreementVersion, Category, EligibilityRule, LiabilityCap, SituationType
 
 
 @admin.register(AgreementVersion, site=site)
@@ -28,3 +28,16 @@ class SituationTypeAdmin(AuditedAdmin):
         "effective_to",
     ]
     list_filter = ["group", "treaty_article"]
+
+
+@admin.register(EligibilityRule, site=site)
+class EligibilityRuleAdmin(AuditedAdmin):
+    list_display = ["version", "situation", "category", "allowed", "effective_from", "effective_to"]
+    list_filter = ["version", "allowed", "category"]
+    search_fields = ["situation__code", "category__code", "note"]
+    list_select_related = ["version", "situation", "category"]
+
+
+@admin.register(LiabilityCap, site=site)
+class LiabilityCapAdmin(AuditedAdmin):
+    list_display = ["code", "name_ja", "name_en", "debtor_nation", "amount", "currency"]

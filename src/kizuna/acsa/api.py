@@ -133,6 +133,7 @@ class OrderOut(Schema):
     amount_delivered: Decimal
     amount_settled: Decimal
     missing: list[str]
+    warnings: list[str]
     lines: list[LineOut]
 
 
@@ -222,6 +223,9 @@ def _order_out(order: Order) -> dict[str, Any]:
         "amount_delivered": order.amount_delivered,
         "amount_settled": order.amount_settled,
         "missing": selectors.missing(order),
+        "warnings": (
+            selectors.cap_warnings(order) if order.status == Order.Status.REQUESTED else []
+        ),
         "lines": [
             {
                 **{f: getattr(line, f) for f in LineOut.model_fields if f != "category"},

@@ -517,3 +517,21 @@ class ClaimNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.delivery} · {self.amount} {self.currency}"
+
+
+class LiabilityCap(ReferenceRow):
+    """A limit on what one side may owe in a fiscal year, such as the US caps on liabilities
+    to a non-NATO partner outside active hostilities. Crossing one is warned of before an
+    acceptance, not refused: the approving official decides."""
+
+    debtor_nation = models.CharField(_("owing side"), max_length=3)
+    amount = models.DecimalField(_("limit"), max_digits=18, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3)
+    supplies_only = models.BooleanField(_("supplies only"), default=False)
+    fiscal_year_starts = models.PositiveSmallIntegerField(
+        _("fiscal year starts in month"), default=10
+    )
+
+    class Meta(ReferenceRow.Meta):
+        verbose_name = _("liability cap")
+        verbose_name_plural = _("liability caps")

@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 from kizuna.core.models import AuditEvent, Person
 
 from . import policy
-from .models import Category, ClaimNotice, Delivery, Order, OrderLine, SituationType
+from .models import Category, ClaimNotice, Delivery, LiabilityCap, Order, OrderLine, SituationType
 
 
 def category_rows() -> list[dict[str, Any]]:
@@ -187,3 +187,48 @@ def claim_notice_get(*, person: Person, pk: int) -> ClaimNotice:
         ).get(pk=pk, delivery__line__order__in=policy.orders_visible(person))
     except ClaimNotice.DoesNotExist:
         raise Http404 from None
+
+
+def fiscal_year_start(day: date, first_month: int) -> date:
+    year = day.year if day.month >= first_month else day.year - 1
+    return date(year, first_month, 1)
+
+
+def cap_warnings(order: Order, on: date | None = None) -> list[str]:
+    """What accepting this order would push past a liability cap, in the reader's language."""
+    on = on or timezone.localdate()
+    caps = LiabilityCap.objects.filter(
+        debtor_nation=order.receiving_org.nation_id, currency=order.currency
+    )
+    warnings = []
+    for cap in caps:
+        if (cap.effective_from and on < cap.effective_from) or (
+            cap.effective_to and on > cap.effective_to
+        ):
+            continue
+        lines = OrderLine.objects.filter(
+            order__receiving_org__nation_id=cap.debtor_nation,
+            order__currency=cap.currency,
+            order__accepted_at__date__gte=fiscal_year_start(on, cap.fiscal_year_starts),
+        ).exclude(order__status=Order.Status.CANCELLED)
+        this = order.lines.all()
+        if cap.supplies_only:
+            lines = lines.filter(category__kind=Category.Kind.GOODS)
+            this = this.filter(category__kind=Category.Kind.GOODS)
+        used = sum((line.amount for line in lines.exclude(order=order)), Decimal(0))
+        adding = sum((line.amount for line in this), Decimal(0))
+        if adding and used + adding > cap.amount:
+            warnings.append(
+                gettext(
+                    "Accepting this order would bring %(cap)s to %(total)s %(currency)s, "
+                    "over its limit of %(limit)s (%(note)s)."
+                )
+                % {
+                    "cap": cap.name,
+                    "total": used + adding,
+                    "currency": cap.currency,
+                    "limit": cap.amount,
+                    "note": cap.note,
+                }
+            )
+    return warnings

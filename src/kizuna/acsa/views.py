@@ -123,6 +123,9 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "steps": policy.next_steps(order, person),
             "reader_zones": zones_for(person),
             "claim_notices": selectors.claim_notices_of(order),
+            "cap_warnings": (
+                selectors.cap_warnings(order) if order.status == Order.Status.REQUESTED else []
+            ),
         },
     )
 
