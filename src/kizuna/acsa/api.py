@@ -21,7 +21,7 @@ from pydantic import Field
 from kizuna.core.models import Organization, Person
 
 from . import policy, rules, selectors, services
-from .models import Delivery, Order, Settlement, SituationType
+from .models import Delivery, Offset, Order, Settlement, SituationType
 
 router = Router(tags=["acsa"])
 
@@ -437,3 +437,55 @@ def outstanding(request: HttpRequest) -> list[dict[str, Any]]:
 def overdue(request: HttpRequest) -> list[dict[str, Any]]:
     deliveries = selectors.overdue_deliveries(person=_person(request)).prefetch_related("documents")
     return [_delivery_out(d) for d in deliveries[:500]]
+
+
+class NettingRowOut(Schema):
+    currency: str
+    owed_to_japan: Decimal
+    owed_to_us: Decimal
+    proposable: Decimal
+
+
+class OffsetOut(Schema):
+    id: int
+    currency: str
+    amount: Decimal
+    approved_by_japan: str | None
+    approved_by_us: str | None
+    applied: bool
+
+
+class OffsetIn(Schema):
+    currency: str = Field(min_length=3, max_length=3)
+
+
+def _offset_out(offset: Offset) -> dict[str, Any]:
+    return {
+        "id": offset.pk,
+        "currency": offset.currency,
+        "amount": offset.amount,
+        "approved_by_japan": getattr(offset.approved_by_japan, "username", None),
+        "approved_by_us": getattr(offset.approved_by_us, "username", None),
+        "applied": offset.applied_at is not None,
+    }
+
+
+@router.get("/netting", response=list[NettingRowOut])
+def netting(request: HttpRequest) -> list[dict[str, Any]]:
+    return selectors.netting(person=_person(request))["rows"]
+
+
+@router.post("/offsets", response={201: OffsetOut})
+def propose_offset(request: HttpRequest, payload: OffsetIn) -> Status[dict[str, Any]]:
+    person = _person(request)
+    selectors.netting(person=person)
+    return Status(
+        201, _offset_out(services.offset_propose(actor=person, currency=payload.currency))
+    )
+
+
+@router.post("/offsets/{pk}/approve", response=OffsetOut)
+def approve_offset(request: HttpRequest, pk: int) -> dict[str, Any]:
+    person = _person(request)
+    offset = selectors.offset_get(person=person, pk=pk)
+    return _offset_out(services.offset_approve(actor=person, offset=offset))

@@ -435,6 +435,14 @@ class Settlement(Idempotent):
         verbose_name=_("receipt signed by"),
     )
     receipt_signed_at = models.DateTimeField(_("receipt signed"), null=True, blank=True)
+    offset = models.ForeignKey(
+        "Offset",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="settlements",
+        verbose_name=_("offset"),
+    )
 
     class Meta:
         ordering = ["id"]
@@ -535,3 +543,43 @@ class LiabilityCap(ReferenceRow):
     class Meta(ReferenceRow.Meta):
         verbose_name = _("liability cap")
         verbose_name_plural = _("liability caps")
+
+
+class Offset(models.Model):
+    """相殺: what each side owes the other in one currency, set against each other. Proposed by
+    one side's approving official, applied only once the other side's has approved too."""
+
+    currency = models.CharField(_("currency"), max_length=3)
+    amount = models.DecimalField(_("amount"), max_digits=18, decimal_places=2)
+    proposed_by = models.ForeignKey(
+        "core.Person", on_delete=models.PROTECT, related_name="+", verbose_name=_("proposed by")
+    )
+    proposed_at = models.DateTimeField(_("proposed"), auto_now_add=True)
+    approved_by_japan = models.ForeignKey(
+        "core.Person",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved for Japan by"),
+    )
+    approved_by_us = models.ForeignKey(
+        "core.Person",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved for the United States by"),
+    )
+    applied_at = models.DateTimeField(_("applied"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("offset")
+        verbose_name_plural = _("offsets")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="acsa_offset_positive")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.currency}"

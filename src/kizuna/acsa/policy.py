@@ -95,3 +95,11 @@ def next_steps(order: Order, person: Person) -> list[tuple[str, str]]:
         for status, step, role, nation, label in steps
         if order.status == status and holds(person, role, nation)
     ]
+
+
+def may_net(person: Person) -> bool:
+    """Offsets set both parties' balances against each other: their approving officials
+    propose and approve them; auditors may look."""
+    return is_auditor(person) or any(
+        holds(person, Role.APPROVING_OFFICIAL, nation) for nation in ("JPN", "USA")
+    )

@@ -13,8 +13,17 @@ from django.utils.translation import gettext
 
 from kizuna.core.models import AuditEvent, Person
 
-from . import policy
-from .models import Category, ClaimNotice, Delivery, LiabilityCap, Order, OrderLine, SituationType
+from . import policy, services
+from .models import (
+    Category,
+    ClaimNotice,
+    Delivery,
+    LiabilityCap,
+    Offset,
+    Order,
+    OrderLine,
+    SituationType,
+)
 
 
 def category_rows() -> list[dict[str, Any]]:
@@ -232,3 +241,45 @@ def cap_warnings(order: Order, on: date | None = None) -> list[str]:
                 }
             )
     return warnings
+
+
+def netting(*, person: Person) -> dict[str, Any]:
+    """The offsets the parties could make now, per currency, and those awaiting approval.
+    Offsets concern both parties' whole balances: approving officials and auditors only."""
+    if not policy.may_net(person):
+        raise Http404
+    currencies = sorted(
+        set(
+            Delivery.objects.filter(
+                receipt_signed_at__isnull=False, amount_settled__lt=F("amount")
+            ).values_list("line__order__currency", flat=True)
+        )
+    )
+    rows = []
+    for currency in currencies:
+        owed = services.offsettable_amounts(currency)
+        rows.append(
+            {
+                "currency": currency,
+                "owed_to_japan": owed["JPN"],
+                "owed_to_us": owed["USA"],
+                "proposable": min(owed.values()),
+            }
+        )
+    pending = Offset.objects.filter(applied_at__isnull=True).select_related(
+        "proposed_by", "approved_by_japan", "approved_by_us"
+    )
+    return {
+        "rows": rows,
+        "pending": pending,
+        "applied": Offset.objects.filter(applied_at__isnull=False)[:20],
+    }
+
+
+def offset_get(*, person: Person, pk: int) -> Offset:
+    if not policy.may_net(person):
+        raise Http404
+    try:
+        return Offset.objects.get(pk=pk)
+    except Offset.DoesNotExist:
+        raise Http404 from None

@@ -27,6 +27,7 @@ from .models import (
     Delivery,
     Idempotent,
     LedgerEntry,
+    Offset,
     Order,
     OrderLine,
     Settlement,
@@ -624,6 +625,108 @@ def order_close(*, order: Order, actor: Person, version: int | None = None) -> O
     return _advance(
         order, actor, "close", {"status": Order.Status.CLOSED, "closed_at": timezone.now()}
     )
+
+
+# Offsets (相殺) are between the two parties of the agreement.
+PARTIES = ("JPN", "USA")
+
+
+def _offsettable(currency: str, creditor: str, *, lock: bool = True) -> list[Delivery]:
+    """Signed-for deliveries still owed to `creditor` in `currency`, the soonest due first."""
+    deliveries = Delivery.objects.select_for_update() if lock else Delivery.objects.all()
+    return list(
+        deliveries.filter(
+            line__order__currency=currency,
+            line__order__supplying_org__nation_id=creditor,
+            receipt_signed_at__isnull=False,
+            amount_settled__lt=F("amount"),
+        ).order_by("due_on", "id")
+    )
+
+
+def offsettable_amounts(currency: str, *, lock: bool = False) -> dict[str, Decimal]:
+    """What each party is owed in this currency, over deliveries that may be offset."""
+    return {
+        creditor: sum(
+            (d.outstanding for d in _offsettable(currency, creditor, lock=lock)), Decimal(0)
+        )
+        for creditor in PARTIES
+    }
+
+
+def _approving_side(actor: Person) -> str:
+    sides = [n for n in PARTIES if policy.holds(actor, Role.APPROVING_OFFICIAL, n)]
+    if not sides:
+        raise PermissionDenied(_("Only an approving official of either party may do this."))
+    return sides[0]
+
+
+@transaction.atomic
+def offset_propose(*, actor: Person, currency: str) -> Offset:
+    """One side's approving official proposes setting off what each side owes the other in
+    one currency: the smaller of the two amounts. The proposer's approval is recorded."""
+    side = _approving_side(actor)
+    amount = min(offsettable_amounts(currency, lock=True).values())
+    if amount <= 0:
+        raise ValidationError({"currency": _("Nothing is owed both ways in this currency.")})
+    offset = Offset.objects.create(
+        currency=currency,
+        amount=amount,
+        proposed_by=actor,
+        approved_by_japan=actor if side == "JPN" else None,
+        approved_by_us=actor if side == "USA" else None,
+    )
+    record_event(
+        actor=actor,
+        action="acsa.offset.propose",
+        obj=offset,
+        after={"currency": currency, "amount": amount, "side": side},
+    )
+    return offset
+
+
+@transaction.atomic
+def offset_approve(*, actor: Person, offset: Offset) -> Offset:
+    """The other side's approving official approves; the offset is then applied as currency
+    settlements of the soonest-due deliveries on both sides."""
+    offset = Offset.objects.select_for_update().get(pk=offset.pk)
+    side = _approving_side(actor)
+    if offset.applied_at:
+        raise ValidationError({"offset": _("This offset is already applied.")})
+    field = "approved_by_japan" if side == "JPN" else "approved_by_us"
+    if getattr(offset, field) is not None:
+        raise ValidationError({"offset": _("The other party's approving official must approve.")})
+    setattr(offset, field, actor)
+    offset.applied_at = timezone.now()
+    offset.save(update_fields=[field, "applied_at"])
+    for creditor in PARTIES:
+        remaining = offset.amount
+        for delivery in _offsettable(offset.currency, creditor):
+            take = min(remaining, delivery.outstanding)
+            order = _lock(Order(pk=delivery.line.order_id), None)
+            settlement = Settlement.objects.create(
+                delivery=delivery,
+                method=Order.SettlementMethod.CURRENCY,
+                amount=take,
+                settled_on=timezone.localdate(),
+                recorded_by=actor,
+                offset=offset,
+            )
+            _apply_settlement(order, delivery, settlement, actor)
+            remaining -= take
+            if not remaining:
+                break
+        if remaining:
+            raise ValidationError(
+                {"offset": _("The balances changed since the proposal: propose it again.")}
+            )
+    record_event(
+        actor=actor,
+        action="acsa.offset.apply",
+        obj=offset,
+        after={"currency": offset.currency, "amount": offset.amount},
+    )
+    return offset
 
 
 # The steps that take nothing but the order and its version, by the name pages and API use.

@@ -144,8 +144,7 @@ def order_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     try:
         services.SIGNATURE_STEPS[step](order=order, actor=person, version=version)
     except (ValidationError, PermissionDenied, services.Conflict) as error:
-        text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
-        messages.error(request, text or _("This step was refused."))
+        messages.error(request, _refusal(error))
     return redirect("acsa:order", pk=order.pk)
 
 
@@ -241,3 +240,39 @@ def claim_notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 def balances_chart(request: HttpRequest) -> HttpResponse:
     svg = documents.balances_svg(_person(request), _("Outstanding balances over time"))
     return HttpResponse(svg, content_type="image/svg+xml")
+
+
+@login_required
+def netting(request: HttpRequest) -> HttpResponse:
+    person = _person(request)
+    return render(request, "acsa/netting.html", selectors.netting(person=person))
+
+
+@login_required
+@require_POST
+def netting_propose(request: HttpRequest) -> HttpResponse:
+    person = _person(request)
+    selectors.netting(person=person)  # the same gate as the page
+    try:
+        services.offset_propose(actor=person, currency=request.POST.get("currency", ""))
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, _refusal(error))
+    return redirect("acsa:netting")
+
+
+@login_required
+@require_POST
+def netting_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _person(request)
+    offset = selectors.offset_get(person=person, pk=pk)
+    try:
+        services.offset_approve(actor=person, offset=offset)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, _refusal(error))
+    return redirect("acsa:netting")
+
+
+def _refusal(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error) or _("This step was refused.")
