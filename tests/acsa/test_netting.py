@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from kizuna.acsa import services
 from kizuna.acsa.models import LedgerEntry, Order, SituationType
+from kizuna.core import services as core_services
 
 from .factories import Cast, fuel_line, make_cast
 
@@ -91,3 +92,13 @@ def test_only_approving_officials_and_auditors_see_the_netting_view(
     ]:
         client.force_login(person)
         assert client.get("/acsa/netting/").status_code == status
+
+
+def test_the_netting_api_follows_the_same_rule(cast: Cast, client: Client) -> None:
+    for person, status in [(cast.jp_approving, 200), (cast.jp_ordering, 404)]:
+        secret = core_services.token_issue(person=person, label="t").secret
+        response = client.get("/api/acsa/netting", HTTP_AUTHORIZATION=f"Bearer {secret}")
+        assert response.status_code == status
+    client.logout()
+    assert client.get("/acsa/netting/").status_code == 302
+    assert client.get("/api/acsa/netting").status_code == 401

@@ -103,3 +103,14 @@ def may_net(person: Person) -> bool:
     return is_auditor(person) or any(
         holds(person, Role.APPROVING_OFFICIAL, nation) for nation in ("JPN", "USA")
     )
+
+
+def delivery_powers(order: Order, person: Person) -> dict[str, bool]:
+    """Which of the per-delivery forms the order page offers this person."""
+    supplying, receiving = order.supplying_org.nation_id, order.receiving_org.nation_id
+    return {
+        "deliver": order.status == Order.Status.ACCEPTED
+        and holds(person, Role.LOGISTICS_OFFICER, supplying),
+        "receipt": holds(person, Role.LOGISTICS_OFFICER, receiving),
+        "settle": holds(person, Role.APPROVING_OFFICIAL, receiving),
+    }

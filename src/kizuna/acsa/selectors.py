@@ -80,6 +80,20 @@ def order_get(*, person: Person, pk: int) -> Order:
         raise Http404 from None
 
 
+def order_line_get(*, order: Order, pk: int) -> OrderLine:
+    try:
+        return order.lines.get(pk=pk)
+    except OrderLine.DoesNotExist:
+        raise Http404 from None
+
+
+def delivery_get(*, order: Order, pk: int) -> Delivery:
+    try:
+        return Delivery.objects.get(pk=pk, line__order=order)
+    except Delivery.DoesNotExist:
+        raise Http404 from None
+
+
 def order_lines(order: Order) -> QuerySet[OrderLine]:
     return order.lines.select_related("category").prefetch_related(
         Prefetch(

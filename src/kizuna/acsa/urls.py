@@ -18,5 +18,20 @@ urlpatterns = [
     path("orders/<int:pk>.pdf", views.order_pdf, name="order_pdf"),
     path("orders/new/", views.order_new, name="order_new"),
     path("orders/<int:pk>/", views.order_detail, name="order"),
+    path(
+        "orders/<int:pk>/lines/<int:line_id>/deliveries/",
+        views.delivery_new,
+        name="delivery_new",
+    ),
+    path(
+        "orders/<int:pk>/deliveries/<int:delivery_id>/receipt/",
+        views.delivery_receipt,
+        name="delivery_receipt",
+    ),
+    path(
+        "orders/<int:pk>/deliveries/<int:delivery_id>/settle/",
+        views.delivery_settle,
+        name="delivery_settle",
+    ),
     path("orders/<int:pk>/<slug:step>/", views.order_step, name="order_step"),
 ]

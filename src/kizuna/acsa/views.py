@@ -7,12 +7,14 @@ import tempfile
 import uuid
 from collections.abc import Iterator
 from datetime import date
+from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -121,6 +123,9 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "timeline": selectors.order_timeline(order),
             "missing": selectors.missing(order),
             "steps": policy.next_steps(order, person),
+            "powers": policy.delivery_powers(order, person),
+            "methods": Order.SettlementMethod.choices,
+            "today": timezone.localdate(),
             "reader_zones": zones_for(person),
             "claim_notices": selectors.claim_notices_of(order),
             "cap_warnings": (
@@ -138,11 +143,7 @@ def order_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     if step not in services.SIGNATURE_STEPS:
         raise Http404
     try:
-        version = int(request.POST.get("version", ""))
-    except ValueError:
-        version = -1
-    try:
-        services.SIGNATURE_STEPS[step](order=order, actor=person, version=version)
+        services.SIGNATURE_STEPS[step](order=order, actor=person, version=_version(request))
     except (ValidationError, PermissionDenied, services.Conflict) as error:
         messages.error(request, _refusal(error))
     return redirect("acsa:order", pk=order.pk)
@@ -276,3 +277,88 @@ def _refusal(error: Exception) -> str:
     if isinstance(error, ValidationError):
         return " ".join(error.messages)
     return str(error) or _("This step was refused.")
+
+
+def _version(request: HttpRequest) -> int:
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return -1
+
+
+def _decimal(value: str) -> Decimal:
+    try:
+        return Decimal(value)
+    except InvalidOperation:
+        return Decimal(-1)  # refused by the service with its own message
+
+
+def _day(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return date.min  # refused by the service with its own message
+
+
+@login_required
+@require_POST
+def delivery_new(request: HttpRequest, pk: int, line_id: int) -> HttpResponse:
+    person = _person(request)
+    order = selectors.order_get(person=person, pk=pk)
+    line = selectors.order_line_get(order=order, pk=line_id)
+    documents = [
+        services.Document(f.name or "document", f.read())
+        for f in request.FILES.getlist("documents")
+    ]
+    try:
+        services.delivery_record(
+            order=order,
+            line=line,
+            actor=person,
+            quantity=_decimal(request.POST.get("quantity", "")),
+            delivered_on=_day(request.POST.get("delivered_on", "")),
+            documents=documents,
+            version=_version(request),
+        )
+    except (ValidationError, PermissionDenied, services.Conflict) as error:
+        messages.error(request, _refusal(error))
+    return redirect("acsa:order", pk=order.pk)
+
+
+@login_required
+@require_POST
+def delivery_receipt(request: HttpRequest, pk: int, delivery_id: int) -> HttpResponse:
+    person = _person(request)
+    order = selectors.order_get(person=person, pk=pk)
+    delivery = selectors.delivery_get(order=order, pk=delivery_id)
+    try:
+        services.receipt_sign(
+            order=order, delivery=delivery, actor=person, version=_version(request)
+        )
+    except (ValidationError, PermissionDenied, services.Conflict) as error:
+        messages.error(request, _refusal(error))
+    return redirect("acsa:order", pk=order.pk)
+
+
+@login_required
+@require_POST
+def delivery_settle(request: HttpRequest, pk: int, delivery_id: int) -> HttpResponse:
+    person = _person(request)
+    order = selectors.order_get(person=person, pk=pk)
+    delivery = selectors.delivery_get(order=order, pk=delivery_id)
+    quantity = request.POST.get("quantity", "")
+    try:
+        services.settlement_record(
+            order=order,
+            delivery=delivery,
+            actor=person,
+            method=request.POST.get("method", ""),
+            amount=_decimal(request.POST.get("amount", "")),
+            currency=order.currency,
+            settled_on=_day(request.POST.get("settled_on", "")),
+            quantity=_decimal(quantity) if quantity else None,
+            version=_version(request),
+        )
+    except (ValidationError, PermissionDenied, services.Conflict) as error:
+        messages.error(request, _refusal(error))
+    return redirect("acsa:order", pk=order.pk)
