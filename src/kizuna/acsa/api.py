@@ -12,7 +12,6 @@ from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
 from ninja import Header, Query, Router, Schema, Status
 from ninja.errors import HttpError
@@ -341,7 +340,7 @@ def record_delivery(
 ) -> Status[dict[str, Any]]:
     person = _person(request)
     target = selectors.order_get(person=person, pk=pk)
-    line = get_object_or_404(target.lines, pk=payload.line)
+    line = selectors.order_line_get(order=target, pk=payload.line)
     try:
         documents = [
             services.Document(d.name, base64.b64decode(d.content_base64, validate=True))
@@ -369,7 +368,7 @@ def sign_receipt(
 ) -> dict[str, Any]:
     person = _person(request)
     target = selectors.order_get(person=person, pk=pk)
-    delivery = get_object_or_404(Delivery, pk=delivery_id, line__order=target)
+    delivery = selectors.delivery_get(order=target, pk=delivery_id)
     with _conflicts_as_409():
         signed = services.receipt_sign(
             order=target, delivery=delivery, actor=person, version=payload.version
@@ -394,7 +393,7 @@ def record_settlement(
 ) -> Status[dict[str, Any]]:
     person = _person(request)
     target = selectors.order_get(person=person, pk=pk)
-    delivery = get_object_or_404(Delivery, pk=payload.delivery, line__order=target)
+    delivery = selectors.delivery_get(order=target, pk=payload.delivery)
     with _conflicts_as_409():
         settlement = services.settlement_record(
             order=target,
@@ -417,7 +416,7 @@ def sign_counter_receipt(
 ) -> dict[str, Any]:
     person = _person(request)
     target = selectors.order_get(person=person, pk=pk)
-    settlement = get_object_or_404(Settlement, pk=settlement_id, delivery__line__order=target)
+    settlement = selectors.settlement_get(order=target, pk=settlement_id)
     with _conflicts_as_409():
         signed = services.counter_receipt_sign(
             order=target, settlement=settlement, actor=person, version=payload.version

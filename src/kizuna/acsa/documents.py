@@ -164,7 +164,6 @@ def orders_xlsx(orders: Iterable[Order], into: io.BufferedIOBase) -> None:
 def balance_series(person: Person) -> dict[str, list[tuple[date, Decimal]]]:
     """Outstanding amount at the end of each month, per creditor nation and currency: what
     was delivered up to then less what was settled up to then, from two monthly aggregates."""
-    visible = policy.orders_visible(person)
     changes: dict[str, dict[date, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
 
     def add(rows: Iterable[dict[str, Any]], order_path: str, sign: int) -> None:
@@ -176,7 +175,7 @@ def balance_series(person: Person) -> dict[str, list[tuple[date, Decimal]]]:
 
     order = "line__order"
     add(
-        Delivery.objects.filter(line__order__in=visible)
+        Delivery.objects.filter(policy.order_filter(person, via="line__order__"))
         .annotate(month=TruncMonth("delivered_on"))
         .values("month", f"{order}__supplying_org__nation_id", f"{order}__currency")
         .annotate(total=Sum("amount")),
@@ -185,7 +184,7 @@ def balance_series(person: Person) -> dict[str, list[tuple[date, Decimal]]]:
     )
     order = "delivery__line__order"
     add(
-        Settlement.objects.filter(delivery__line__order__in=visible)
+        Settlement.objects.filter(policy.order_filter(person, via="delivery__line__order__"))
         # A counter-delivery counts once its receipt is signed.
         .exclude(method__in=_IN_KIND, receipt_signed_at__isnull=True)
         .annotate(month=TruncMonth("settled_on"))

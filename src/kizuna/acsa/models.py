@@ -332,20 +332,10 @@ def money(value: Decimal) -> Decimal:
     return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-class Delivery(Idempotent):
-    """One delivery against one line, with its source documents; due for settlement within
-    twelve months of the day it was delivered."""
+class Handover(Idempotent):
+    """Something handed from one side to the other: who recorded it, and the receiving
+    side's signature for it."""
 
-    line = models.ForeignKey(
-        OrderLine, on_delete=models.PROTECT, related_name="deliveries", verbose_name=_("line")
-    )
-    quantity = models.DecimalField(_("quantity"), max_digits=15, decimal_places=3)
-    amount = models.DecimalField(_("amount"), max_digits=18, decimal_places=2)
-    amount_settled = models.DecimalField(
-        _("amount settled"), default=0, max_digits=18, decimal_places=2
-    )
-    delivered_on = models.DateField(_("delivered on"))
-    due_on = models.DateField(_("settlement due"))
     recorded_by = models.ForeignKey(
         "core.Person", on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
     )
@@ -359,6 +349,25 @@ class Delivery(Idempotent):
         verbose_name=_("receipt signed by"),
     )
     receipt_signed_at = models.DateTimeField(_("receipt signed"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Delivery(Handover):
+    """One delivery against one line, with its source documents; due for settlement within
+    twelve months of the day it was delivered."""
+
+    line = models.ForeignKey(
+        OrderLine, on_delete=models.PROTECT, related_name="deliveries", verbose_name=_("line")
+    )
+    quantity = models.DecimalField(_("quantity"), max_digits=15, decimal_places=3)
+    amount = models.DecimalField(_("amount"), max_digits=18, decimal_places=2)
+    amount_settled = models.DecimalField(
+        _("amount settled"), default=0, max_digits=18, decimal_places=2
+    )
+    delivered_on = models.DateField(_("delivered on"))
+    due_on = models.DateField(_("settlement due"))
 
     class Meta:
         ordering = ["delivered_on", "id"]
@@ -407,7 +416,7 @@ class SourceDocument(models.Model):
         return self.name
 
 
-class Settlement(Idempotent):
+class Settlement(Handover):
     """Settlement (決済) of one delivery: in currency, or in kind as a counter-delivery that
     counts once the original supplier has signed its receipt."""
 
@@ -422,19 +431,6 @@ class Settlement(Idempotent):
         _("quantity returned"), null=True, blank=True, max_digits=15, decimal_places=3
     )
     settled_on = models.DateField(_("settled on"))
-    recorded_by = models.ForeignKey(
-        "core.Person", on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
-    )
-    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
-    receipt_signed_by = models.ForeignKey(
-        "core.Person",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("receipt signed by"),
-    )
-    receipt_signed_at = models.DateTimeField(_("receipt signed"), null=True, blank=True)
     offset = models.ForeignKey(
         "Offset",
         on_delete=models.PROTECT,

@@ -22,6 +22,7 @@ from .models import (
     Offset,
     Order,
     OrderLine,
+    Settlement,
     SituationType,
 )
 
@@ -94,6 +95,13 @@ def delivery_get(*, order: Order, pk: int) -> Delivery:
         raise Http404 from None
 
 
+def settlement_get(*, order: Order, pk: int) -> Settlement:
+    try:
+        return Settlement.objects.get(pk=pk, delivery__line__order=order)
+    except Settlement.DoesNotExist:
+        raise Http404 from None
+
+
 def order_lines(order: Order) -> QuerySet[OrderLine]:
     return order.lines.select_related("category").prefetch_related(
         Prefetch(
@@ -112,7 +120,7 @@ def overdue_deliveries(*, person: Person, today: date | None = None) -> QuerySet
     """Deliveries past their twelve months and not settled in full, oldest first."""
     today = today or timezone.localdate()
     return (
-        Delivery.objects.filter(line__order__in=policy.orders_visible(person))
+        Delivery.objects.filter(policy.order_filter(person, via="line__order__"))
         .filter(due_on__lt=today, amount_settled__lt=F("amount"))
         .exclude(line__order__status=Order.Status.CANCELLED)
         .select_related(
@@ -168,7 +176,7 @@ def outstanding_by(*, person: Person) -> list[dict[str, Any]]:
     today = timezone.localdate()
     six_months_ago = today - timedelta(days=182)
     rows = (
-        Delivery.objects.filter(line__order__in=policy.orders_visible(person))
+        Delivery.objects.filter(policy.order_filter(person, via="line__order__"))
         .filter(amount_settled__lt=F("amount"))
         .values("line__order__supplying_org__nation_id", "line__order__currency")
         .annotate(

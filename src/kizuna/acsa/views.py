@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -149,6 +150,14 @@ def order_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     return redirect("acsa:order", pk=order.pk)
 
 
+def _filtered_orders(request: HttpRequest) -> QuerySet[Order]:
+    return selectors.order_list(
+        person=_person(request),
+        status=request.GET.get("status", ""),
+        situation=request.GET.get("situation", ""),
+    )
+
+
 class _Echo:
     def write(self, value: str) -> str:
         return value
@@ -157,12 +166,7 @@ class _Echo:
 @login_required
 def order_export(request: HttpRequest) -> StreamingHttpResponse:
     """Every visible order as CSV, streamed row by row."""
-    person = _person(request)
-    orders = selectors.order_list(
-        person=person,
-        status=request.GET.get("status", ""),
-        situation=request.GET.get("situation", ""),
-    )
+    orders = _filtered_orders(request)
     writer = csv.writer(_Echo())
 
     def rows() -> Iterator[str]:
@@ -204,12 +208,7 @@ def order_export(request: HttpRequest) -> StreamingHttpResponse:
 @login_required
 def order_export_xlsx(request: HttpRequest) -> FileResponse:
     """Every visible order as XLSX, written through a spooled file and streamed out."""
-    person = _person(request)
-    orders = selectors.order_list(
-        person=person,
-        status=request.GET.get("status", ""),
-        situation=request.GET.get("situation", ""),
-    )
+    orders = _filtered_orders(request)
     spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - FileResponse closes it
     documents.orders_xlsx(orders.iterator(chunk_size=500), spool)  # type: ignore[arg-type]
     spool.seek(0)
