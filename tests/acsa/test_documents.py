@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 
 from kizuna.acsa import services
 from kizuna.acsa.models import ClaimNotice, Order
+from kizuna.core import services as core_services
 from kizuna.core.models import Role
 
 from .factories import Cast, draft, make_cast, official
@@ -100,3 +101,27 @@ def test_xlsx_export_and_balance_chart(client: Client, cast: Cast, received: Ord
     assert chart.status_code == 200
     assert chart.content.startswith(b"<?xml")
     assert b"<svg" in chart.content
+
+
+def test_outstanding_balances_by_side_situation_and_category(
+    client: Client, cast: Cast, received: Order
+) -> None:
+    secret = core_services.token_issue(person=cast.jp_approving, label="t").secret
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    plain = client.get("/api/acsa/reports/outstanding", **auth).json()
+    assert plain == [
+        {
+            "creditor": "JPN",
+            "currency": "JPY",
+            "breakdown": None,
+            "under_6_months": "120000.00",
+            "six_to_12_months": "0.00",
+            "overdue": "0.00",
+            "total": "120000.00",
+        }
+    ]
+    by_situation = client.get("/api/acsa/reports/outstanding?by=situation", **auth).json()
+    assert by_situation[0]["breakdown"] == "warning-and-surveillance"
+    by_category = client.get("/api/acsa/reports/outstanding?by=category", **auth).json()
+    assert by_category[0]["breakdown"] == "petroleum"
+    assert client.get("/api/acsa/reports/outstanding?by=colour", **auth).status_code == 422

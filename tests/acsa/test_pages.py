@@ -107,3 +107,43 @@ def test_the_order_list_runs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(12):
         response = client.get("/acsa/orders/")
     assert order.number in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/acsa/orders",
+        "/api/acsa/orders/1/request",
+        "/api/acsa/orders/1/accept",
+        "/api/acsa/orders/1/cancel",
+        "/api/acsa/orders/1/close",
+        "/api/acsa/orders/1/deliveries",
+        "/api/acsa/orders/1/deliveries/1/receipt",
+        "/api/acsa/orders/1/settlements",
+        "/api/acsa/orders/1/settlements/1/receipt",
+        "/api/acsa/offsets",
+        "/api/acsa/offsets/1/approve",
+    ],
+)
+def test_every_api_write_refuses_an_anonymous_client(client: Client, path: str) -> None:
+    response = client.post(path, {}, content_type="application/json")
+    assert response.status_code == 401
+    assert response.json()["code"] == "not_authenticated"
+
+
+@pytest.mark.parametrize("role", [*REFUSED, None])
+def test_every_api_write_hides_orders_from_everyone_else(
+    client: Client, order: Order, role: str | None
+) -> None:
+    person = official(f"w-{role}", nation="JPN", role=role, org="mod")
+    secret = core_services.token_issue(person=person, label="t").secret
+    for step in ("request", "accept", "cancel", "close"):
+        response = client.post(
+            f"/api/acsa/orders/{order.pk}/{step}",
+            {"version": 1},
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {secret}",
+        )
+        assert response.status_code == 404, step
+    order.refresh_from_db()
+    assert order.status == Order.Status.DRAFT

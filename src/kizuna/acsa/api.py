@@ -188,6 +188,7 @@ class SettlementOut(Schema):
 class BalanceOut(Schema):
     creditor: str
     currency: str
+    breakdown: str | None
     under_6_months: Decimal
     six_to_12_months: Decimal
     overdue: Decimal
@@ -425,11 +426,10 @@ def sign_counter_receipt(
 
 
 @router.get("/reports/outstanding", response=list[BalanceOut])
-def outstanding(request: HttpRequest) -> list[dict[str, Any]]:
-    return [
-        {**row, "six_to_12_months": row["6_to_12_months"]}
-        for row in selectors.outstanding_by(person=_person(request))
-    ]
+def outstanding(request: HttpRequest, by: str = "") -> list[dict[str, Any]]:
+    """Outstanding balances by creditor side and currency; `by=situation` or `by=category`
+    breaks them down further."""
+    return selectors.outstanding_by(person=_person(request), by=by)
 
 
 @router.get("/reports/overdue", response=list[DeliveryOut])

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import F, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
@@ -24,6 +25,7 @@ from .models import (
     OrderLine,
     Settlement,
     SituationType,
+    money,
 )
 
 
@@ -171,35 +173,45 @@ def missing(order: Order) -> list[str]:
     return gaps
 
 
-def outstanding_by(*, person: Person) -> list[dict[str, Any]]:
-    """Outstanding balances by supplying side, currency and age band, in one aggregate."""
+# What the outstanding balances may be broken down by, besides side and currency.
+BREAKDOWNS = {
+    "situation": "line__order__situation_type__code",
+    "category": "line__category__code",
+}
+
+
+def outstanding_by(*, person: Person, by: str = "") -> list[dict[str, Any]]:
+    """Outstanding balances by creditor side, currency and, if asked, situation or category,
+    each split by age (under 6 months, 6 to 12, overdue), in one aggregate query."""
+    if by and by not in BREAKDOWNS:
+        raise ValidationError({"by": gettext("Break down by situation or category.")})
     today = timezone.localdate()
     six_months_ago = today - timedelta(days=182)
+    owed = F("amount") - F("amount_settled")
+    keys = ["line__order__supplying_org__nation_id", "line__order__currency"]
+    if by:
+        keys.append(BREAKDOWNS[by])
     rows = (
         Delivery.objects.filter(policy.order_filter(person, via="line__order__"))
         .filter(amount_settled__lt=F("amount"))
-        .values("line__order__supplying_org__nation_id", "line__order__currency")
+        .values(*keys)
         .annotate(
-            recent=Sum(
-                F("amount") - F("amount_settled"), filter=Q(delivered_on__gt=six_months_ago)
-            ),
-            aging=Sum(
-                F("amount") - F("amount_settled"),
-                filter=Q(delivered_on__lte=six_months_ago, due_on__gte=today),
-            ),
-            overdue=Sum(F("amount") - F("amount_settled"), filter=Q(due_on__lt=today)),
-            total=Sum(F("amount") - F("amount_settled")),
+            recent=Sum(owed, filter=Q(delivered_on__gt=six_months_ago)),
+            aging=Sum(owed, filter=Q(delivered_on__lte=six_months_ago, due_on__gte=today)),
+            overdue=Sum(owed, filter=Q(due_on__lt=today)),
+            total=Sum(owed),
         )
-        .order_by("line__order__supplying_org__nation_id", "line__order__currency")
+        .order_by(*keys)
     )
     return [
         {
-            "creditor": r["line__order__supplying_org__nation_id"],
-            "currency": r["line__order__currency"],
-            "under_6_months": r["recent"] or Decimal(0),
-            "6_to_12_months": r["aging"] or Decimal(0),
-            "overdue": r["overdue"] or Decimal(0),
-            "total": r["total"] or Decimal(0),
+            "creditor": r[keys[0]],
+            "currency": r[keys[1]],
+            "breakdown": r[keys[2]] if by else None,
+            "under_6_months": money(r["recent"] or Decimal(0)),
+            "six_to_12_months": money(r["aging"] or Decimal(0)),
+            "overdue": money(r["overdue"] or Decimal(0)),
+            "total": money(r["total"] or Decimal(0)),
         }
         for r in rows
     ]
@@ -215,7 +227,7 @@ def claim_notice_get(*, person: Person, pk: int) -> ClaimNotice:
             "delivery__line__category",
             "delivery__line__order__supplying_org",
             "delivery__line__order__receiving_org",
-        ).get(pk=pk, delivery__line__order__in=policy.orders_visible(person))
+        ).get(policy.order_filter(person, via="delivery__line__order__"), pk=pk)
     except ClaimNotice.DoesNotExist:
         raise Http404 from None
 
