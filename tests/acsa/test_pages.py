@@ -4,10 +4,13 @@ refused to everyone else (404, as for something missing) and to anonymous visito
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
+from kizuna.acsa import services
 from kizuna.acsa.models import Order
 from kizuna.core import services as core_services
 from kizuna.core.models import Role
@@ -147,3 +150,26 @@ def test_every_api_write_hides_orders_from_everyone_else(
         assert response.status_code == 404, step
     order.refresh_from_db()
     assert order.status == Order.Status.DRAFT
+
+
+def test_the_first_page_and_an_order_page_run_a_fixed_number_of_queries(
+    client: Client, django_assert_max_num_queries: Callable
+) -> None:
+    cast = make_cast()
+    for _ in range(4):
+        order = draft(cast)
+        services.order_request(order=order, actor=cast.us_ordering)
+        services.order_accept(order=order, actor=cast.jp_approving)
+        services.delivery_record(
+            order=order,
+            line=order.lines.get(),
+            actor=cast.jp_logistics,
+            quantity=Decimal(10),
+            delivered_on=timezone.localdate(),
+            documents=[services.Document("n.pdf", b"n")],
+        )
+    client.force_login(cast.jp_approving)
+    with django_assert_max_num_queries(14):
+        assert client.get("/acsa/").status_code == 200
+    with django_assert_max_num_queries(24):
+        assert client.get(f"/acsa/orders/{order.pk}/").status_code == 200

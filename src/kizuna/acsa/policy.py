@@ -18,6 +18,8 @@ administrators; anyone else gets 404, as for a missing order.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -29,23 +31,41 @@ from .models import Order
 ACSA_ROLES = (Role.ORDERING_OFFICIAL, Role.APPROVING_OFFICIAL, Role.LOGISTICS_OFFICER)
 
 
+@dataclass(frozen=True)
+class _Standing:
+    auditor: bool
+    roles: frozenset[tuple[str, str]]  # (role, nation)
+
+
+def _standing(person: Person) -> _Standing:
+    """The person's roles by nation, read once and kept on the person object, which lives as
+    long as the request (or the command) that loaded it."""
+    standing = person.__dict__.get("_acsa_standing")
+    if standing is None:
+        standing = _Standing(
+            auditor=is_auditor(person),
+            roles=frozenset(
+                (m.role, m.organization.nation_id)
+                for m in person.memberships.select_related("organization")
+            ),
+        )
+        person.__dict__["_acsa_standing"] = standing
+    return standing
+
+
 def acsa_nations(person: Person) -> set[str]:
-    return {
-        m.organization.nation_id
-        for m in person.memberships.select_related("organization")
-        if m.role in ACSA_ROLES
-    }
+    return {nation for role, nation in _standing(person).roles if role in ACSA_ROLES}
 
 
 def may_use_acsa(person: Person) -> bool:
-    return bool(acsa_nations(person)) or is_auditor(person)
+    return bool(acsa_nations(person)) or _standing(person).auditor
 
 
 def order_filter(person: Person, via: str = "") -> Q:
     """The orders this person may see, as a condition on Order, or on a model reaching the
     order through `via` (e.g. "line__order__" from a delivery), so that reports filter on
     the join they already make instead of a subquery."""
-    if is_auditor(person):
+    if _standing(person).auditor:
         return Q()
     nations = acsa_nations(person)
     if not nations:
@@ -60,10 +80,7 @@ def orders_visible(person: Person) -> QuerySet[Order]:
 
 
 def holds(person: Person, role: Role, nation: str) -> bool:
-    return any(
-        m.role == role and m.organization.nation_id == nation
-        for m in person.memberships.select_related("organization")
-    )
+    return (role, nation) in _standing(person).roles
 
 
 def may_create(person: Person, receiving_nation: str) -> bool:
@@ -105,7 +122,7 @@ def next_steps(order: Order, person: Person) -> list[tuple[str, str]]:
 def may_net(person: Person) -> bool:
     """Offsets set both parties' balances against each other: their approving officials
     propose and approve them; auditors may look."""
-    return is_auditor(person) or any(
+    return _standing(person).auditor or any(
         holds(person, Role.APPROVING_OFFICIAL, nation) for nation in ("JPN", "USA")
     )
 
