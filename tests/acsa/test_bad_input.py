@@ -44,6 +44,8 @@ def _unchanged(call: object) -> ValidationError:
         ({"quantity": Decimal(0)}, "quantity"),
         ({"quantity": Decimal(-5)}, "quantity"),
         ({"quantity": Decimal("100000000000")}, "quantity"),
+        ({"quantity": Decimal("NaN")}, "quantity"),
+        ({"unit_price": Decimal("Infinity")}, "unit price"),
         ({"unit_price": Decimal(0)}, "unit price"),
         ({"unit_price": Decimal(-1)}, "unit price"),
         ({"unit_price": Decimal("99999999999")}, "unit price"),
@@ -190,6 +192,7 @@ def _settle(cast: Cast, order: Order, delivery: Delivery, **overrides: object) -
     [
         ({"amount": Decimal("600.01")}, "amount"),
         ({"amount": Decimal(0)}, "amount"),
+        ({"amount": Decimal("NaN")}, "amount"),
         ({"currency": "USD"}, "currency"),
         ({"method": "equal_value_services"}, "method"),
         ({"method": "same_goods", "quantity": None}, "quantity"),

@@ -88,6 +88,11 @@ def add_months(day: date, months: int) -> date:
     raise ValueError(day)
 
 
+def _within(value: Decimal, upper: Decimal) -> bool:
+    """More than zero and at most `upper`; NaN and infinities are neither."""
+    return value.is_finite() and Decimal(0) < value <= upper
+
+
 def _require(person: Person, role: Role, nation: str) -> None:
     if not policy.holds(person, role, nation):
         raise PermissionDenied(
@@ -165,9 +170,9 @@ def _validate_line(
     elif category.prohibited:
         # Weapons: the engine's own reason, so every entry point says the same thing.
         errors.append(str(rules.check(situation_type, category, line.delivery_date).reasons[0]))
-    if not (Decimal(0) < line.quantity <= MAX_QUANTITY):
+    if not _within(line.quantity, MAX_QUANTITY):
         errors.append(_("The quantity must be more than 0 and at most 1,000,000,000."))
-    if not (Decimal(0) < line.unit_price <= MAX_UNIT_PRICE):
+    if not _within(line.unit_price, MAX_UNIT_PRICE):
         errors.append(_("The unit price must be more than 0 and at most 10,000,000,000."))
     if not all(str(getattr(line, f)).strip() for f in ("description", "unit", "delivery_place")):
         errors.append(_("Each line needs a description, a unit and a delivery place."))
@@ -389,7 +394,7 @@ def delivery_record(
     _expect(order, Order.Status.ACCEPTED)
     line = OrderLine.objects.select_for_update().get(pk=line.pk, order=order)
     errors: dict[str, str] = {}
-    if quantity <= 0:
+    if not _within(quantity, MAX_QUANTITY):
         errors["quantity"] = _("The quantity delivered must be more than 0.")
     elif quantity > line.quantity_remaining:
         errors["quantity"] = _("Only %(left)s %(unit)s remain to be delivered on this line.") % {
@@ -546,7 +551,7 @@ def settlement_record(
         ),
         Decimal(0),
     )
-    if amount <= 0:
+    if not _within(amount, MAX_QUANTITY * MAX_UNIT_PRICE):
         errors["amount"] = _("The amount settled must be more than 0.")
     elif amount > delivery.outstanding - pending:
         errors["amount"] = _("Only %(owed)s %(currency)s is owed on this delivery.") % {
@@ -557,7 +562,7 @@ def settlement_record(
         Order.SettlementMethod.SAME_GOODS,
         Order.SettlementMethod.EQUIVALENT_GOODS,
     )
-    if returns_goods and (quantity is None or quantity <= 0 or quantity > delivery.quantity):
+    if returns_goods and (quantity is None or not _within(quantity, delivery.quantity)):
         errors["quantity"] = _("Give the quantity returned, at most what was delivered.")
     if settled_on < delivery.delivered_on or settled_on > timezone.localdate():
         errors["settled_on"] = _("A settlement falls between the delivery and today.")
