@@ -128,3 +128,44 @@ def test_every_step_by_the_right_person_and_refused_to_every_wrong_one(cast: Cas
     )
     assert actions[:3] == ["acsa.order.create", "acsa.order.request", "acsa.order.accept"]
     assert actions[-1] == "acsa.order.close"
+
+
+def test_cancellation_before_delivery_only_by_a_signatory_side(cast: Cast) -> None:
+    situation = SituationType.objects.get(code="warning-and-surveillance")
+
+    def new_order() -> Order:
+        return services.order_create(
+            actor=cast.us_ordering,
+            supplying_org=cast.jp_unit,
+            receiving_org=cast.us_unit,
+            situation_type=situation,
+            legal_basis="SDF Act Art. 100-6",
+            currency="JPY",
+            settlement_method="currency",
+            lines=[fuel_line()],
+        )
+
+    order = new_order()
+    services.order_request(order=order, actor=cast.us_ordering)
+    for wrong in (cast.jp_ordering, cast.us_approving, cast.jp_logistics, cast.outsider):
+        with pytest.raises(PermissionDenied):
+            services.order_cancel(order=order, actor=wrong, reason="no")
+    with pytest.raises(ValidationError):
+        services.order_cancel(order=order, actor=cast.jp_approving, reason=" ")
+    services.order_cancel(order=order, actor=cast.jp_approving, reason="訓練中止")
+    order.refresh_from_db()
+    assert order.status == Order.Status.CANCELLED
+
+    delivered = new_order()
+    services.order_request(order=delivered, actor=cast.us_ordering)
+    services.order_accept(order=delivered, actor=cast.jp_approving)
+    services.delivery_record(
+        order=delivered,
+        line=delivered.lines.get(),
+        actor=cast.jp_logistics,
+        quantity=Decimal(1),
+        delivered_on=timezone.localdate(),
+        documents=DOC,
+    )
+    with pytest.raises(ValidationError):
+        services.order_cancel(order=delivered, actor=cast.us_ordering, reason="too late")
