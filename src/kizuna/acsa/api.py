@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
@@ -298,29 +298,6 @@ def create_order(
     return Status(201, _fresh(person, created.pk))
 
 
-def _step(name: str) -> Any:
-    def handler(request: HttpRequest, pk: int, payload: StepIn) -> dict[str, Any]:
-        person = _person(request)
-        target = selectors.order_get(person=person, pk=pk)
-        with _conflicts_as_409():
-            if name == "cancel":
-                services.order_cancel(
-                    order=target, actor=person, reason=payload.reason, version=payload.version
-                )
-            else:
-                services.SIGNATURE_STEPS[name](order=target, actor=person, version=payload.version)
-        return _fresh(person, pk)
-
-    handler.__name__ = f"order_{name}"
-    return handler
-
-
-for _name in ("request", "accept", "cancel", "close"):
-    router.post(f"/orders/{{pk}}/{_name}", response=OrderOut, url_name=f"order_{_name}")(
-        _step(_name)
-    )
-
-
 def _delivery_out(d: Delivery) -> dict[str, Any]:
     return {
         "id": d.pk,
@@ -488,3 +465,25 @@ def approve_offset(request: HttpRequest, pk: int) -> dict[str, Any]:
     person = _person(request)
     offset = selectors.offset_get(person=person, pk=pk)
     return _offset_out(services.offset_approve(actor=person, offset=offset))
+
+
+# Registered last: its path would otherwise also match /orders/{pk}/deliveries and the like.
+@router.post("/orders/{pk}/{step}", response=OrderOut)
+def order_step(
+    request: HttpRequest,
+    pk: int,
+    step: Literal["request", "accept", "cancel", "close"],
+    payload: StepIn,
+) -> dict[str, Any]:
+    """request (receiving side's ordering official), accept (supplying side's approving
+    official), close (the same, once settled), cancel (either, before any delivery)."""
+    person = _person(request)
+    target = selectors.order_get(person=person, pk=pk)
+    with _conflicts_as_409():
+        if step == "cancel":
+            services.order_cancel(
+                order=target, actor=person, reason=payload.reason, version=payload.version
+            )
+        else:
+            services.SIGNATURE_STEPS[step](order=target, actor=person, version=payload.version)
+    return _fresh(person, pk)
