@@ -5,6 +5,7 @@ the order list as XLSX, and the chart of balances over time as SVG."""
 from __future__ import annotations
 
 import io
+import logging
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
@@ -23,6 +24,8 @@ from . import policy
 from .models import ClaimNotice, Delivery, Order, Settlement
 
 FONT = Path(matplotlib_fontja.__file__).parent / "fonts" / "ipaexg.ttf"
+# fpdf2 subsets the font through fontTools, which reports every table it prunes.
+logging.getLogger("fontTools.subset").setLevel(logging.WARNING)
 
 
 class _Form(FPDF):
