@@ -8,8 +8,10 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.utils import timezone
+
 from kizuna.acsa import services
-from kizuna.acsa.models import Order, SituationType
+from kizuna.acsa.models import Delivery, Order, SituationType
 from kizuna.core.models import Membership, Nation, Organization, Person, Role
 
 ROLES = {
@@ -110,4 +112,25 @@ def draft(
         settlement_method=Order.SettlementMethod.CURRENCY,
         lines=list(lines) or [fuel_line()],
         idempotency_key=key,
+    )
+
+
+def accepted(cast: Cast, *lines: services.LineInput) -> Order:
+    """A draft requested by the US ordering official and signed by Japan's approving one."""
+    order = draft(cast, *lines)
+    services.order_request(order=order, actor=cast.us_ordering)
+    services.order_accept(order=order, actor=cast.jp_approving)
+    order.refresh_from_db()
+    return order
+
+
+def deliver(cast: Cast, order: Order, quantity: str) -> Delivery:
+    """Japan's logistics officer delivers on the order's first line today, with a slip."""
+    return services.delivery_record(
+        order=order,
+        line=order.lines.first(),  # type: ignore[arg-type]
+        actor=cast.jp_logistics,
+        quantity=Decimal(quantity),
+        delivered_on=timezone.localdate(),
+        documents=[services.Document("slip.pdf", b"%PDF slip")],
     )

@@ -15,7 +15,7 @@ from kizuna.acsa import services
 from kizuna.acsa.models import Delivery, LedgerEntry, LedgerOutOfBalance, Order, Settlement
 from kizuna.core.models import AuditEvent
 
-from .factories import Cast, draft, fuel_line, make_cast
+from .factories import Cast, accepted, deliver, draft, fuel_line, make_cast
 
 pytestmark = pytest.mark.django_db
 
@@ -127,17 +127,8 @@ def test_a_stale_version_is_a_conflict(cast: Cast) -> None:
 
 @pytest.fixture
 def delivered(cast: Cast) -> tuple[Order, Delivery]:
-    order = draft(cast, fuel_line(quantity="100", price="10"))
-    services.order_request(order=order, actor=cast.us_ordering)
-    services.order_accept(order=order, actor=cast.jp_approving)
-    delivery = services.delivery_record(
-        order=order,
-        line=order.lines.get(),
-        actor=cast.jp_logistics,
-        quantity=Decimal(60),
-        delivered_on=timezone.localdate(),
-        documents=DOC,
-    )
+    order = accepted(cast, fuel_line(quantity="100", price="10"))
+    delivery = deliver(cast, order, "60")
     services.receipt_sign(order=order, delivery=delivery, actor=cast.us_logistics)
     return order, delivery
 
@@ -259,3 +250,16 @@ def test_settlement_in_kind_counts_once_its_receipt_is_signed(
     services.counter_receipt_sign(order=order, settlement=returned, actor=cast.jp_logistics)
     delivery.refresh_from_db()
     assert delivery.amount_settled == delivery.amount
+
+
+def test_cents_settled_in_parts_keep_the_ledger_exact(cast: Cast) -> None:
+    # SQLite sums decimals in floating point: 7.50 - 2.02 - 4.77 there is 0.7100000000000009.
+    order = accepted(cast, fuel_line(quantity="1", price="7.50"))
+    delivery = deliver(cast, order, "1")
+    services.receipt_sign(order=order, delivery=delivery, actor=cast.us_logistics)
+    for part in ("2.02", "4.77", "0.71"):
+        _settle(cast, order, delivery, amount=Decimal(part))
+        delivery.refresh_from_db()
+    order.refresh_from_db()
+    assert order.amount_settled == Decimal("7.50")
+    assert order.outstanding == 0

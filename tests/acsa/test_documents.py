@@ -10,7 +10,6 @@ from decimal import Decimal
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 from openpyxl import load_workbook
 
 from kizuna.acsa import services
@@ -18,7 +17,7 @@ from kizuna.acsa.models import ClaimNotice, Order
 from kizuna.core import services as core_services
 from kizuna.core.models import Role
 
-from .factories import Cast, draft, make_cast, official
+from .factories import Cast, accepted, deliver, make_cast, official
 
 pytestmark = pytest.mark.django_db
 
@@ -30,17 +29,8 @@ def cast() -> Cast:
 
 @pytest.fixture
 def received(cast: Cast) -> Order:
-    order = draft(cast)
-    services.order_request(order=order, actor=cast.us_ordering)
-    services.order_accept(order=order, actor=cast.jp_approving)
-    delivery = services.delivery_record(
-        order=order,
-        line=order.lines.get(),
-        actor=cast.jp_logistics,
-        quantity=Decimal(1000),
-        delivered_on=timezone.localdate(),
-        documents=[services.Document("n.pdf", b"n")],
-    )
+    order = accepted(cast)
+    delivery = deliver(cast, order, "1000")
     services.receipt_sign(order=order, delivery=delivery, actor=cast.us_logistics)
     order.refresh_from_db()
     return order

@@ -4,18 +4,15 @@ refused to everyone else (404, as for something missing) and to anonymous visito
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import Decimal
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
-from kizuna.acsa import services
 from kizuna.acsa.models import Order
 from kizuna.core import services as core_services
 from kizuna.core.models import Role
 
-from .factories import Cast, draft, make_cast, official
+from .factories import Cast, accepted, deliver, draft, make_cast, official
 
 pytestmark = pytest.mark.django_db
 
@@ -157,17 +154,8 @@ def test_the_first_page_and_an_order_page_run_a_fixed_number_of_queries(
 ) -> None:
     cast = make_cast()
     for _ in range(4):
-        order = draft(cast)
-        services.order_request(order=order, actor=cast.us_ordering)
-        services.order_accept(order=order, actor=cast.jp_approving)
-        services.delivery_record(
-            order=order,
-            line=order.lines.get(),
-            actor=cast.jp_logistics,
-            quantity=Decimal(10),
-            delivered_on=timezone.localdate(),
-            documents=[services.Document("n.pdf", b"n")],
-        )
+        order = accepted(cast)
+        deliver(cast, order, "10")
     client.force_login(cast.jp_approving)
     with django_assert_max_num_queries(14):
         assert client.get("/acsa/").status_code == 200

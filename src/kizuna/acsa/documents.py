@@ -123,7 +123,7 @@ def claim_notice_pdf(notice: ClaimNotice) -> bytes:
     return pdf.output_bytes()
 
 
-XLSX_COLUMNS = (
+EXPORT_COLUMNS = (
     "number",
     "status",
     "supplying",
@@ -158,7 +158,7 @@ def orders_xlsx(orders: Iterable[Order], into: io.BufferedIOBase) -> None:
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("orders")
-    sheet.append(list(XLSX_COLUMNS))
+    sheet.append(list(EXPORT_COLUMNS))
     for order in orders:
         sheet.append(order_row(order))
     book.save(into)

@@ -268,10 +268,9 @@ class Order(Idempotent):
     def _assert_ledger_matches(self) -> None:
         """What the order says is owed must equal its ledger, within the same transaction:
         an amount changed without its entries is a bug that must not be written."""
-        booked = LedgerEntry.objects.filter(order_id=self.pk).aggregate(s=models.Sum("amount"))[
-            "s"
-        ] or Decimal(0)
-        if booked != self.outstanding:
+        booked = LedgerEntry.objects.filter(order_id=self.pk).aggregate(s=models.Sum("amount"))["s"]
+        # SQLite sums decimals in floating point: compare to the cent.
+        if money(Decimal(booked or 0)) != self.outstanding:
             raise LedgerOutOfBalance(
                 f"order {self.pk}: ledger says {booked}, order says {self.outstanding}"
             )

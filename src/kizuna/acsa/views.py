@@ -170,35 +170,9 @@ def order_export(request: HttpRequest) -> StreamingHttpResponse:
     writer = csv.writer(_Echo())
 
     def rows() -> Iterator[str]:
-        yield writer.writerow(
-            [
-                "number",
-                "status",
-                "supplying",
-                "receiving",
-                "situation",
-                "currency",
-                "ordered",
-                "delivered",
-                "settled",
-                "outstanding",
-            ]
-        )
-        for o in orders.iterator(chunk_size=500):
-            yield writer.writerow(
-                [
-                    o.number,
-                    o.status,
-                    o.supplying_org.code,
-                    o.receiving_org.code,
-                    o.situation_type.code,
-                    o.currency,
-                    o.amount_ordered,
-                    o.amount_delivered,
-                    o.amount_settled,
-                    o.outstanding,
-                ]
-            )
+        yield writer.writerow(documents.EXPORT_COLUMNS)
+        for order in orders.iterator(chunk_size=500):
+            yield writer.writerow(documents.order_row(order))
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="acsa-orders.csv"'
