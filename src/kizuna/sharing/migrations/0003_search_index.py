@@ -1,0 +1,55 @@
+"""The full-text index over `search_grams` (see sharing/search.py).
+
+SQLite: an FTS5 table (unicode61) kept in step with the items by triggers, so every write
+path (services, bulk loads) indexes alike. PostgreSQL: a GIN index over the 'simple'
+tsvector of the column, the same expression the search query uses.
+"""
+
+from django.db import migrations
+
+SQLITE = [
+    """CREATE VIRTUAL TABLE sharing_item_fts USING fts5(
+         search_grams, content='sharing_shareditem', content_rowid='id', tokenize='unicode61')""",
+    """CREATE TRIGGER sharing_item_fts_insert AFTER INSERT ON sharing_shareditem BEGIN
+         INSERT INTO sharing_item_fts(rowid, search_grams) VALUES (new.id, new.search_grams);
+       END""",
+    """CREATE TRIGGER sharing_item_fts_delete AFTER DELETE ON sharing_shareditem BEGIN
+         INSERT INTO sharing_item_fts(sharing_item_fts, rowid, search_grams)
+         VALUES ('delete', old.id, old.search_grams);
+       END""",
+    """CREATE TRIGGER sharing_item_fts_update AFTER UPDATE OF search_grams ON sharing_shareditem
+       BEGIN
+         INSERT INTO sharing_item_fts(sharing_item_fts, rowid, search_grams)
+         VALUES ('delete', old.id, old.search_grams);
+         INSERT INTO sharing_item_fts(rowid, search_grams) VALUES (new.id, new.search_grams);
+       END""",
+]
+SQLITE_DROP = [
+    "DROP TRIGGER IF EXISTS sharing_item_fts_insert",
+    "DROP TRIGGER IF EXISTS sharing_item_fts_delete",
+    "DROP TRIGGER IF EXISTS sharing_item_fts_update",
+    "DROP TABLE IF EXISTS sharing_item_fts",
+]
+POSTGRES = [
+    """CREATE INDEX sharing_item_grams_gin ON sharing_shareditem
+       USING gin (to_tsvector('simple'::regconfig, search_grams))""",
+]
+POSTGRES_DROP = ["DROP INDEX IF EXISTS sharing_item_grams_gin"]
+
+
+def add_index(apps, schema_editor):
+    postgres = schema_editor.connection.vendor == "postgresql"
+    for statement in POSTGRES if postgres else SQLITE:
+        schema_editor.execute(statement)
+
+
+def drop_index(apps, schema_editor):
+    postgres = schema_editor.connection.vendor == "postgresql"
+    for statement in POSTGRES_DROP if postgres else SQLITE_DROP:
+        schema_editor.execute(statement)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("sharing", "0002_reference_markings")]
+
+    operations = [migrations.RunPython(add_index, drop_index)]

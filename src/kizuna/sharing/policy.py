@@ -1,0 +1,166 @@
+"""The one place that decides who sees which marked record, and who may change markings.
+
+A person sees a record only if all of these hold:
+- their clearance's nation is in the record's releasability;
+- their clearance covers the record's level, directly (same nation, rank at or above) or
+  through the administrators' equivalence table;
+- they hold every handling caveat and every community of interest the record names.
+
+`restrict(queryset, person)` turns that rule into a filter inside the query, for any model
+that inherits `Marked`, so counts, searches, exports and related lists never see a hidden
+row. Every selector of this app starts here; other apps adopt it the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TypeVar
+
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+
+from kizuna.core import policy as core_policy
+from kizuna.core.models import Person, Role
+
+from .models import ClassificationLevel, Clearance, LevelEquivalence, SharedItem
+
+M = TypeVar("M", bound=Model)
+
+
+@dataclass(frozen=True)
+class Reach:
+    """What one person's clearance opens: computed once per request, small sets of ids."""
+
+    nation: str
+    levels: frozenset[int]
+    caveats: frozenset[int]
+    communities: frozenset[int]
+
+
+def clearance_of(person: Person) -> Clearance | None:
+    if not person.is_authenticated or not person.is_active:
+        return None
+    try:
+        return Clearance.objects.select_related("level").get(person=person)
+    except Clearance.DoesNotExist:
+        return None
+
+
+def covered_levels(level: ClassificationLevel) -> set[int]:
+    """Every level a clearance at `level` covers: its own nation's levels up to its rank, and
+    any level the equivalence table maps onto one of those."""
+    own = set(
+        ClassificationLevel.objects.filter(
+            nation=level.nation_id, rank__lte=level.rank
+        ).values_list("pk", flat=True)
+    )
+    mapped = LevelEquivalence.objects.filter(equivalent_id__in=own).values_list(
+        "level_id", flat=True
+    )
+    return own | set(mapped)
+
+
+def reach_of(person: Person) -> Reach | None:
+    cached: Reach | None = getattr(person, "_sharing_reach", None)
+    if cached is not None:
+        return cached
+    clearance = clearance_of(person)
+    if clearance is None:
+        return None
+    reach = Reach(
+        nation=clearance.level.nation_id,
+        levels=frozenset(covered_levels(clearance.level)),
+        caveats=frozenset(clearance.caveats.values_list("pk", flat=True)),
+        communities=frozenset(clearance.communities.values_list("pk", flat=True)),
+    )
+    person._sharing_reach = reach  # type: ignore[attr-defined]
+    return reach
+
+
+def forget_reach(person: Person) -> None:
+    """Drop the cached reach after the person's clearance changed."""
+    person.__dict__.pop("_sharing_reach", None)
+
+
+def _through(model: type[Model], name: str) -> tuple[type[Model], str, str]:
+    field = model._meta.get_field(name)
+    return (
+        field.remote_field.through,  # type: ignore[union-attr]
+        field.m2m_field_name(),  # type: ignore[union-attr]
+        field.m2m_reverse_field_name(),  # type: ignore[union-attr]
+    )
+
+
+def _names_only_held(model: type[Model], name: str, held: frozenset[int]) -> Q:
+    """No row of the `name` relation outside what is held."""
+    through, source, target = _through(model, name)
+    outside = through.objects.filter(**{source: OuterRef("pk")}).exclude(  # type: ignore[attr-defined]
+        **{f"{target}_id__in": held}
+    )
+    return ~Q(Exists(outside))
+
+
+def marking_filter(person: Person, model: type[Model] = SharedItem) -> Q:
+    """The access rule as a Q object for any model that inherits `Marked`."""
+    reach = reach_of(person)
+    if reach is None:
+        return Q(pk__in=[])
+    through, source, target = _through(model, "releasable_to")
+    released = through.objects.filter(  # type: ignore[attr-defined]
+        **{source: OuterRef("pk"), f"{target}_id": reach.nation}
+    )
+    return (
+        Q(level_id__in=reach.levels)
+        & Q(Exists(released))
+        & _names_only_held(model, "caveats", reach.caveats)
+        & _names_only_held(model, "communities", reach.communities)
+    )
+
+
+def restrict(queryset: QuerySet[M], person: Person) -> QuerySet[M]:
+    """The queryset cut down to what `person` may see."""
+    return queryset.filter(marking_filter(person, queryset.model))
+
+
+def visible(person: Person, queryset: QuerySet[M] | None = None) -> QuerySet[M]:
+    """Shared items (or any marked queryset) `person` may see."""
+    base = queryset if queryset is not None else SharedItem.objects.all()
+    return restrict(base, person)  # type: ignore[arg-type]
+
+
+def may_see(person: Person, item: SharedItem) -> bool:
+    return visible(person).filter(pk=item.pk).exists()
+
+
+# Who may act, beyond seeing.
+
+CONTRIBUTOR_ROLES = (
+    Role.COORDINATOR,
+    Role.INFORMATION_MANAGER,
+    Role.EXERCISE_CONTROLLER,
+    Role.LOGISTICS_OFFICER,
+    Role.ORDERING_OFFICIAL,
+    Role.APPROVING_OFFICIAL,
+)
+TRANSLATOR_ROLES = (Role.COORDINATOR, Role.INFORMATION_MANAGER)
+
+
+def may_contribute(person: Person) -> bool:
+    """Staff who report (not auditors or administrators as such) and hold a clearance."""
+    return reach_of(person) is not None and any(person.has_role(role) for role in CONTRIBUTOR_ROLES)
+
+
+def may_translate(person: Person) -> bool:
+    return reach_of(person) is not None and any(person.has_role(role) for role in TRANSLATOR_ROLES)
+
+
+def may_change_marking(person: Person, item: SharedItem) -> bool:
+    """Only an information manager of the originating nation changes an item's marking."""
+    return person.has_role(Role.INFORMATION_MANAGER, nation=item.originator.nation_id)
+
+
+def is_information_manager(person: Person) -> bool:
+    return person.has_role(Role.INFORMATION_MANAGER)
+
+
+def may_view_reads(person: Person) -> bool:
+    return core_policy.is_auditor(person)
