@@ -33,7 +33,8 @@ def test_item_releasable_to_both_is_seen_by_both(
     jp_info: Person, us_info: Person, share: Callable
 ) -> None:
     item = share(jp_info)
-    assert _sees(jp_info, item) and _sees(us_info, item)
+    assert _sees(jp_info, item)
+    assert _sees(us_info, item)
 
 
 def test_a_lower_clearance_of_the_same_nation_does_not_cover_a_higher_level(
@@ -52,9 +53,7 @@ def test_the_equivalence_table_decides_across_nations(
     item = share(jp_info, level="jpn-j2")
     assert _sees(us_two, item)
     # An administrator removes the equivalence J2 = U2: the US reader loses sight of it.
-    LevelEquivalence.objects.filter(
-        level__code="jpn-j2", equivalent__code="usa-u2"
-    ).delete()
+    LevelEquivalence.objects.filter(level__code="jpn-j2", equivalent__code="usa-u2").delete()
     assert not _sees(us_two, item)
     # U3 still covers J3 only, not J2, until the table says so.
     us_three = cleared("us-three", nation="USA", level="usa-u3")
@@ -72,9 +71,7 @@ def test_a_level_without_any_equivalence_is_seen_by_its_own_nation_only(
     assert not _sees(us_info, item)
 
 
-def test_every_caveat_must_be_held(
-    jp_info: Person, cleared: Callable, share: Callable
-) -> None:
+def test_every_caveat_must_be_held(jp_info: Person, cleared: Callable, share: Callable) -> None:
     one = cleared("one-caveat", caveats=("no-copies",))
     both = cleared("both-caveats", caveats=("no-copies", "originator-controlled"))
     item = share(jp_info, caveats=("no-copies", "originator-controlled"))
@@ -82,9 +79,7 @@ def test_every_caveat_must_be_held(
     assert _sees(both, item)
 
 
-def test_every_community_must_be_held(
-    jp_info: Person, cleared: Callable, share: Callable
-) -> None:
+def test_every_community_must_be_held(jp_info: Person, cleared: Callable, share: Callable) -> None:
     space = cleared("space-only", communities=("scwg",))
     item = share(jp_info, communities=("scwg", "bmd"))
     assert not _sees(space, item)
