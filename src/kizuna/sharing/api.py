@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
@@ -14,7 +15,7 @@ from pydantic import Field
 
 from kizuna.core.models import Organization, Person
 
-from . import selectors, services
+from . import selectors, services, stix
 from .models import Attachment, MarkingChange, ReadEvent, SharedItem
 
 router = Router(tags=["sharing"])
@@ -383,6 +384,36 @@ def attachment_response(attachment: Attachment) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{attachment.pk}.bin"'
     response["Digest"] = "sha-256=" + base64.b64encode(bytes.fromhex(attachment.sha256)).decode()
     return response
+
+
+class ImportOut(Schema):
+    imported: list[int]
+
+
+@router.get("/export/stix")
+def export_stix(request: HttpRequest, query: Query[ListQuery]) -> HttpResponse:
+    """A STIX 2.1 bundle of the items the filters select that the caller may see."""
+    person = _person(request)
+    rows = selectors.export_items(person=person, filters=_filters(query))
+    services.record_reads(person=person, items=rows, action=ReadEvent.Action.EXPORT, channel="api")
+    return stix_response(stix.bundle_of(rows))
+
+
+def stix_response(bundle: dict[str, object]) -> HttpResponse:
+    response = HttpResponse(
+        json.dumps(bundle, ensure_ascii=False), content_type="application/stix+json;version=2.1"
+    )
+    response["Content-Disposition"] = 'attachment; filename="kizuna-stix.json"'
+    return response
+
+
+@router.post("/import/stix", response={201: ImportOut})
+def import_stix(request: HttpRequest) -> Status[ImportOut]:
+    """Import a STIX 2.1 bundle (the request body); refused whole on any unknown marking."""
+    if int(request.META.get("CONTENT_LENGTH") or 0) > stix.MAX_BUNDLE_BYTES:
+        raise ValidationError({"bundle": _("The bundle is larger than 2 MB.")})
+    created = services.stix_import(person=_person(request), data=request.body)
+    return Status(201, ImportOut(imported=[i.pk for i in created]))
 
 
 @router.get("/map", response=list[MapPointOut])

@@ -130,3 +130,7 @@ class ReadFilterForm(forms.Form):
     )
     since = forms.DateTimeField(label=_("From (UTC)"), required=False)
     until = forms.DateTimeField(label=_("Until (UTC)"), required=False)
+
+
+class ImportForm(forms.Form):
+    bundle = forms.FileField(label=_("STIX 2.1 bundle (JSON)"))

@@ -207,6 +207,10 @@ class SharedItem(Marked):
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
     observed_at = models.DateTimeField(_("observed at"), null=True, blank=True)
     observation = models.TextField(_("what was seen"), blank=True)
+    # The STIX id an imported item arrived with, so a bundle imported twice adds nothing.
+    stix_id = models.CharField(
+        _("STIX id"), max_length=80, unique=True, null=True, blank=True, editable=False
+    )
     # CJK bigrams and Latin words of every text field, for the full-text index (search.py).
     search_grams = models.TextField(editable=False, blank=True)
 

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.safestring import SafeString
 
-from kizuna.core.models import Person
+from kizuna.core.models import Person, Role
 
 from . import policy, search
 from .models import (
@@ -25,6 +25,7 @@ from .models import (
 
 PAGE_SIZE = 50
 MAX_PAGE = 200
+MAX_EXPORT_ITEMS = 1000
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,11 @@ def item_page(
     page = max(1, min(page, MAX_PAGE))
     rows = list(queryset[(page - 1) * size : page * size])
     return rows, queryset.count()
+
+
+def export_items(*, person: Person, filters: ItemFilters) -> list[SharedItem]:
+    """What an export carries: the visible items the filters select, capped."""
+    return list(items(person=person, filters=filters)[:MAX_EXPORT_ITEMS])
 
 
 def item_count(*, person: Person, filters: ItemFilters | None = None) -> int:
@@ -112,11 +118,11 @@ def attachments_of(item: SharedItem) -> QuerySet[Attachment]:
 def pending_changes(*, person: Person) -> QuerySet[MarkingChange]:
     """Changes waiting for a second person that `person` may decide: visible items of a
     nation where they are an information manager, requested by someone else."""
-    nations = {
-        m.organization.nation_id
-        for m in person.memberships.select_related("organization")
-        if m.role == "information_manager"
-    }
+    nations = set(
+        person.memberships.filter(role=Role.INFORMATION_MANAGER).values_list(
+            "organization__nation_id", flat=True
+        )
+    )
     return (
         MarkingChange.objects.filter(
             status=MarkingChange.Status.PENDING,

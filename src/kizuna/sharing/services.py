@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from kizuna.core.audit import record_event
 from kizuna.core.models import Nation, Organization, Person
 
-from . import policy
+from . import policy, stix
+from .marking import Marking
 from .models import (
     Attachment,
     ClassificationLevel,
@@ -32,33 +33,6 @@ from .search import item_grams
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 NATIONAL_ONLY = "national_only"
-
-
-@dataclass(frozen=True)
-class Marking:
-    """A marking as the people who set it name it: codes, not ids."""
-
-    level: str
-    releasable_to: tuple[str, ...]
-    caveats: tuple[str, ...] = ()
-    communities: tuple[str, ...] = ()
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "level": self.level,
-            "releasable_to": sorted(self.releasable_to),
-            "caveats": sorted(self.caveats),
-            "communities": sorted(self.communities),
-        }
-
-    @classmethod
-    def of(cls, item: SharedItem) -> Marking:
-        return cls(
-            level=item.level.code,
-            releasable_to=tuple(sorted(n.code for n in item.releasable_to.all())),
-            caveats=tuple(sorted(c.code for c in item.caveats.all())),
-            communities=tuple(sorted(c.code for c in item.communities.all())),
-        )
 
 
 @dataclass(frozen=True)
@@ -177,30 +151,35 @@ def item_create(
     _check_observation(kind, latitude, longitude, observed_at)
     resolved = resolve_marking(marking, originator=originator)
     _require_within_reach(person, resolved)
-    item = SharedItem(
+    item = _new_item(
+        resolved,
         kind=kind,
         domain=domain,
         originator=originator,
         created_by=person,
-        created_at=timezone.now(),
         original_language=original_language,
         latitude=latitude,
         longitude=longitude,
         observed_at=observed_at,
         observation=observation.strip(),
-        level=resolved.level,
         **texts,
     )
-    item.search_grams = item_grams(item)
-    item.full_clean(exclude=["search_grams"])
-    item.save()
-    _apply_marking(item, resolved)
     record_event(
         actor=person,
         action="sharing.item.create",
         obj=item,
         after={"kind": kind, "domain": domain, "originator": originator.code, **marking.as_json()},
     )
+    return item
+
+
+def _new_item(resolved: ResolvedMarking, **fields: Any) -> SharedItem:
+    """Store an item whose fields and marking were already checked."""
+    item = SharedItem(created_at=timezone.now(), level=resolved.level, **fields)
+    item.search_grams = item_grams(item)
+    item.full_clean(exclude=["search_grams"])
+    item.save()
+    _apply_marking(item, resolved)
     return item
 
 
@@ -439,3 +418,65 @@ def clearance_grant(
         },
     )
     return clearance
+
+
+@transaction.atomic
+def stix_import(*, person: Person, data: bytes) -> list[SharedItem]:
+    """Import a STIX bundle whole or not at all: any unknown nation, level, caveat,
+    community or organization refuses the bundle with every reason found."""
+    if not policy.is_information_manager(person):
+        raise PermissionDenied
+    parsed = stix.parse(data)
+    known = set(
+        SharedItem.objects.filter(stix_id__in=[p.stix_id for p in parsed]).values_list(
+            "stix_id", flat=True
+        )
+    )
+    organizations = {
+        o.code: o for o in Organization.objects.filter(code__in=[p.organization for p in parsed])
+    }
+    problems: list[str] = []
+    created = []
+    for entry in parsed:
+        if entry.stix_id in known:
+            continue
+        originator = organizations.get(entry.organization)
+        try:
+            if originator is None:
+                raise ValidationError(
+                    {
+                        "originator": _("Unknown organization: %(code)s")
+                        % {"code": entry.organization}
+                    }
+                )
+            if entry.kind not in SharedItem.Kind.values or entry.domain not in Domain.values:
+                raise ValidationError({"kind": _("Unknown kind of item.")})
+            _check_observation(entry.kind, entry.latitude, entry.longitude, entry.observed_at)
+            resolved = resolve_marking(entry.marking, originator=originator)
+            created.append(
+                _new_item(
+                    resolved,
+                    stix_id=entry.stix_id,
+                    kind=entry.kind,
+                    domain=entry.domain,
+                    originator=originator,
+                    created_by=person,
+                    original_language=entry.original_language,
+                    latitude=entry.latitude,
+                    longitude=entry.longitude,
+                    observed_at=entry.observed_at,
+                    observation=entry.observation,
+                    **entry.texts,
+                )
+            )
+        except ValidationError as error:
+            problems.extend(f"{entry.stix_id}: {message}" for message in error.messages)
+    if problems:
+        raise ValidationError({"bundle": problems})
+    record_event(
+        actor=person,
+        action="sharing.stix.import",
+        object_type="sharing.shareditem",
+        after={"items": [i.pk for i in created], "skipped": sorted(known)},
+    )
+    return created

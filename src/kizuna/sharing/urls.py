@@ -20,4 +20,6 @@ urlpatterns = [
     path("changes/<int:change_id>/decision/", views.decide_change, name="decide"),
     path("reads/", views.read_audit, name="reads"),
     path("map/", views.shared_map, name="map"),
+    path("export/stix/", views.export_stix, name="export_stix"),
+    path("import/stix/", views.import_stix, name="import_stix"),
 ]

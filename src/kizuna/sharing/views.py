@@ -12,15 +12,17 @@ from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from kizuna.core.models import Person
 
-from . import policy, selectors, services
-from .api import attachment_response
+from . import policy, selectors, services, stix
+from .api import attachment_response, stix_response
 from .forms import (
     AttachmentForm,
     FilterForm,
+    ImportForm,
     ItemForm,
     MarkingChangeForm,
     ReadFilterForm,
@@ -43,20 +45,29 @@ def _fail(form: Form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+def _filters(form: FilterForm) -> selectors.ItemFilters:
+    data = form.cleaned_data if form.is_bound else {}
+    return selectors.ItemFilters(
+        q=data.get("q") or "",
+        kind=data.get("kind") or "",
+        domain=data.get("domain") or "",
+        originator_nation=data["nation"].code if data.get("nation") else "",
+    )
+
+
 @login_required
 def item_list(request: HttpRequest) -> HttpResponse:
     person = _person(request)
     form = FilterForm(request.GET or None)
-    context: dict[str, Any] = {"form": form, "may_contribute": policy.may_contribute(person)}
+    context: dict[str, Any] = {
+        "form": form,
+        "may_contribute": policy.may_contribute(person),
+        "is_information_manager": policy.is_information_manager(person),
+        "may_view_reads": policy.may_view_reads(person),
+    }
     if form.is_valid() or not request.GET:
-        data = form.cleaned_data if form.is_bound else {}
-        filters = selectors.ItemFilters(
-            q=data.get("q") or "",
-            kind=data.get("kind") or "",
-            domain=data.get("domain") or "",
-            originator_nation=data["nation"].code if data.get("nation") else "",
-        )
-        page = data.get("page") or 1
+        filters = _filters(form)
+        page = (form.cleaned_data.get("page") if form.is_bound else None) or 1
         try:
             rows, count = selectors.item_page(person=person, filters=filters, page=page)
         except ValidationError as error:
@@ -275,3 +286,41 @@ def shared_map(request: HttpRequest) -> HttpResponse:
     return render(
         request, "sharing/map.html", {"points": selectors.map_points(person=_person(request))}
     )
+
+
+@login_required
+def export_stix(request: HttpRequest) -> HttpResponse:
+    person = _person(request)
+    form = FilterForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        raise Http404
+    try:
+        rows = selectors.export_items(person=person, filters=_filters(form))
+    except ValidationError:
+        raise Http404 from None
+    services.record_reads(person=person, items=rows, action=ReadEvent.Action.EXPORT, channel="web")
+    return stix_response(stix.bundle_of(rows))
+
+
+@login_required
+def import_stix(request: HttpRequest) -> HttpResponse:
+    person = _person(request)
+    if not policy.is_information_manager(person):
+        raise Http404
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["bundle"]
+        try:
+            if upload.size > stix.MAX_BUNDLE_BYTES:
+                raise ValidationError({"bundle": _("The bundle is larger than 2 MB.")})
+            created = services.stix_import(person=person, data=upload.read())
+        except ValidationError as error:
+            _fail(form, error)
+        else:
+            messages.success(
+                request,
+                ngettext("%(count)d item imported.", "%(count)d items imported.", len(created))
+                % {"count": len(created)},
+            )
+            return redirect("sharing:list")
+    return render(request, "sharing/import.html", {"form": form})

@@ -3,6 +3,10 @@
 SQLite: an FTS5 table (unicode61) kept in step with the items by triggers, so every write
 path (services, bulk loads) indexes alike. PostgreSQL: a GIN index over the 'simple'
 tsvector of the column, the same expression the search query uses.
+
+On SQLite, a later migration that rebuilds sharing_shareditem (most ALTERs do) drops these
+triggers with the old table: such a migration must run `drop_index` and `add_index` again
+after its change, and rebuild the FTS table ('rebuild' command).
 """
 
 from django.db import migrations
