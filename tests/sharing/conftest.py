@@ -8,15 +8,16 @@ from typing import Any
 
 import pytest
 
-from kizuna.core.models import Person, Role
+from kizuna.core.models import Membership, Organization, Person, Role
 from kizuna.sharing import services
 from kizuna.sharing.models import SharedItem
 from kizuna.sharing.services import Marking
 
 
 @pytest.fixture
-def cleared(make_person: Callable[..., Person]) -> Callable[..., Person]:
-    """A person of `nation` holding `role`, cleared at `level` with caveats and communities."""
+def cleared(db: None) -> Callable[..., Person]:
+    """A person of `nation` holding `role`, cleared at `level` with caveats and communities.
+    No password (the tests sign in with force_login), so no slow hashing."""
 
     def make(
         username: str,
@@ -29,7 +30,13 @@ def cleared(make_person: Callable[..., Person]) -> Callable[..., Person]:
         communities: tuple[str, ...] = (),
         language: str = "ja",
     ) -> Person:
-        person = make_person(username, nation=nation, role=role, org=org, language=language)
+        person = Person.objects.create(username=username, language=language)
+        code = org or f"{nation.lower()}-unit"
+        organization, _ = Organization.objects.get_or_create(
+            code=code,
+            defaults={"name_ja": code, "name_en": code, "kind": "other", "nation_id": nation},
+        )
+        Membership.objects.create(person=person, organization=organization, role=role)
         services.clearance_grant(
             actor=None, person=person, level=level, caveats=caveats, communities=communities
         )

@@ -84,6 +84,7 @@ class ItemOut(Schema):
 
 class ItemPageOut(Schema):
     count: int
+    count_capped: bool = Field(description="True when there are more than `count` items.")
     page: int
     items: list[ItemOut]
 
@@ -232,10 +233,13 @@ def _filters(query: ListQuery) -> selectors.ItemFilters:
 
 @router.get("/items", response=ItemPageOut)
 def items(request: HttpRequest, query: Query[ListQuery]) -> ItemPageOut:
-    rows, count = selectors.item_page(
-        person=_person(request), filters=_filters(query), page=query.page
+    page = selectors.item_page(person=_person(request), filters=_filters(query), page=query.page)
+    return ItemPageOut(
+        count=page.count,
+        count_capped=page.count_capped,
+        page=query.page,
+        items=[item_out(i) for i in page.rows],
     )
-    return ItemPageOut(count=count, page=query.page, items=[item_out(i) for i in rows])
 
 
 @router.get("/items/count", response=CountOut)

@@ -3,8 +3,8 @@
 Japanese has no spaces, so words are not tokens. Each item keeps `search_grams`: its text
 cut into CJK bigrams (each run also ends with its last character alone) and lowercased
 Latin words. SQLite indexes that column with FTS5 (`unicode61`), PostgreSQL with a GIN index
-over `to_tsvector('simple', search_grams)` (migration 0002). A query is cut the same way;
-each CJK run becomes a phrase of its consecutive bigrams, so 弾道ミサイル matches only where
+over a stored `to_tsvector('simple', search_grams)` column (migration 0003). A query is cut
+the same way; each CJK run becomes a phrase of its consecutive bigrams, so 弾道ミサイル matches only where
 those characters stand together, and a single character matches as a prefix.
 
 The access filter is part of the same SQL query (`policy.restrict`), so ranking, counting
@@ -116,7 +116,7 @@ def _tsquery(terms: list[Term]) -> str:
 
 
 # Fixed SQL; the query itself always travels as a parameter.
-_PG_VECTOR = "to_tsvector('simple'::regconfig, sharing_shareditem.search_grams)"
+_PG_VECTOR = "sharing_shareditem.search_vector"  # generated column, migration 0003
 _PG_MATCH = _PG_VECTOR + " @@ to_tsquery('simple'::regconfig, %s)"
 _PG_RANK = "ts_rank(" + _PG_VECTOR + ", to_tsquery('simple'::regconfig, %s))"
 _SQLITE_MATCH = (
@@ -128,14 +128,23 @@ _SQLITE_RANK = (
 )
 
 
-def matching(queryset: QuerySet[SharedItem], terms: list[Term]) -> QuerySet[SharedItem]:
-    """`queryset` narrowed to items matching every term, best first."""
+def _sql(terms: list[Term]) -> tuple[str, str, str]:
     if connection.vendor == "postgresql":
-        where, rank, param = _PG_MATCH, _PG_RANK, _tsquery(terms)
-    else:
-        where, rank, param = _SQLITE_MATCH, _SQLITE_RANK, _fts5_query(terms)
+        return _PG_MATCH, _PG_RANK, _tsquery(terms)
+    return _SQLITE_MATCH, _SQLITE_RANK, _fts5_query(terms)
+
+
+def matching(queryset: QuerySet[SharedItem], terms: list[Term]) -> QuerySet[SharedItem]:
+    """`queryset` narrowed to items matching every term (unordered, for counting)."""
+    where, _rank, param = _sql(terms)
+    return queryset.extra(where=[where], params=[param])  # noqa: S610
+
+
+def ranked(queryset: QuerySet[SharedItem], terms: list[Term]) -> QuerySet[SharedItem]:
+    """Items matching every term, best first."""
+    _where, rank, param = _sql(terms)
     return (
-        queryset.extra(where=[where], params=[param])  # noqa: S610
+        matching(queryset, terms)
         .annotate(rank=RawSQL(rank, [param], output_field=FloatField()))  # noqa: S611
         .order_by("-rank", "-created_at", "-id")
     )

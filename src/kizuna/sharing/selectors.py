@@ -3,7 +3,7 @@ lists, counts, search, exports, history, related items and the map share one rul
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.db.models import QuerySet
@@ -42,9 +42,8 @@ def _with_marking(queryset: QuerySet[SharedItem]) -> QuerySet[SharedItem]:
     )
 
 
-def items(*, person: Person, filters: ItemFilters | None = None) -> QuerySet[SharedItem]:
-    """The items `person` may see, filtered, searched and ranked when there is a query."""
-    filters = filters or ItemFilters()
+def _selected(person: Person, filters: ItemFilters) -> QuerySet[SharedItem]:
+    """The visible items the filters and the search select, unordered."""
     queryset: QuerySet[SharedItem] = policy.visible(person)
     if filters.kind:
         queryset = queryset.filter(kind=filters.kind)
@@ -53,28 +52,50 @@ def items(*, person: Person, filters: ItemFilters | None = None) -> QuerySet[Sha
     if filters.originator_nation:
         queryset = queryset.filter(originator__nation_id=filters.originator_nation)
     terms = search.parse(filters.q)
+    return search.matching(queryset, terms) if terms else queryset
+
+
+def items(*, person: Person, filters: ItemFilters | None = None) -> QuerySet[SharedItem]:
+    """The items `person` may see, filtered, searched and ranked when there is a query."""
+    filters = filters or ItemFilters()
+    terms = search.parse(filters.q)
+    queryset = _selected(person, replace(filters, q=""))
     if terms:
-        return _with_marking(search.matching(queryset, terms))
+        return _with_marking(search.ranked(queryset, terms))
     return _with_marking(queryset.order_by("-created_at", "-id"))
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[SharedItem]
+    count: int
+    # Counting every visible row of a large table costs more than the page itself, so the
+    # count stops at COUNT_CAP and says so ("10,000+").
+    count_capped: bool
+
+
+COUNT_CAP = 10_000
 
 
 def item_page(
     *, person: Person, filters: ItemFilters, page: int = 1, size: int = PAGE_SIZE
-) -> tuple[list[SharedItem], int]:
-    """One page of the list and the total the person may see (never a hidden row)."""
+) -> Page:
+    """One page of the list and how many the person may see (never a hidden row)."""
     queryset = items(person=person, filters=filters)
     page = max(1, min(page, MAX_PAGE))
     rows = list(queryset[(page - 1) * size : page * size])
-    return rows, queryset.count()
+    count = _selected(person, filters).order_by()[: COUNT_CAP + 1].count()
+    return Page(rows=rows, count=min(count, COUNT_CAP), count_capped=count > COUNT_CAP)
+
+
+def item_count(*, person: Person, filters: ItemFilters | None = None) -> int:
+    """The exact number of visible items the filters select (the API's count route)."""
+    return _selected(person, filters or ItemFilters()).count()
 
 
 def export_items(*, person: Person, filters: ItemFilters) -> list[SharedItem]:
     """What an export carries: the visible items the filters select, capped."""
     return list(items(person=person, filters=filters)[:MAX_EXPORT_ITEMS])
-
-
-def item_count(*, person: Person, filters: ItemFilters | None = None) -> int:
-    return items(person=person, filters=filters).count()
 
 
 def item_get(*, person: Person, pk: int) -> SharedItem:
@@ -159,7 +180,7 @@ class MapPoint:
     level: str
 
 
-def map_points(*, person: Person, limit: int = 2000) -> list[MapPoint]:
+def map_points(*, person: Person, limit: int = 500) -> list[MapPoint]:
     """Positioned items the person may see, newest first, as light rows for the map."""
     rows: QuerySet[SharedItem] = (
         policy.visible(person)

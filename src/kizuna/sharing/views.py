@@ -69,15 +69,16 @@ def item_list(request: HttpRequest) -> HttpResponse:
         filters = _filters(form)
         page = (form.cleaned_data.get("page") if form.is_bound else None) or 1
         try:
-            rows, count = selectors.item_page(person=person, filters=filters, page=page)
+            found = selectors.item_page(person=person, filters=filters, page=page)
         except ValidationError as error:
             _fail(form, error)
         else:
             context |= {
-                "hits": selectors.hits(rows=rows, q=filters.q),
-                "count": count,
+                "hits": selectors.hits(rows=found.rows, q=filters.q),
+                "count": found.count,
+                "count_capped": found.count_capped,
                 "page": page,
-                "has_next": page * selectors.PAGE_SIZE < count,
+                "has_next": page * selectors.PAGE_SIZE < found.count,
                 "query": request.GET.copy(),
             }
     template = "sharing/_results.html" if request.htmx else "sharing/item_list.html"  # type: ignore[attr-defined]
