@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from kizuna.core.models import Membership, Organization, Person, Role
 from kizuna.sharing import policy
+from kizuna.sharing.marking import Marking
 from kizuna.sharing.models import (
     ClassificationLevel,
     Clearance,
@@ -25,6 +26,7 @@ from kizuna.sharing.models import (
     SharedItem,
 )
 from kizuna.sharing.search import item_grams
+from kizuna.sharing.services import marking_set, resolve_marking
 
 pytestmark = pytest.mark.django_db
 
@@ -146,16 +148,23 @@ def _build(
             original_language="ja",
             title_ja=f"{WORD}第{n}号X",
             body_ja=f"{WORD}の本文{n}",
-            level=level[spec.level],
+            marking=marking_set(
+                resolve_marking(
+                    Marking(
+                        spec.level,
+                        tuple(spec.releasable_to),
+                        tuple(spec.caveats),
+                        tuple(spec.communities),
+                    ),
+                    originator=organizations[spec.nation],
+                )
+            ),
             latitude=35.0 if spec.positioned else None,
             longitude=139.0 if spec.positioned else None,
             observed_at=datetime(2020, 11, 1, tzinfo=UTC) if spec.positioned else None,
         )
         item.search_grams = item_grams(item)
         item.save()
-        item.releasable_to.set(spec.releasable_to)
-        item.caveats.set([caveat[c] for c in spec.caveats])
-        item.communities.set([community[c] for c in spec.communities])
         rows.append(item)
     return persons, rows
 

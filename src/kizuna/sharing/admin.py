@@ -16,6 +16,7 @@ from .models import (
     HandlingCaveat,
     LevelEquivalence,
     MarkingChange,
+    MarkingSet,
     ReadEvent,
 )
 
@@ -61,6 +62,13 @@ class ReadOnlyAdmin(AuditedAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(MarkingSet, site=site)
+class MarkingSetAdmin(ReadOnlyAdmin):
+    """Made by the services when a record is marked; never edited (a new marking is a new row)."""
+
+    list_display = ["key", "level"]
 
 
 @admin.register(MarkingChange, site=site)

@@ -202,7 +202,7 @@ def item_out(item: SharedItem) -> ItemOut:
         observation=item.observation,
         marking=MarkingOut(
             level=marking.level,
-            level_nation=item.level.nation_id,
+            level_nation=item.marking.level.nation_id,
             releasable_to=list(marking.releasable_to),
             caveats=list(marking.caveats),
             communities=list(marking.communities),

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
-from .models import SharedItem
+from .models import Marked
 
 
 @dataclass(frozen=True)
@@ -25,11 +26,17 @@ class Marking:
             "communities": sorted(self.communities),
         }
 
+    @property
+    def key(self) -> str:
+        return json.dumps(self.as_json(), sort_keys=True, separators=(",", ":"))
+
     @classmethod
-    def of(cls, item: SharedItem) -> Marking:
+    def of(cls, record: Marked) -> Marking:
+        """The marking of any marked record, read from its marking row's key."""
+        codes = json.loads(record.marking.key)
         return cls(
-            level=item.level.code,
-            releasable_to=tuple(sorted(n.code for n in item.releasable_to.all())),
-            caveats=tuple(sorted(c.code for c in item.caveats.all())),
-            communities=tuple(sorted(c.code for c in item.communities.all())),
+            level=codes["level"],
+            releasable_to=tuple(codes["releasable_to"]),
+            caveats=tuple(codes["caveats"]),
+            communities=tuple(codes["communities"]),
         )

@@ -95,13 +95,14 @@ class Community(BilingualName):
         verbose_name_plural = _("communities of interest")
 
 
-class Marked(models.Model):
-    """The marking any record can carry: level, releasability, caveats, communities.
+class MarkingSet(models.Model):
+    """One distinct marking: a level, the nations it is releasable to, the caveats and
+    communities it names. Records point at a shared row, so the access rule is decided on
+    this small table and a record's filter is one indexed column (`marking_id IN ...`)
+    however many records there are. Rows are never edited: a new marking is a new row."""
 
-    A model adopts it by inheriting; `sharing.policy.restrict(queryset, person)` then works
-    for it unchanged (docs/sharing.md, "Adopting the markings").
-    """
-
+    # Canonical JSON of the codes (sharing.marking.Marking.as_json), one row per marking.
+    key = models.CharField(_("key"), max_length=1000, unique=True, editable=False)
     level = models.ForeignKey(
         ClassificationLevel,
         on_delete=models.PROTECT,
@@ -116,6 +117,23 @@ class Marked(models.Model):
     )
     communities = models.ManyToManyField(
         Community, related_name="+", blank=True, verbose_name=_("communities of interest")
+    )
+
+    class Meta:
+        verbose_name = _("marking")
+        verbose_name_plural = _("markings")
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class Marked(models.Model):
+    """The marking any record can carry. A model adopts it by inheriting; then
+    `sharing.policy.restrict(queryset, person)` works for it unchanged (docs/sharing.md,
+    "Adopting the markings")."""
+
+    marking = models.ForeignKey(
+        MarkingSet, on_delete=models.PROTECT, related_name="+", verbose_name=_("marking")
     )
 
     class Meta:
@@ -149,7 +167,7 @@ class Clearance(models.Model):
         return f"{self.person} · {self.level}"
 
     def clean(self) -> None:
-        if self.level_id and self.level.nation_id not in self.person.nations:
+        if self.level_id and self.person_id and self.level.nation_id not in self.person.nations:
             raise ValidationError(
                 {"level": _("A clearance is granted by the person's own nation.")}
             )

@@ -4,8 +4,9 @@ Japanese has no spaces, so words are not tokens. Each item keeps `search_grams`:
 cut into CJK bigrams (each run also ends with its last character alone) and lowercased
 Latin words. SQLite indexes that column with FTS5 (`unicode61`), PostgreSQL with a GIN index
 over a stored `to_tsvector('simple', search_grams)` column (migration 0003). A query is cut
-the same way; each CJK run becomes a phrase of its consecutive bigrams, so 弾道ミサイル matches only where
-those characters stand together, and a single character matches as a prefix.
+the same way; each CJK run becomes a phrase of its consecutive bigrams, so 弾道ミサイル
+matches only where those characters stand together, and a single character matches as a
+prefix.
 
 The access filter is part of the same SQL query (`policy.restrict`), so ranking, counting
 and paging see only what the reader may see; snippets are cut from the visible item's own

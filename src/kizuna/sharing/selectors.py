@@ -37,9 +37,7 @@ class ItemFilters:
 
 
 def _with_marking(queryset: QuerySet[SharedItem]) -> QuerySet[SharedItem]:
-    return queryset.select_related("level", "originator", "translated_by").prefetch_related(
-        "releasable_to", "caveats", "communities"
-    )
+    return queryset.select_related("marking__level", "originator", "translated_by")
 
 
 def _selected(person: Person, filters: ItemFilters) -> QuerySet[SharedItem]:
@@ -118,7 +116,7 @@ def related_items(*, person: Person, item: SharedItem, limit: int = 5) -> list[S
         policy.visible(person)
         .filter(domain=item.domain)
         .exclude(pk=item.pk)
-        .select_related("level", "originator")
+        .select_related("marking__level", "originator")
         .order_by("-created_at", "-id")[:limit]
     )
 
@@ -185,7 +183,7 @@ def map_points(*, person: Person, limit: int = 500) -> list[MapPoint]:
     rows: QuerySet[SharedItem] = (
         policy.visible(person)
         .filter(latitude__isnull=False)
-        .select_related("level")
+        .select_related("marking__level")
         .only(
             "pk",
             "kind",
@@ -194,9 +192,9 @@ def map_points(*, person: Person, limit: int = 500) -> list[MapPoint]:
             "latitude",
             "longitude",
             "observed_at",
-            "level__name_ja",
-            "level__name_en",
-            "level__nation",
+            "marking__level__name_ja",
+            "marking__level__name_en",
+            "marking__level__nation",
         )
         .order_by("-created_at", "-id")[:limit]
     )
@@ -208,7 +206,7 @@ def map_points(*, person: Person, limit: int = 500) -> list[MapPoint]:
             latitude=item.latitude or 0.0,
             longitude=item.longitude or 0.0,
             observed_at=item.observed_at,
-            level=str(item.level),
+            level=str(item.marking.level),
         )
         for item in rows
     ]

@@ -26,6 +26,7 @@ from .models import (
     Domain,
     HandlingCaveat,
     MarkingChange,
+    MarkingSet,
     ReadEvent,
     SharedItem,
 )
@@ -83,12 +84,25 @@ def resolve_marking(marking: Marking, *, originator: Organization) -> ResolvedMa
     return ResolvedMarking(level, nations, caveats, communities)
 
 
+def marking_set(resolved: ResolvedMarking) -> MarkingSet:
+    """The one row of this marking, made on first use; records point at it."""
+    key = Marking(
+        level=resolved.level.code,
+        releasable_to=tuple(n.code for n in resolved.nations),
+        caveats=tuple(c.code for c in resolved.caveats),
+        communities=tuple(c.code for c in resolved.communities),
+    ).key
+    found, created = MarkingSet.objects.get_or_create(key=key, defaults={"level": resolved.level})
+    if created:
+        found.releasable_to.set(resolved.nations)
+        found.caveats.set(resolved.caveats)
+        found.communities.set(resolved.communities)
+    return found
+
+
 def _apply_marking(item: SharedItem, resolved: ResolvedMarking) -> None:
-    item.level = resolved.level
-    item.save(update_fields=["level"])
-    item.releasable_to.set(resolved.nations)
-    item.caveats.set(resolved.caveats)
-    item.communities.set(resolved.communities)
+    item.marking = marking_set(resolved)
+    item.save(update_fields=["marking"])
 
 
 def _require_within_reach(person: Person, resolved: ResolvedMarking) -> None:
@@ -175,11 +189,10 @@ def item_create(
 
 def _new_item(resolved: ResolvedMarking, **fields: Any) -> SharedItem:
     """Store an item whose fields and marking were already checked."""
-    item = SharedItem(created_at=timezone.now(), level=resolved.level, **fields)
+    item = SharedItem(created_at=timezone.now(), marking=marking_set(resolved), **fields)
     item.search_grams = item_grams(item)
     item.full_clean(exclude=["search_grams"])
     item.save()
-    _apply_marking(item, resolved)
     return item
 
 
@@ -219,8 +232,8 @@ def _visible_for_update(person: Person, pk: int) -> SharedItem:
     try:
         return (
             policy.visible(person)
-            .select_for_update()
-            .select_related("originator", "level")
+            .select_for_update(of=("self",))
+            .select_related("originator", "marking")
             .get(pk=pk)
         )
     except SharedItem.DoesNotExist:
@@ -283,7 +296,7 @@ def marking_change_decide(*, person: Person, change_id: int, approve: bool) -> M
     """The second person's decision on a lowering or widening."""
     try:
         change = (
-            MarkingChange.objects.select_for_update()
+            MarkingChange.objects.select_for_update(of=("self",))
             .select_related("item__originator")
             .get(pk=change_id, item__in=policy.visible(person))
         )

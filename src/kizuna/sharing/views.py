@@ -129,14 +129,7 @@ def _detail_context(person: Person, item: SharedItem, **forms: Form) -> dict[str
         "may_attach": policy.may_contribute(person),
         "translation_form": forms.get("translation_form") or TranslationForm(),
         "marking_form": forms.get("marking_form")
-        or MarkingChangeForm(
-            initial={
-                "level": item.level.code,
-                "releasable_to": [n.code for n in item.releasable_to.all()],
-                "caveats": [c.code for c in item.caveats.all()],
-                "communities": [c.code for c in item.communities.all()],
-            }
-        ),
+        or MarkingChangeForm(initial=services.Marking.of(item).as_json()),
         "attachment_form": forms.get("attachment_form") or AttachmentForm(),
     }
 
