@@ -120,35 +120,40 @@ def _tsquery(terms: list[Term]) -> str:
 _PG_VECTOR = "sharing_shareditem.search_vector"  # generated column, migration 0003
 _PG_MATCH = _PG_VECTOR + " @@ to_tsquery('simple'::regconfig, %s)"
 _PG_RANK = "ts_rank(" + _PG_VECTOR + ", to_tsquery('simple'::regconfig, %s))"
-_SQLITE_MATCH = (
+_SQLITE_JOIN = "sharing_item_fts.rowid = sharing_shareditem.id"
+_SQLITE_MATCH = "sharing_item_fts MATCH %s"
+_SQLITE_RANK = "-bm25(sharing_item_fts)"
+_SQLITE_MATCHING = (
     "sharing_shareditem.id IN (SELECT rowid FROM sharing_item_fts WHERE sharing_item_fts MATCH %s)"
 )
-_SQLITE_RANK = (
-    "(SELECT -bm25(sharing_item_fts) FROM sharing_item_fts"
-    " WHERE sharing_item_fts MATCH %s AND rowid = sharing_shareditem.id)"
-)
 
 
-def _sql(terms: list[Term]) -> tuple[str, str, str]:
-    if connection.vendor == "postgresql":
-        return _PG_MATCH, _PG_RANK, _tsquery(terms)
-    return _SQLITE_MATCH, _SQLITE_RANK, _fts5_query(terms)
+def _query(terms: list[Term]) -> str:
+    return _tsquery(terms) if connection.vendor == "postgresql" else _fts5_query(terms)
 
 
 def matching(queryset: QuerySet[SharedItem], terms: list[Term]) -> QuerySet[SharedItem]:
-    """`queryset` narrowed to items matching every term (unordered, for counting)."""
-    where, _rank, param = _sql(terms)
-    return queryset.extra(where=[where], params=[param])  # noqa: S610
+    """`queryset` narrowed to items matching every term (unordered, for counting). On
+    SQLite the match runs once as an IN list: joined instead, the planner may drive the join
+    from the items and rerun the full-text query for each of them."""
+    where = _PG_MATCH if connection.vendor == "postgresql" else _SQLITE_MATCHING
+    return queryset.extra(where=[where], params=[_query(terms)])  # noqa: S610
 
 
 def ranked(queryset: QuerySet[SharedItem], terms: list[Term]) -> QuerySet[SharedItem]:
-    """Items matching every term, best first."""
-    _where, rank, param = _sql(terms)
-    return (
-        matching(queryset, terms)
-        .annotate(rank=RawSQL(rank, [param], output_field=FloatField()))  # noqa: S611
-        .order_by("-rank", "-created_at", "-id")
-    )
+    """Items matching every term, best first. On SQLite the FTS table is joined, so bm25()
+    ranks within the one MATCH."""
+    if connection.vendor == "postgresql":
+        rank = RawSQL(_PG_RANK, [_query(terms)], output_field=FloatField())  # noqa: S611
+        found = matching(queryset, terms)
+    else:
+        rank = RawSQL(_SQLITE_RANK, [], output_field=FloatField())  # noqa: S611
+        found = queryset.extra(  # noqa: S610
+            tables=["sharing_item_fts"],
+            where=[_SQLITE_JOIN, _SQLITE_MATCH],
+            params=[_query(terms)],
+        )
+    return found.annotate(rank=rank).order_by("-rank", "-created_at", "-id")
 
 
 SNIPPET_CHARS = 160
