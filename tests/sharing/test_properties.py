@@ -210,6 +210,9 @@ def test_nobody_gets_an_item_they_may_not_see(
             assert _ids(get("/api/sharing/items/titles", {"prefix": WORD})) == allowed
             positioned = {r.pk for r, i in zip(rows, world_items, strict=True) if i.positioned}
             assert _ids(get("/api/sharing/map")) == allowed & positioned
+            exported = get("/api/sharing/export/stix", {"q": WORD}).json().get("objects", [])
+            titles = {o["x_kizuna_title_ja"] for o in exported if o["type"] == "report"}
+            assert {r.pk for r in rows if r.title_ja in titles} == allowed
             page = get("/sharing/", {"q": WORD}).content.decode()
             shown = {r.pk for r in rows if f"/sharing/{r.pk}/" in page}
             assert shown == allowed
@@ -232,5 +235,6 @@ def test_nobody_gets_an_item_they_may_not_see(
                         missing_page.status_code,
                         missing_page.content,
                     )
-                    assert get(f"/api/sharing/items/{row.pk}/history").status_code == 404
+                    for route in ("history", "related", "attachments"):
+                        assert get(f"/api/sharing/items/{row.pk}/{route}").status_code == 404
         transaction.set_rollback(True)
