@@ -51,7 +51,7 @@ SITUATIONS = [
     ("bilateral-exercise", "日米二国間訓練", "Bilateral exercises", "2", ORIGINAL, False),
     ("un-pko", "国際連合平和維持活動", "United Nations peacekeeping operations", "3", ORIGINAL,
      False),
-    ("sdf-peace-cooperation-to-us-disaster-response", "国際平和協力業務を行う自衛隊から災害対応を行う米軍",
+    ("sdf-peace-cooperation-to-us-disaster", "国際平和協力業務を行う自衛隊から災害対応を行う米軍",
      "From SDF units on international peace cooperation duty to U.S. forces responding to a disaster",
      "", NEW_AGREEMENT, True),
     ("internationally-coordinated-operations", "国際連携平和安全活動",
