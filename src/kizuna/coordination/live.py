@@ -81,6 +81,14 @@ class Broker:
         if not streams:
             self._subscriptions.pop(subscription.situation_id, None)
             self._last.pop(subscription.situation_id, None)
+        if not self._subscriptions and self._listener is not None:
+            self._listener.cancel()  # no one to tell: free the connection until someone comes
+
+    async def stopped(self) -> None:
+        """Wait until the listener has let its connection go (after the last stream)."""
+        if self._listener is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._listener
 
     def wake(self, situation_id: int) -> None:
         """Thread-safe: called after a commit, from any thread."""

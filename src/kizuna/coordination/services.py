@@ -169,6 +169,11 @@ def _bilingual(value_ja: str, value_en: str) -> str:
     return value_ja if (translation.get_language() or "ja").startswith("ja") else value_en
 
 
+def _amount(value: Decimal) -> str:
+    """20.000 -> "20", 2.500 -> "2.5" (never "2E+1")."""
+    return f"{value.normalize():f}"
+
+
 # --- situations and designations ----------------------------------------------------------
 
 
@@ -706,7 +711,11 @@ def _revise(entry: LogEntry, fields: list[str]) -> LogEntry:
 
 
 def _locked_entry(entry: LogEntry) -> LogEntry:
-    return LogEntry.objects.select_for_update().select_related("body", "situation").get(pk=entry.pk)
+    return (
+        LogEntry.objects.select_for_update(of=("self",))
+        .select_related("body", "situation")
+        .get(pk=entry.pk)
+    )
 
 
 @transaction.atomic
@@ -1027,7 +1036,7 @@ def request_accept(
         if amount < 0 or amount > line.quantity:
             errors[f"lines.{line.pk}"] = _(
                 "Accept between 0 and the %(quantity)s %(unit)s requested."
-            ) % {"quantity": line.quantity.normalize(), "unit": line.unit}
+            ) % {"quantity": _amount(line.quantity), "unit": line.unit}
     if errors:
         raise ValidationError(errors)
     if not any(amounts.values()):
@@ -1089,7 +1098,7 @@ def request_progress(
         raise ValidationError(
             {
                 "committed": _("Commit at most the %(accepted)s accepted.")
-                % {"accepted": line.accepted.normalize()}
+                % {"accepted": _amount(line.accepted)}
             }
         )
     if in_transit + fulfilled > committed:
@@ -1098,7 +1107,7 @@ def request_progress(
         )
     line.committed, line.in_transit, line.fulfilled = committed, in_transit, fulfilled
     line.save(update_fields=["committed", "in_transit", "fulfilled"])
-    note = " / ".join(str(q.normalize()) for q in (committed, in_transit, fulfilled))
+    note = " / ".join(_amount(q) for q in (committed, in_transit, fulfilled))
     note = f"{line.description}: {note} {line.unit}"
     if request.status == S.IN_PROGRESS:
         return _step(
@@ -1132,7 +1141,7 @@ def request_complete(*, actor: Person, request: SupportRequest) -> SupportReques
                 "lines": _("Not yet fulfilled: %(lines)s")
                 % {
                     "lines": ", ".join(
-                        f"{x.description} ({x.fulfilled.normalize()}/{x.accepted.normalize()})"
+                        f"{x.description} ({_amount(x.fulfilled)}/{_amount(x.accepted)})"
                         for x in short
                     )
                 }

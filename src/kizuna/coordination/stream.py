@@ -49,11 +49,16 @@ def _open(person: Person, situation_id: int, resume: int | None) -> tuple[int, s
 
 
 def _read_after(situation_id: int, after: int) -> list[dict[str, Any]]:
-    """Everything after a revision, however much a long-absent reader missed."""
+    """Everything after a revision, however much a long-absent reader missed. Runs in a
+    shared worker thread, which keeps no connection between reads: streams may number
+    thousands, database connections may not."""
     payloads: list[dict[str, Any]] = []
-    while chunk := selectors.live_payloads(situation_id, after):
-        payloads.extend(chunk)
-        after = chunk[-1]["rev"]
+    try:
+        while chunk := selectors.live_payloads(situation_id, after):
+            payloads.extend(chunk)
+            after = chunk[-1]["rev"]
+    finally:
+        connection.close()
     return payloads
 
 
