@@ -148,7 +148,8 @@ async def test_an_entry_reaches_an_open_stream_live_then_its_translation(cast: C
             language="en",
         )
         revised = await stream.next()
-        assert revised["seq"] == entry.seq and revised["translation"] == "Road cut"
+        assert revised["seq"] == entry.seq
+        assert revised["translation"] == "Road cut"
         assert revised["translated_by"] == "jp-li"
         assert revised["event_id"] == revised["rev"] > arrived["event_id"]
 

@@ -49,7 +49,8 @@ def test_dtg_reads_back_to_the_minute(instant: datetime) -> None:
         instant.minute,
         instant.month,
     )
-    assert text[6] == "Z" and len(text) == 12
+    assert text[6] == "Z"
+    assert len(text) == 12
 
 
 def test_an_entry_keeps_author_position_body_and_both_times(cast: Cast) -> None:
@@ -90,7 +91,9 @@ def test_editing_the_event_time_keeps_the_edit_and_never_the_recording_time(cast
     )
     entry.refresh_from_db()
     edit = EventTimeEdit.objects.get(entry=entry)
-    assert edit.reason == "時刻誤記" and edit.new == entry.event_at and edit.previous < recorded
+    assert edit.reason == "時刻誤記"
+    assert edit.new == entry.event_at
+    assert edit.previous < recorded
     assert entry.recorded_at == recorded
     assert entry.rev > first_rev
     with pytest.raises(PermissionDenied):
@@ -109,7 +112,8 @@ def test_a_liaison_translates_and_is_named(cast: Cast) -> None:
         language="en",
     )
     entry.refresh_from_db()
-    assert entry.translated_by == cast.jp_liaison and entry.translated_at is not None
+    assert entry.translated_by == cast.jp_liaison
+    assert entry.translated_at is not None
     assert entry.text_in("ja") == "南阿蘇村で孤立集落あり"
     assert entry.text_in("en") == "Isolated hamlets reported in Minamiaso"
     assert entry not in selectors.translation_queue(person=cast.jp_liaison)
@@ -148,14 +152,16 @@ def test_significant_events_reach_the_board_only_once_vetted(cast: Cast) -> None
         services.entry_vet(actor=cast.jp_coordinator, entry=plain)
     services.entry_vet(actor=cast.jp_coordinator, entry=entry)
     board = selectors.board(person=cast.mef_officer, situation=cast.situation)
-    assert entry in board and plain not in board
+    assert entry in board
+    assert plain not in board
 
 
 def test_a_correction_is_a_new_entry_pointing_at_the_corrected_one(cast: Cast) -> None:
     wrong = post(cast, text="負傷者10名")
     right = post(cast, text="負傷者12名（訂正）", corrects=wrong)
     wrong.refresh_from_db()
-    assert right.corrects == wrong and wrong.text == "負傷者10名"
+    assert right.corrects == wrong
+    assert wrong.text == "負傷者10名"
     assert list(wrong.corrections.all()) == [right]
 
 
@@ -163,7 +169,8 @@ def test_readers_see_their_bodies_and_the_situation_wide_entries_only(cast: Cast
     in_ccc = post(cast)
     in_bocc = post(cast, actor=cast.us_coordinator, body=cast.bocc, language="en", text="x")
     page = selectors.entries_page(person=cast.mef_officer, situation=cast.situation)
-    assert in_ccc in page and in_bocc not in page
+    assert in_ccc in page
+    assert in_bocc not in page
     assert any(e.body is None for e in page)
     everything = selectors.entries_page(person=cast.auditor, situation=cast.situation)
     assert in_bocc in everything
@@ -177,4 +184,5 @@ def test_the_log_pages_by_keyset_newest_first(cast: Cast) -> None:
         person=cast.wa_officer, situation=cast.situation, limit=3, before=first[-1].seq
     )
     seqs = [e.seq for e in first + second]
-    assert seqs == sorted(seqs, reverse=True) and len(set(seqs)) == 6
+    assert seqs == sorted(seqs, reverse=True)
+    assert len(set(seqs)) == 6

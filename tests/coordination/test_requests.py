@@ -138,7 +138,8 @@ def test_declining_needs_a_reason_and_only_the_asked_organization_answers(cast: 
         services.request_decline(actor=cast.mef_officer, request=request, reason=" ")
     services.request_decline(actor=cast.mef_officer, request=request, reason="機材整備中")
     request.refresh_from_db()
-    assert request.status == S.DECLINED and request.decline_reason == "機材整備中"
+    assert request.status == S.DECLINED
+    assert request.decline_reason == "機材整備中"
     with pytest.raises(ValidationError):
         services.request_accept(actor=cast.mef_officer, request=request)
 
@@ -151,7 +152,8 @@ def test_escalation_goes_ccc_to_bocc_to_acg_keeping_the_history(cast: Cast) -> N
     services.request_escalate(actor=cast.jp_coordinator, request=request, note="部隊間で調整不能")
     services.request_escalate(actor=cast.jp_coordinator, request=request, note="政策判断が必要")
     request.refresh_from_db()
-    assert request.body == cast.acg and request.status == S.SUBMITTED
+    assert request.body == cast.acg
+    assert request.status == S.SUBMITTED
     hops = [
         (e.from_body.code, e.to_body.code)
         for e in request.events.filter(action=RequestEvent.Action.ESCALATED)
@@ -176,7 +178,8 @@ def test_resources_total_per_nation_from_each_organizations_latest_report(cast: 
             aircraft=2,
         )
     totals = selectors.resource_totals(cast.situation)
-    assert totals["USA"].personnel == 450 and totals["USA"].ships == 2
+    assert totals["USA"].personnel == 450
+    assert totals["USA"].ships == 2
     series = selectors.resource_series(cast.situation)["USA"]
     assert [t.personnel for _, t in series] == [100, 150, 450]
     with pytest.raises(PermissionDenied):

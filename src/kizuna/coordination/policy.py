@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from kizuna.core import policy as core_policy
 from kizuna.core.models import Membership, Organization, Person, Role
 
 from .models import Body, LogEntry, Situation, SupportRequest
@@ -21,21 +20,23 @@ from .models import Body, LogEntry, Situation, SupportRequest
 OVERSEEING_ROLES = {Role.AUDITOR, Role.ADMINISTRATOR}
 
 
+def _memberships(person: Person) -> list[Membership]:
+    """A person's memberships, read once per request (cached on the person object)."""
+    cached: list[Membership] | None = getattr(person, "_coordination_memberships", None)
+    if cached is None:
+        cached = list(person.memberships.select_related("organization"))
+        person._coordination_memberships = cached  # type: ignore[attr-defined]
+    return cached
+
+
 def is_overseer(person: Person) -> bool:
-    return core_policy.is_auditor(person)
+    """Auditors and administrators (as core.policy.is_auditor decides), from the cache."""
+    return person.is_superuser or any(m.role in OVERSEEING_ROLES for m in _memberships(person))
 
 
 def _working_memberships(person: Person) -> list[Membership]:
-    """Memberships through which a person acts (cached on the person for one request)."""
-    cached: list[Membership] | None = getattr(person, "_coordination_memberships", None)
-    if cached is None:
-        cached = [
-            m
-            for m in person.memberships.select_related("organization")
-            if m.role not in OVERSEEING_ROLES
-        ]
-        person._coordination_memberships = cached  # type: ignore[attr-defined]
-    return cached
+    """Memberships through which a person acts."""
+    return [m for m in _memberships(person) if m.role not in OVERSEEING_ROLES]
 
 
 def organization_ids(person: Person) -> set[int]:

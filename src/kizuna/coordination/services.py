@@ -233,8 +233,11 @@ def situation_open(
 
 
 @transaction.atomic
-def situation_close(*, actor: Person, situation: Situation, text: str) -> Situation:
-    """Close a situation with a formal closing entry. Refused while requests are open."""
+def situation_close(
+    *, actor: Person, situation: Situation, text: str, at: datetime | None = None
+) -> Situation:
+    """Close a situation with a formal closing entry, ending when `at` says (default now).
+    Refused while requests are open."""
     situation = _lock(situation)
     membership = policy.lead_membership(actor, situation)
     if membership is None:
@@ -257,7 +260,10 @@ def situation_close(*, actor: Person, situation: Situation, text: str) -> Situat
                 % {"requests": listed}
             }
         )
-    now = timezone.now()
+    now = timezone.now() if at is None else at
+    _check_event_time(now)
+    if now < situation.starts_at:
+        raise ValidationError({"at": _("A situation ends after it starts.")})
     closing = _append(
         situation=situation,
         body=None,
@@ -266,10 +272,13 @@ def situation_close(*, actor: Person, situation: Situation, text: str) -> Situat
         membership=membership,
         language=actor.language,
         text=text.strip(),
+        event_at=now,
         significant=True,
     )
     _vet_by_decider(closing, actor)
     in_force = situation.designations.filter(ends_at__isnull=True).first()
+    if in_force is not None and in_force.starts_at >= now:
+        raise ValidationError({"at": _("The designation in force starts after this time.")})
     if in_force is not None:
         in_force.ends_at = now
         in_force.ending_decision = closing
