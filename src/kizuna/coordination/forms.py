@@ -11,7 +11,9 @@ from .models import Body, Language, LogEntry
 
 
 class EntryForm(forms.Form):
-    body = forms.ModelChoiceField(label=_("Coordination body"), queryset=Body.objects.none())
+    body = forms.ModelChoiceField(
+        label=_("Coordination body"), queryset=Body.objects.none(), empty_label=None
+    )
     kind = forms.ChoiceField(label=_("Kind"), choices=LogEntry.Kind.choices)
     language = forms.ChoiceField(label=_("Language of the text"), choices=Language.choices)
     text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 3}))
