@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import random
 import subprocess
@@ -313,22 +314,41 @@ async def _fan_out(args: argparse.Namespace, data: dict[str, Any]) -> dict[str, 
     async with httpx.AsyncClient(
         cookies={"sessionid": data["reader_cookie"]}, limits=limits, timeout=timeout
     ) as client:
+        # Browsers do not all connect in the same millisecond; open at most this many at
+        # once, and retry a refused one after the `retry:` delay, as EventSource does.
+        opening = asyncio.Semaphore(args.open_at_once)
 
         async def stream(n: int) -> None:
             nonlocal ready
-            async with client.stream("GET", urls[n % len(urls)]) as response:
-                response.raise_for_status()
-                async for line in response.aiter_lines():
-                    if line.startswith("retry:"):
-                        ready += 1
-                    elif line.startswith("data:") and "fan-out probe " in line:
-                        round_ = int(line.split("fan-out probe ", 1)[1].split('"', 1)[0])
-                        arrivals.setdefault(round_, []).append(time.perf_counter())
-                        marker_seen.put_nowait(None)
+            for _attempt in range(5):
+                await opening.acquire()
+                held = True
+                try:
+                    async with client.stream("GET", urls[n % len(urls)]) as response:
+                        if response.status_code != 200:
+                            raise httpx.HTTPStatusError(
+                                "refused", request=response.request, response=response
+                            )
+                        async for line in response.aiter_lines():
+                            if line.startswith("retry:"):
+                                ready += 1
+                                opening.release()
+                                held = False
+                            elif line.startswith("data:") and "fan-out probe " in line:
+                                probe = line.split("fan-out probe ", 1)[1].split('"', 1)[0]
+                                arrivals.setdefault(int(probe), []).append(time.perf_counter())
+                                marker_seen.put_nowait(None)
+                    return
+                except httpx.HTTPError:
+                    await asyncio.sleep(2)
+                finally:
+                    if held:
+                        opening.release()
 
         tasks = [asyncio.create_task(stream(n)) for n in range(args.streams)]
         with tqdm(total=args.streams, desc="streams", file=sys.stderr) as bar:
-            while ready < args.streams:
+            deadline = time.perf_counter() + 120
+            while ready < args.streams and time.perf_counter() < deadline:
                 await asyncio.sleep(0.1)
                 bar.update(ready - bar.n)
         await asyncio.sleep(1)
@@ -343,7 +363,7 @@ async def _fan_out(args: argparse.Namespace, data: dict[str, Any]) -> dict[str, 
             )
             response.raise_for_status()
             deadline = posted + 30
-            while len(arrivals.get(round_, [])) < args.streams and time.perf_counter() < deadline:
+            while len(arrivals.get(round_, [])) < ready and time.perf_counter() < deadline:
                 with suppress(TimeoutError):
                     await asyncio.wait_for(marker_seen.get(), 1)
             delays = Latencies([(t - posted) * 1000 for t in arrivals.get(round_, [])])
@@ -356,9 +376,14 @@ async def _fan_out(args: argparse.Namespace, data: dict[str, Any]) -> dict[str, 
             )
             await asyncio.sleep(1)
         for task in tasks:
-            task.cancel()
+            task.cancel()  # the streams end; the servers see the clients go
         await asyncio.gather(*tasks, return_exceptions=True)
-    return {"streams": args.streams, "processes": len(STREAM_PORTS), "rounds": results}
+    return {
+        "streams": args.streams,
+        "streams_open": ready,
+        "processes": len(STREAM_PORTS),
+        "rounds": results,
+    }
 
 
 # --- main ------------------------------------------------------------------------------------
@@ -372,6 +397,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--streams", type=int, default=500)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--open-at-once", type=int, default=20)
     args = parser.parse_args()
     if not args.database_url or not args.database_url.startswith("postgres"):
         parser.error("this benchmark runs on PostgreSQL: pass --database-url postgres://…")
@@ -387,6 +413,7 @@ def main() -> None:
         with servers(READER_PORTS, args.database_url, str(bare_file)) as processes:
             figures["log_reads"] = read_phase(args, data, bare_file)
             figures["log_reads"]["server_peak_rss_mb"] = [peak_rss_mb(p.pid) for p in processes]
+            log(f"log reads: {json.dumps(figures['log_reads'])}")
         with servers(STREAM_PORTS, args.database_url, str(bare_file)) as processes:
             figures["fan_out"] = asyncio.run(_fan_out(args, data))
             figures["fan_out"]["server_peak_rss_mb"] = [peak_rss_mb(p.pid) for p in processes]

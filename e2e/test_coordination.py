@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 
 import pytest
 import uvicorn
+from django.db import connections
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
@@ -38,6 +39,11 @@ def _free_port() -> int:
 
 @pytest.fixture
 def asgi_url(audited_transactional_db: None) -> Iterator[str]:
+    # Under ASGI each request's synchronous work has a thread of its own; a connection kept
+    # for reuse there would outlive the test and block dropping the test database.
+    database = connections.settings["default"]
+    kept_for = database["CONN_MAX_AGE"]
+    database["CONN_MAX_AGE"] = 0
     port = _free_port()
     server = uvicorn.Server(
         uvicorn.Config(
@@ -53,6 +59,7 @@ def asgi_url(audited_transactional_db: None) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
+    database["CONN_MAX_AGE"] = kept_for
 
 
 @pytest.fixture

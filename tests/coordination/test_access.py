@@ -468,6 +468,8 @@ def test_page_forms_act_for_their_people_and_refuse_the_others_with_a_reason(
     response = _as(client, world, refused).post(path(world), data(world), follow=True)
     assert AuditEvent.objects.count() == before
     assert "flash-error" in response.content.decode()
+    if path(world).endswith("/entries/"):
+        assert "CCC" in response.content.decode()  # says which body they do not sit in
     response = _as(client, world, allowed).post(path(world), data(world), follow=True)
     assert AuditEvent.objects.count() > before
     assert "flash-success" in response.content.decode()
@@ -494,6 +496,24 @@ def test_the_situation_page_keeps_its_query_count(
             language="ja",
         )
     _as(client, world, "jp_coordinator")
-    with django_assert_max_num_queries(32):
+    with django_assert_max_num_queries(34):
         response = client.get(f"/coordination/situations/{world.cast.situation.pk}/")
     assert response.content.decode().count('data-testid="entry"') == 34 + 3
+
+
+def test_the_coordination_index_keeps_its_query_count(
+    client: Client, world: World, django_assert_max_num_queries: Any
+) -> None:
+    for n in range(5):
+        services.situation_open(
+            actor=world.cast.jp_coordinator,
+            organization=org("joint-staff"),
+            title_ja=f"訓練{n}",
+            title_en="",
+            kind="exercise",
+            starts_at=hours_ago(n + 1),
+        )
+    _as(client, world, "jp_coordinator")
+    with django_assert_max_num_queries(12):
+        response = client.get("/coordination/")
+    assert response.content.decode().count("/coordination/situations/") == 6

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
@@ -645,22 +645,6 @@ def support_request(request: HttpRequest, request_id: int) -> dict[str, Any]:
     return _request(_visible_request(request, request_id), history=True)
 
 
-@router.post("/requests/{request_id}/submit", response=RequestOut)
-def submit(request: HttpRequest, request_id: int) -> dict[str, Any]:
-    done = services.request_submit(
-        actor=_person(request), request=_visible_request(request, request_id)
-    )
-    return _reloaded_request(request, done)
-
-
-@router.post("/requests/{request_id}/acknowledge", response=RequestOut)
-def acknowledge(request: HttpRequest, request_id: int) -> dict[str, Any]:
-    done = services.request_acknowledge(
-        actor=_person(request), request=_visible_request(request, request_id)
-    )
-    return _reloaded_request(request, done)
-
-
 @router.post("/requests/{request_id}/accept", response=RequestOut)
 def accept(request: HttpRequest, request_id: int, payload: AcceptIn) -> dict[str, Any]:
     done = services.request_accept(
@@ -694,20 +678,23 @@ def progress(request: HttpRequest, request_id: int, payload: ProgressIn) -> dict
     return _reloaded_request(request, done)
 
 
-@router.post("/requests/{request_id}/complete", response=RequestOut)
-def complete(request: HttpRequest, request_id: int) -> dict[str, Any]:
-    done = services.request_complete(
-        actor=_person(request), request=_visible_request(request, request_id)
-    )
-    return _reloaded_request(request, done)
-
-
 @router.post("/requests/{request_id}/escalate", response=RequestOut)
 def escalate(request: HttpRequest, request_id: int, payload: NoteIn) -> dict[str, Any]:
     done = services.request_escalate(
         actor=_person(request),
         request=_visible_request(request, request_id),
         note=payload.note,
+    )
+    return _reloaded_request(request, done)
+
+
+@router.post("/requests/{request_id}/{step}", response=RequestOut)
+def request_step(
+    request: HttpRequest, request_id: int, step: Literal["submit", "acknowledge", "complete"]
+) -> dict[str, Any]:
+    """The steps that carry nothing but who takes them."""
+    done = services.SIMPLE_STEPS[step](
+        actor=_person(request), request=_visible_request(request, request_id)
     )
     return _reloaded_request(request, done)
 

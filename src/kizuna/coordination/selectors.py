@@ -24,6 +24,7 @@ from .models import (
     ActionItem,
     Body,
     Designation,
+    EventTimeEdit,
     LogEntry,
     Meeting,
     RequestEvent,
@@ -36,6 +37,10 @@ PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
 
 ENTRY_RELATED = ("body", "author", "author_organization", "translated_by", "vetted_by", "corrects")
+# What a page shows of each entry beyond its own row: the kept event-time edits.
+ENTRY_EDITS = Prefetch(
+    "event_time_edits", queryset=EventTimeEdit.objects.select_related("edited_by").order_by("pk")
+)
 
 
 def _get(queryset: QuerySet[Any], **lookup: object) -> Any:
@@ -164,6 +169,7 @@ def _entries(person: Person, situation: Situation) -> QuerySet[LogEntry]:
         LogEntry.objects.filter(situation=situation)
         .filter(policy.entry_filter(person))
         .select_related(*ENTRY_RELATED)
+        .prefetch_related(ENTRY_EDITS)
     )
 
 
@@ -186,7 +192,10 @@ def entries_page(
 
 def entry_get(*, person: Person, pk: int) -> LogEntry:
     entry: LogEntry = _get(
-        policy.entries_visible(person).select_related("situation", *ENTRY_RELATED), pk=pk
+        policy.entries_visible(person)
+        .select_related("situation", *ENTRY_RELATED)
+        .prefetch_related(ENTRY_EDITS),
+        pk=pk,
     )
     return entry
 
@@ -222,6 +231,7 @@ def translation_queue(*, person: Person, limit: int = 100) -> list[LogEntry]:
     return list(
         LogEntry.objects.filter(translation="", body__in=liaison_bodies, situation__status="open")
         .select_related("situation", *ENTRY_RELATED)
+        .prefetch_related(ENTRY_EDITS)
         .order_by("recorded_at")[:limit]
     )
 

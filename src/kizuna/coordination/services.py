@@ -680,7 +680,13 @@ def entry_post(
 ) -> LogEntry:
     membership = policy.posting_membership(actor, body)
     if membership is None:
-        raise PermissionDenied
+        raise PermissionDenied(
+            _(
+                "You do not sit in %(body)s: only its member organizations' staff post to its "
+                "log."
+            )
+            % {"body": body}
+        )
     if body.situation is None:
         raise ValidationError({"body": _("This body keeps meetings, not a situation log.")})
     situation = _lock(body.situation)
@@ -997,14 +1003,34 @@ S = SupportRequest.Status
 A = RequestEvent.Action
 
 
-@transaction.atomic
-def request_submit(*, actor: Person, request: SupportRequest) -> SupportRequest:
+def _simple_step(
+    request: SupportRequest,
+    actor: Person,
+    *,
+    party: str,
+    allowed_from: Sequence[str],
+    to_status: str,
+    action: str,
+) -> SupportRequest:
+    """A step taken for one party (`requesting` or `supporting`) with nothing to add."""
     request = _locked_request(request)
-    membership = _for(actor, request.requesting_organization)
+    membership = _for(actor, getattr(request, f"{party}_organization"))
     return _step(
         request=request,
         actor=actor,
         membership=membership,
+        allowed_from=allowed_from,
+        to_status=to_status,
+        action=action,
+    )
+
+
+@transaction.atomic
+def request_submit(*, actor: Person, request: SupportRequest) -> SupportRequest:
+    return _simple_step(
+        request,
+        actor,
+        party="requesting",
         allowed_from=[S.DRAFT],
         to_status=S.SUBMITTED,
         action=A.SUBMITTED,
@@ -1013,12 +1039,10 @@ def request_submit(*, actor: Person, request: SupportRequest) -> SupportRequest:
 
 @transaction.atomic
 def request_acknowledge(*, actor: Person, request: SupportRequest) -> SupportRequest:
-    request = _locked_request(request)
-    membership = _for(actor, request.supporting_organization)
-    return _step(
-        request=request,
-        actor=actor,
-        membership=membership,
+    return _simple_step(
+        request,
+        actor,
+        party="supporting",
         allowed_from=[S.SUBMITTED],
         to_status=S.ACKNOWLEDGED,
         action=A.ACKNOWLEDGED,
@@ -1141,29 +1165,29 @@ def request_progress(
 
 @transaction.atomic
 def request_complete(*, actor: Person, request: SupportRequest) -> SupportRequest:
-    request = _locked_request(request)
-    membership = _for(actor, request.supporting_organization)
+    request = _locked_request(request)  # no progress may slip in between check and step
     short = [line for line in request.lines.all() if line.fulfilled < line.accepted]
     if short:
-        raise ValidationError(
-            {
-                "lines": _("Not yet fulfilled: %(lines)s")
-                % {
-                    "lines": ", ".join(
-                        f"{x.description} ({_amount(x.fulfilled)}/{_amount(x.accepted)})"
-                        for x in short
-                    )
-                }
-            }
+        listed = ", ".join(
+            f"{x.description} ({_amount(x.fulfilled)}/{_amount(x.accepted)})" for x in short
         )
-    return _step(
-        request=request,
-        actor=actor,
-        membership=membership,
+        raise ValidationError({"lines": _("Not yet fulfilled: %(lines)s") % {"lines": listed}})
+    return _simple_step(
+        request,
+        actor,
+        party="supporting",
         allowed_from=[S.IN_PROGRESS],
         to_status=S.COMPLETED,
         action=A.COMPLETED,
     )
+
+
+# The steps that need nothing but the person taking them, by the name pages and API use.
+SIMPLE_STEPS = {
+    "submit": request_submit,
+    "acknowledge": request_acknowledge,
+    "complete": request_complete,
+}
 
 
 @transaction.atomic

@@ -267,10 +267,8 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
 
 
 REQUEST_ACTIONS: dict[str, Callable[..., SupportRequest]] = {
-    "submit": services.request_submit,
-    "acknowledge": services.request_acknowledge,
+    **services.SIMPLE_STEPS,
     "accept": services.request_accept,
-    "complete": services.request_complete,
 }
 
 
