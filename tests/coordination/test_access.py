@@ -496,7 +496,7 @@ def test_the_situation_page_keeps_its_query_count(
             language="ja",
         )
     _as(client, world, "jp_coordinator")
-    with django_assert_max_num_queries(34):
+    with django_assert_max_num_queries(42):
         response = client.get(f"/coordination/situations/{world.cast.situation.pk}/")
     assert response.content.decode().count('data-testid="entry"') == 34 + 3
 
@@ -516,4 +516,57 @@ def test_the_coordination_index_keeps_its_query_count(
     _as(client, world, "jp_coordinator")
     with django_assert_max_num_queries(12):
         response = client.get("/coordination/")
-    assert response.content.decode().count("/coordination/situations/") == 6
+    assert response.content.decode().count('href="/coordination/situations/') == 6
+
+
+def test_a_coordinator_opens_a_situation_on_the_page_and_others_cannot(
+    client: Client, world: World
+) -> None:
+    data = {
+        "organization": org("joint-staff").pk,
+        "title_ja": "弾道ミサイル発射",
+        "title_en": "",
+        "kind": "missile_launch",
+        "starts_at": hours_ago(1).strftime("%Y-%m-%dT%H:%M"),
+        "place_name": "日本海",
+    }
+    response = _as(client, world, "jp_coordinator").post("/coordination/situations/new/", data)
+    opened = world.cast.situation.__class__.objects.get(title_ja="弾道ミサイル発射")
+    assert response["Location"] == f"/coordination/situations/{opened.pk}/"
+    refused = _as(client, world, "wa_officer").post("/coordination/situations/new/", data)
+    assert refused.status_code == 403
+    assert world.cast.situation.__class__.objects.filter(title_ja="弾道ミサイル発射").count() == 1
+
+
+def test_a_request_is_drafted_on_the_page_and_a_line_without_quantity_is_refused(
+    client: Client, world: World
+) -> None:
+    from kizuna.acsa.models import Category
+
+    water = Category.objects.get(code="water").pk
+    base = {
+        "body": world.cast.ccc.pk,
+        "requesting_organization": org("western-army").pk,
+        "supporting_organization": org("iii-mef").pk,
+        "summary": "給水",
+        "language": "ja",
+        "place_name": "益城町",
+        "needed_by": (timezone.now() + timedelta(hours=4)).strftime("%Y-%m-%dT%H:%M"),
+        "priority": "immediate",
+        "lines-TOTAL_FORMS": "3",
+        "lines-INITIAL_FORMS": "0",
+        "lines-0-category": water,
+        "lines-0-description": "飲料水",
+        "lines-0-unit": "リットル",
+    }
+    path = f"/coordination/situations/{world.cast.situation.pk}/requests/new/"
+    count = SupportRequest.objects.count()
+    response = _as(client, world, "wa_officer").post(path, base, follow=True)
+    assert "0より大きい数量を入力してください。" in response.content.decode()
+    assert SupportRequest.objects.count() == count
+    response = client.post(path, base | {"lines-0-quantity": "3000"})
+    created = SupportRequest.objects.latest("pk")
+    assert response["Location"] == f"/coordination/requests/{created.pk}/"
+    assert created.lines.get().quantity == 3000
+    assert created.status == SupportRequest.Status.DRAFT
+    assert _as(client, world, "outsider").post(path, base).status_code == 404

@@ -39,6 +39,16 @@ def _working_memberships(person: Person) -> list[Membership]:
     return [m for m in _memberships(person) if m.role not in OVERSEEING_ROLES]
 
 
+def acting_organizations(person: Person, role: Role | None = None) -> list[Organization]:
+    """The organizations a person acts for (holding `role` there, when given)."""
+    chosen = {
+        m.organization_id: m.organization
+        for m in _working_memberships(person)
+        if role is None or m.role == role
+    }
+    return list(chosen.values())
+
+
 def organization_ids(person: Person) -> set[int]:
     return {m.organization_id for m in _working_memberships(person)}
 

@@ -681,10 +681,7 @@ def entry_post(
     membership = policy.posting_membership(actor, body)
     if membership is None:
         raise PermissionDenied(
-            _(
-                "You do not sit in %(body)s: only its member organizations' staff post to its "
-                "log."
-            )
+            _("You do not sit in %(body)s: only its member organizations' staff post to its log.")
             % {"body": body}
         )
     if body.situation is None:

@@ -6,7 +6,13 @@ app_name = "coordination"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("situations/new/", views.situation_open, name="situation_open"),
     path("situations/<int:situation_id>/", views.situation_detail, name="situation"),
+    path(
+        "situations/<int:situation_id>/requests/new/",
+        views.request_create,
+        name="request_create",
+    ),
     path("situations/<int:situation_id>/events", stream.situation_events, name="events"),
     path("situations/<int:situation_id>/entries/", views.entry_post, name="entry_post"),
     path(

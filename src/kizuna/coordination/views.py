@@ -21,8 +21,17 @@ from django.views.decorators.http import require_POST
 from kizuna.core.models import Person, Role
 
 from . import charts, forms, policy, selectors, services
-from .forms import CloseForm, DesignationForm, EntryForm, EventTimeForm, ReasonForm
-from .models import Situation, SupportRequest
+from .forms import (
+    CloseForm,
+    DesignationForm,
+    EntryForm,
+    EventTimeForm,
+    LineFormSet,
+    ReasonForm,
+    RequestForm,
+    SituationForm,
+)
+from .models import Body, Situation, SupportRequest
 
 
 def _person(request: HttpRequest) -> Person:
@@ -60,8 +69,111 @@ def index(request: HttpRequest) -> HttpResponse:
             "situations": selectors.situation_list(person=person),
             "working_groups": selectors.working_groups(person=person),
             "queue_size": len(selectors.translation_queue(person=person)),
+            "situation_form": _situation_form(person),
         },
     )
+
+
+def _situation_form(person: Person, data: Any = None) -> SituationForm | None:
+    organizations = policy.acting_organizations(person, Role.COORDINATOR)
+    return SituationForm(data, organizations=organizations) if organizations else None
+
+
+def _flash_form_errors(request: HttpRequest, form: Any) -> None:
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, str(error))
+
+
+@login_required
+@require_POST
+def situation_open(request: HttpRequest) -> HttpResponse:
+    person = _person(request)
+    form = _situation_form(person, request.POST)
+    if form is None:
+        raise PermissionDenied
+    if not form.is_valid():
+        _flash_form_errors(request, form)
+        return redirect("coordination:index")
+    opened: list[Situation] = []
+    data = form.cleaned_data
+    done = _act(
+        request,
+        lambda: opened.append(
+            services.situation_open(
+                actor=person,
+                organization=data["organization"],
+                title_ja=data["title_ja"],
+                title_en=data["title_en"],
+                kind=data["kind"],
+                starts_at=data["starts_at"],
+                place_name=data["place_name"],
+                latitude=data["latitude"],
+                longitude=data["longitude"],
+            )
+        ),
+        _("Situation opened."),
+    )
+    if not done:
+        return redirect("coordination:index")
+    return redirect("coordination:situation", situation_id=opened[0].pk)
+
+
+def _request_forms(
+    person: Person, bodies: list[Body], data: Any = None
+) -> tuple[RequestForm, Any] | None:
+    if not bodies:
+        return None
+    form = RequestForm(data, bodies=bodies, organizations=policy.acting_organizations(person))
+    return form, LineFormSet(data, prefix="lines")
+
+
+@login_required
+@require_POST
+def request_create(request: HttpRequest, situation_id: int) -> HttpResponse:
+    person = _person(request)
+    situation = selectors.situation_get(person=person, pk=situation_id)
+    forms_ = _request_forms(
+        person, selectors.postable_bodies(person=person, situation=situation), request.POST
+    )
+    if forms_ is None:
+        raise PermissionDenied
+    form, lines = forms_
+    if not (form.is_valid() and lines.is_valid()):
+        _flash_form_errors(request, form)
+        return redirect("coordination:situation", situation_id=situation.pk)
+    data = form.cleaned_data
+    created: list[SupportRequest] = []
+    done = _act(
+        request,
+        lambda: created.append(
+            services.request_create(
+                actor=person,
+                body=data["body"],
+                requesting_organization=data["requesting_organization"],
+                supporting_organization=data["supporting_organization"],
+                summary=data["summary"],
+                language=data["language"],
+                place_name=data["place_name"],
+                needed_by=data["needed_by"],
+                priority=data["priority"],
+                lines=[
+                    services.LineInput(
+                        category=line["category"].code if line.get("category") else "",
+                        description=line.get("description", ""),
+                        quantity=line.get("quantity"),
+                        unit=line.get("unit", ""),
+                    )
+                    for line in lines.cleaned_data
+                    if any(line.values())
+                ],
+            )
+        ),
+        _("Request drafted: submit it when it is complete."),
+    )
+    if not done:
+        return redirect("coordination:situation", situation_id=situation.pk)
+    return redirect("coordination:request", request_id=created[0].pk)
 
 
 def _situation_context(request: HttpRequest, situation: Situation) -> dict[str, Any]:
@@ -91,6 +203,7 @@ def _situation_context(request: HttpRequest, situation: Situation) -> dict[str, 
         "designation_form": DesignationForm(),
         "close_form": CloseForm(),
         "live_after": situation.last_seq,
+        "request_forms": _request_forms(person, postable),
         **_entry_powers(person),
     }
 
@@ -125,9 +238,7 @@ def entry_post(request: HttpRequest, situation_id: int) -> HttpResponse:
             _("Entry recorded."),
         )
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, str(error))
+        _flash_form_errors(request, form)
     return redirect("coordination:situation", situation_id=situation.pk)
 
 
