@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -310,6 +310,8 @@ def entry_event_time(request: HttpRequest, entry_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def designate(request: HttpRequest, situation_id: int, action: str) -> HttpResponse:
+    if action not in ("add", "change", "end"):
+        raise Http404
     person = _person(request)
     situation = selectors.situation_get(person=person, pk=situation_id)
     form = DesignationForm(request.POST)
