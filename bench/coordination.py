@@ -221,9 +221,9 @@ async def _readers(
     seconds: float,
     last_seq: int,
     writer: dict[str, Any] | None,
-) -> tuple[Latencies, int, float]:
+) -> tuple[Latencies, int, int, float]:
     latencies = Latencies()
-    done = 0
+    done = failures = 0
     stop = time.perf_counter() + seconds
     limits = httpx.Limits(max_connections=readers + 4)
     async with httpx.AsyncClient(
@@ -231,13 +231,18 @@ async def _readers(
     ) as client:
 
         async def reader(n: int) -> None:
-            nonlocal done
+            nonlocal done, failures
             while time.perf_counter() < stop:
                 url = urls[(n + done) % len(urls)]
                 if "{before}" in url:
                     url = url.format(before=random.randint(60, last_seq))
                 began = time.perf_counter()
-                response = await client.get(url)
+                try:
+                    response = await client.get(url)
+                except httpx.TransportError:
+                    # A kept-alive connection the server closed meanwhile: count it, go on.
+                    failures += 1
+                    continue
                 latencies.samples_ms.append((time.perf_counter() - began) * 1000)
                 response.raise_for_status()
                 done += 1
@@ -262,7 +267,7 @@ async def _readers(
             tasks.append(writing())
         await asyncio.gather(*tasks)
         elapsed = time.perf_counter() - began
-    return latencies, done, elapsed
+    return latencies, done, failures, elapsed
 
 
 def read_phase(args: argparse.Namespace, data: dict[str, Any], bare_file: Path) -> dict[str, Any]:
@@ -282,18 +287,28 @@ def read_phase(args: argparse.Namespace, data: dict[str, Any], bare_file: Path) 
         "token": data["writer_token"],
     }
     log(f"log reads: {args.readers} readers + 1 writer, {args.seconds}s per phase")
-    api_lat, api_done, api_s = asyncio.run(
+    api_lat, api_done, api_failed, api_s = asyncio.run(
         _readers(api, data["reader_cookie"], args.readers, args.seconds, data["last_seq"], writer)
     )
     bare = [f"http://127.0.0.1:{port}/bench/bare" for port in READER_PORTS]
-    bare_lat, bare_done, bare_s = asyncio.run(
+    bare_lat, bare_done, bare_failed, bare_s = asyncio.run(
         _readers(bare, data["reader_cookie"], args.readers, args.seconds, data["last_seq"], writer)
     )
     api_rps, bare_rps = api_done / api_s, bare_done / bare_s
     return {
         "page_bytes": len(page.content),
-        "api": {**api_lat.summary(), "requests": api_done, "per_second": round(api_rps, 1)},
-        "bare": {**bare_lat.summary(), "requests": bare_done, "per_second": round(bare_rps, 1)},
+        "api": {
+            **api_lat.summary(),
+            "requests": api_done,
+            "connection_errors": api_failed,
+            "per_second": round(api_rps, 1),
+        },
+        "bare": {
+            **bare_lat.summary(),
+            "requests": bare_done,
+            "connection_errors": bare_failed,
+            "per_second": round(bare_rps, 1),
+        },
         "throughput_ratio": round(api_rps / bare_rps, 3),
     }
 
