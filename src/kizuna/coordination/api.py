@@ -141,7 +141,7 @@ class EntryOut(Schema):
     translated_at: datetime | None
     significant: bool
     on_board: bool
-    corrects: int | None
+    corrects: int | None = Field(description="id of the entry this corrects")
     request: int | None
 
 
@@ -541,6 +541,7 @@ def entries(
         before=before,
         limit=limit,
         body=selectors.body_in_reach(person=person, code=body) if body else None,
+        for_page=False,
     )
     return {
         "entries": [selectors.entry_payload(e) for e in page],

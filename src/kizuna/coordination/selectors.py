@@ -36,7 +36,11 @@ from .models import (
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
 
-ENTRY_RELATED = ("body", "author", "author_organization", "translated_by", "vetted_by", "corrects")
+# What an entry's JSON needs (API, live stream). Kept to four joins on purpose: with more,
+# PostgreSQL spends longer planning the page query than running it.
+PAYLOAD_RELATED = ("body", "author", "author_organization", "translated_by")
+# What a page shows of an entry besides: the number of the entry it corrects.
+ENTRY_RELATED = (*PAYLOAD_RELATED, "corrects")
 # What a page shows of each entry beyond its own row: the kept event-time edits.
 ENTRY_EDITS = Prefetch(
     "event_time_edits", queryset=EventTimeEdit.objects.select_related("edited_by").order_by("pk")
@@ -164,13 +168,11 @@ def body_in_reach(*, person: Person, code: str) -> Body:
 # --- the activity log ----------------------------------------------------------------------
 
 
-def _entries(person: Person, situation: Situation) -> QuerySet[LogEntry]:
-    return (
-        LogEntry.objects.filter(situation=situation)
-        .filter(policy.entry_filter(person))
-        .select_related(*ENTRY_RELATED)
-        .prefetch_related(ENTRY_EDITS)
-    )
+def _entries(person: Person, situation: Situation, for_page: bool = True) -> QuerySet[LogEntry]:
+    entries = LogEntry.objects.filter(situation=situation).filter(policy.entry_filter(person))
+    if for_page:
+        return entries.select_related(*ENTRY_RELATED).prefetch_related(ENTRY_EDITS)
+    return entries.select_related(*PAYLOAD_RELATED)
 
 
 def entries_page(
@@ -180,9 +182,11 @@ def entries_page(
     before: int | None = None,
     limit: int = PAGE_SIZE,
     body: Body | None = None,
+    for_page: bool = True,
 ) -> list[LogEntry]:
-    """Newest first, by keyset on the entry number: `before` is the last number seen."""
-    queryset = _entries(person, situation)
+    """Newest first, by keyset on the entry number: `before` is the last number seen.
+    `for_page=False` reads only what `entry_payload` needs (the API)."""
+    queryset = _entries(person, situation, for_page)
     if body is not None:
         queryset = queryset.filter(body=body)
     if before is not None:
@@ -262,7 +266,7 @@ def entry_payload(entry: LogEntry) -> dict[str, Any]:
         "translated_at": entry.translated_at,
         "significant": entry.significant,
         "on_board": entry.on_board,
-        "corrects": entry.corrects.seq if entry.corrects else None,
+        "corrects": entry.corrects_id,
         "request": entry.support_request_id,
     }
 
@@ -271,7 +275,7 @@ def live_payloads(situation_id: int, after: int, limit: int = 500) -> list[dict[
     """Revisions of a situation's entries after `after`, oldest first. Unscoped: see above."""
     entries = (
         LogEntry.objects.filter(situation_id=situation_id, rev__gt=after)
-        .select_related(*ENTRY_RELATED)
+        .select_related(*PAYLOAD_RELATED)
         .order_by("rev")[:limit]
     )
     return [entry_payload(e) for e in entries]
