@@ -91,7 +91,7 @@ class EventStream:
 
     async def __aenter__(self) -> EventStream:
         self._task = asyncio.create_task(application(self.scope, self._receive, self._send))
-        for _ in range(200):
+        for _ in range(1000):  # generous: the machine running the suite may be busy
             if self.status is not None:
                 break
             await asyncio.sleep(0.02)
@@ -106,7 +106,7 @@ class EventStream:
         await broker.stopped()
 
     async def next(self) -> dict[str, Any]:
-        return await asyncio.wait_for(self.events.get(), 5)
+        return await asyncio.wait_for(self.events.get(), 20)
 
     async def nothing_more(self) -> bool:
         await asyncio.sleep(0.3)
