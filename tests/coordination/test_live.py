@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from asgiref.sync import sync_to_async
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 
 from kizuna.asgi import application
@@ -157,17 +157,24 @@ async def test_an_entry_reaches_an_open_stream_live_then_its_translation(cast: C
 async def test_a_reader_gets_nothing_from_bodies_they_do_not_sit_in(cast: Cast) -> None:
     cookie = await in_thread(session_cookie)(cast.mef_officer)
     path = f"/coordination/situations/{cast.situation.pk}/events"
+
+    def two_posts() -> LogEntry:
+        # One transaction, so the stream reads once after both (the in-memory SQLite test
+        # database locks whole tables between threads; a file database in WAL mode does not).
+        with transaction.atomic():
+            services.entry_post(
+                actor=cast.us_coordinator,
+                body=cast.bocc,
+                kind="report",
+                text="BOCC only",
+                language="en",
+            )
+            return services.entry_post(
+                actor=cast.wa_officer, body=cast.ccc, kind="report", text="CCC", language="en"
+            )
+
     async with EventStream(path, cookie) as stream:
-        await in_thread(services.entry_post)(
-            actor=cast.us_coordinator,
-            body=cast.bocc,
-            kind="report",
-            text="BOCC only",
-            language="en",
-        )
-        visible = await in_thread(services.entry_post)(
-            actor=cast.wa_officer, body=cast.ccc, kind="report", text="CCC", language="en"
-        )
+        visible = await in_thread(two_posts)()
         assert (await stream.next())["event_id"] == visible.rev
         assert await stream.nothing_more()
 
