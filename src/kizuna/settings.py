@@ -96,10 +96,11 @@ TEMPLATES = [
 
 # Engines: the embedded SQLite file is the default; PostgreSQL through KIZUNA_DATABASE_URL.
 DATABASE_URL = os.environ.get("KIZUNA_DATABASE_URL", f"sqlite:///{DATA_DIR / 'kizuna.sqlite3'}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+# Connections are not kept between requests: under ASGI each request runs in its own thread,
+# so persistent connections would pile up until PostgreSQL refuses more clients.
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATA_DIR.mkdir(parents=True, exist_ok=True)
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         # IMMEDIATE takes the write lock when a transaction starts, so two writers queue
         # instead of failing half-way; WAL lets readers go on meanwhile.

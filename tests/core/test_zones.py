@@ -35,8 +35,19 @@ SPAN = {"min_value": datetime(1990, 1, 1), "max_value": datetime(2060, 1, 1)}  #
 @given(st.datetimes(**SPAN, timezones=st.just(UTC)))
 def test_every_zone_shows_the_same_instant(instant: datetime) -> None:
     for shown in in_zones(instant, TRIO):
-        assert shown.local == instant
+        # Compared in UTC: an ambiguous local time (the hour repeated when daylight saving
+        # ends) never compares equal across zones, by Python's rule (PEP 495).
+        assert shown.local.astimezone(UTC) == instant
         assert shown.local.utcoffset() is not None
+
+
+def test_the_repeated_hour_in_washington_is_still_the_same_instant() -> None:
+    first, second = (datetime(2000, 10, 29, h, 30, tzinfo=UTC) for h in (8, 9))
+    (seattle_first,) = in_zones(first, ["America/Los_Angeles"])
+    (seattle_second,) = in_zones(second, ["America/Los_Angeles"])
+    assert seattle_first.text == seattle_second.text == "2000-10-29 01:30"
+    assert (seattle_first.abbreviation, seattle_second.abbreviation) == ("PDT", "PST")
+    assert seattle_second.local.astimezone(UTC) == second
 
 
 def test_naive_datetimes_are_refused() -> None:

@@ -1,5 +1,783 @@
-"""The coordination API, mounted at /api/coordination/ by kizuna.api."""
+"""The coordination API, mounted at /api/coordination/ by kizuna.api. Thin: parse, call a
+service or selector, shape the answer."""
 
-from ninja import Router
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Literal
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Router, Schema, Status
+from pydantic import Field
+
+from kizuna.acsa.models import SituationType
+from kizuna.core.models import Organization, Person
+from kizuna.core.selectors import organization_get
+
+from . import selectors, services
+from .models import ActionItem, Body, Meeting, Situation, SupportRequest
 
 router = Router(tags=["coordination"])
+
+
+def _person(request: HttpRequest) -> Person:
+    user = request.user
+    assert isinstance(user, Person)
+    return user
+
+
+# --- schemas ---------------------------------------------------------------------------------
+
+
+class SituationIn(Schema):
+    organization: str
+    title_ja: str = Field(default="", max_length=200)
+    title_en: str = Field(default="", max_length=200)
+    kind: str
+    starts_at: datetime
+    place_name: str = Field(default="", max_length=200)
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+
+
+class DesignationOut(Schema):
+    situation_type: str
+    name_ja: str
+    name_en: str
+    starts_at: datetime
+    ends_at: datetime | None
+    decision_seq: int
+
+
+class SituationOut(Schema):
+    id: int
+    title_ja: str
+    title_en: str
+    kind: str
+    status: str
+    starts_at: datetime
+    ends_at: datetime | None
+    place_name: str
+    latitude: Decimal | None
+    longitude: Decimal | None
+    lead_organization: str
+    designation: str | None
+
+
+class CloseIn(Schema):
+    text: str = Field(max_length=4000)
+
+
+class DesignateIn(Schema):
+    situation_type: str
+    starts_at: datetime
+
+
+class RedesignateIn(Schema):
+    situation_type: str
+    at: datetime
+
+
+class EndIn(Schema):
+    at: datetime
+
+
+class BodyIn(Schema):
+    kind: str
+    code: str = Field(pattern=r"^[-a-z0-9]+$", max_length=60)
+    name_ja: str = Field(max_length=200)
+    name_en: str = Field(max_length=200)
+    short_name: str = Field(default="", max_length=40)
+    parent: str | None = None
+    organizations: list[str] = Field(max_length=50)
+
+
+class BodyOut(Schema):
+    code: str
+    kind: str
+    name_ja: str
+    name_en: str
+    short_name: str
+    situation: int | None
+    parent: str | None
+    organizations: list[str]
+    stood_up_at: datetime
+    stood_down_at: datetime | None
+
+
+class EntryIn(Schema):
+    kind: str
+    text: str = Field(max_length=8000)
+    language: str
+    event_at: datetime | None = None
+    significant: bool = False
+    corrects: int | None = Field(default=None, description="id of the entry this corrects")
+
+
+class EntryOut(Schema):
+    id: int
+    situation: int
+    seq: int
+    rev: int
+    kind: str
+    body: str | None
+    author: str
+    author_name_ja: str
+    author_name_en: str
+    organization: str
+    position: str
+    recorded_at: datetime
+    recorded_dtg: str
+    event_at: datetime
+    event_dtg: str
+    language: str
+    text: str
+    translation: str
+    translated_by: str | None
+    translated_at: datetime | None
+    significant: bool
+    on_board: bool
+    corrects: int | None = Field(description="id of the entry this corrects")
+    request: int | None
+
+
+class EntryPageOut(Schema):
+    entries: list[EntryOut]
+    next_before: int | None
+
+
+class TranslationIn(Schema):
+    text: str = Field(max_length=8000)
+    language: str
+
+
+class EventTimeIn(Schema):
+    event_at: datetime
+    reason: str = Field(max_length=300)
+
+
+class LineIn(Schema):
+    category: str
+    description: str = Field(default="", max_length=300)
+    quantity: Decimal | None = Field(default=None, max_digits=14, decimal_places=3)
+    unit: str = Field(default="", max_length=30)
+
+
+class RequestIn(Schema):
+    requesting_organization: str
+    supporting_organization: str
+    summary: str = Field(max_length=300)
+    language: str
+    place_name: str = Field(max_length=200)
+    needed_by: datetime
+    priority: str = "routine"
+    lines: list[LineIn] = Field(max_length=100)
+
+
+class LineOut(Schema):
+    id: int
+    category: str
+    description: str
+    quantity: Decimal
+    unit: str
+    accepted: Decimal
+    committed: Decimal
+    in_transit: Decimal
+    fulfilled: Decimal
+
+
+class RequestEventOut(Schema):
+    action: str
+    actor: str
+    at: datetime
+    from_body: str
+    to_body: str
+    note: str
+
+
+class RequestOut(Schema):
+    id: int
+    situation: int
+    body: str
+    requesting_organization: str
+    supporting_organization: str
+    summary: str
+    language: str
+    place_name: str
+    needed_by: datetime
+    priority: str
+    status: str
+    decline_reason: str
+    lines: list[LineOut]
+    history: list[RequestEventOut] = []
+
+
+class AcceptIn(Schema):
+    lines: dict[int, Decimal] | None = Field(
+        default=None, description="accepted quantity per line id; omit to accept in full"
+    )
+
+
+class ReasonIn(Schema):
+    reason: str = Field(max_length=2000)
+
+
+class NoteIn(Schema):
+    note: str = Field(max_length=2000)
+
+
+class ProgressIn(Schema):
+    line: int
+    committed: Decimal = Field(max_digits=14, decimal_places=3)
+    in_transit: Decimal = Field(max_digits=14, decimal_places=3)
+    fulfilled: Decimal = Field(max_digits=14, decimal_places=3)
+
+
+class ResourcesIn(Schema):
+    organization: str
+    as_of: datetime
+    personnel: int = Field(ge=0)
+    ships: int = Field(ge=0)
+    aircraft: int = Field(ge=0)
+
+
+class TotalsOut(Schema):
+    nation: str
+    personnel: int
+    ships: int
+    aircraft: int
+
+
+class MeetingIn(Schema):
+    number: int = Field(ge=1)
+    held_on: date
+    agenda_ja: str = ""
+    agenda_en: str = ""
+    minutes_ja: str = ""
+    minutes_en: str = ""
+    decisions_ja: str = ""
+    decisions_en: str = ""
+
+
+class ActionItemOut(Schema):
+    id: int
+    title_ja: str
+    title_en: str
+    owner: str
+    due_on: date | None
+    closed_at: datetime | None
+    closing_note: str
+
+
+class MeetingOut(Schema):
+    id: int
+    number: int
+    held_on: date
+    agenda_ja: str
+    agenda_en: str
+    minutes_ja: str
+    minutes_en: str
+    decisions_ja: str
+    decisions_en: str
+    action_items: list[ActionItemOut]
+
+
+# --- shaping ---------------------------------------------------------------------------------
+
+
+def _situation(situation: Situation) -> dict[str, Any]:
+    designated = selectors.designation_in_force(situation, timezone.now())
+    return {
+        "id": situation.pk,
+        "title_ja": situation.title_ja,
+        "title_en": situation.title_en,
+        "kind": situation.kind,
+        "status": situation.status,
+        "starts_at": situation.starts_at,
+        "ends_at": situation.ends_at,
+        "place_name": situation.place_name,
+        "latitude": situation.latitude,
+        "longitude": situation.longitude,
+        "lead_organization": situation.lead_organization.code,
+        "designation": designated.code if designated else None,
+    }
+
+
+def _body(body: Body) -> dict[str, Any]:
+    return {
+        "code": body.code,
+        "kind": body.kind,
+        "name_ja": body.name_ja,
+        "name_en": body.name_en,
+        "short_name": body.short_name,
+        "situation": body.situation_id,
+        "parent": body.parent.code if body.parent else None,
+        "organizations": sorted(o.code for o in body.organizations.all()),
+        "stood_up_at": body.stood_up_at,
+        "stood_down_at": body.stood_down_at,
+    }
+
+
+def _request(request: SupportRequest, history: bool = False) -> dict[str, Any]:
+    shaped = {
+        "id": request.pk,
+        "situation": request.situation_id,
+        "body": request.body.code,
+        "requesting_organization": request.requesting_organization.code,
+        "supporting_organization": request.supporting_organization.code,
+        "summary": request.summary,
+        "language": request.language,
+        "place_name": request.place_name,
+        "needed_by": request.needed_by,
+        "priority": request.priority,
+        "status": request.status,
+        "decline_reason": request.decline_reason,
+        "lines": [
+            {
+                "id": line.pk,
+                "category": line.category.code,
+                "description": line.description,
+                "quantity": line.quantity,
+                "unit": line.unit,
+                "accepted": line.accepted,
+                "committed": line.committed,
+                "in_transit": line.in_transit,
+                "fulfilled": line.fulfilled,
+            }
+            for line in request.lines.all()
+        ],
+    }
+    if history:
+        shaped["history"] = [
+            {
+                "action": e.action,
+                "actor": e.actor.username,
+                "at": e.at,
+                "from_body": e.from_body.code,
+                "to_body": e.to_body.code,
+                "note": e.note,
+            }
+            for e in request.events.all()
+        ]
+    return shaped
+
+
+def _situation_type(code: str) -> SituationType:
+    situation_type = SituationType.objects.filter(code=code).first()
+    if situation_type is None:
+        raise ValidationError({"situation_type": _("Unknown situation type.")})
+    return situation_type
+
+
+def _organization(code: str) -> Organization:
+    return organization_get(code=code)
+
+
+def _visible_situation(request: HttpRequest, situation_id: int) -> Situation:
+    return selectors.situation_get(person=_person(request), pk=situation_id)
+
+
+def _visible_request(request: HttpRequest, request_id: int) -> SupportRequest:
+    return selectors.request_get(person=_person(request), pk=request_id)
+
+
+def _reloaded_request(request: HttpRequest, support_request: SupportRequest) -> dict[str, Any]:
+    return _request(_visible_request(request, support_request.pk), history=True)
+
+
+# --- situations and designations -------------------------------------------------------------
+
+
+@router.get("/situations", response=list[SituationOut])
+def situations(request: HttpRequest) -> list[dict[str, Any]]:
+    return [_situation(s) for s in selectors.situation_list(person=_person(request))]
+
+
+@router.post("/situations", response={201: SituationOut})
+def open_situation(request: HttpRequest, payload: SituationIn) -> Status[dict[str, Any]]:
+    situation = services.situation_open(
+        actor=_person(request),
+        organization=_organization(payload.organization),
+        title_ja=payload.title_ja,
+        title_en=payload.title_en,
+        kind=payload.kind,
+        starts_at=payload.starts_at,
+        place_name=payload.place_name,
+        latitude=payload.latitude,
+        longitude=payload.longitude,
+    )
+    return Status(201, _situation(situation))
+
+
+@router.get("/situations/{situation_id}", response=SituationOut)
+def situation(request: HttpRequest, situation_id: int) -> dict[str, Any]:
+    return _situation(_visible_situation(request, situation_id))
+
+
+@router.post("/situations/{situation_id}/close", response=SituationOut)
+def close_situation(request: HttpRequest, situation_id: int, payload: CloseIn) -> dict[str, Any]:
+    situation = services.situation_close(
+        actor=_person(request),
+        situation=_visible_situation(request, situation_id),
+        text=payload.text,
+    )
+    return _situation(situation)
+
+
+def _designations(situation: Situation) -> list[dict[str, Any]]:
+    return [
+        {
+            "situation_type": d.situation_type.code,
+            "name_ja": d.situation_type.name_ja,
+            "name_en": d.situation_type.name_en,
+            "starts_at": d.starts_at,
+            "ends_at": d.ends_at,
+            "decision_seq": d.decision.seq,
+        }
+        for d in selectors.designations_of(situation)
+    ]
+
+
+@router.get("/situations/{situation_id}/designations", response=list[DesignationOut])
+def designations(request: HttpRequest, situation_id: int) -> list[dict[str, Any]]:
+    return _designations(_visible_situation(request, situation_id))
+
+
+@router.post("/situations/{situation_id}/designations", response={201: list[DesignationOut]})
+def designate(
+    request: HttpRequest, situation_id: int, payload: DesignateIn
+) -> Status[list[dict[str, Any]]]:
+    situation = _visible_situation(request, situation_id)
+    services.designation_add(
+        actor=_person(request),
+        situation=situation,
+        situation_type=_situation_type(payload.situation_type),
+        starts_at=payload.starts_at,
+    )
+    return Status(201, _designations(situation))
+
+
+@router.post("/situations/{situation_id}/designations/change", response=list[DesignationOut])
+def redesignate(
+    request: HttpRequest, situation_id: int, payload: RedesignateIn
+) -> list[dict[str, Any]]:
+    situation = _visible_situation(request, situation_id)
+    services.designation_change(
+        actor=_person(request),
+        situation=situation,
+        situation_type=_situation_type(payload.situation_type),
+        at=payload.at,
+    )
+    return _designations(situation)
+
+
+@router.post("/situations/{situation_id}/designations/end", response=list[DesignationOut])
+def end_designation(
+    request: HttpRequest, situation_id: int, payload: EndIn
+) -> list[dict[str, Any]]:
+    situation = _visible_situation(request, situation_id)
+    services.designation_end(actor=_person(request), situation=situation, at=payload.at)
+    return _designations(situation)
+
+
+# --- bodies --------------------------------------------------------------------------------
+
+
+@router.get("/situations/{situation_id}/bodies", response=list[BodyOut])
+def bodies(request: HttpRequest, situation_id: int) -> list[dict[str, Any]]:
+    person = _person(request)
+    situation = _visible_situation(request, situation_id)
+    return [_body(b) for b in selectors.bodies_of(person=person, situation=situation)]
+
+
+@router.post("/situations/{situation_id}/bodies", response={201: BodyOut})
+def stand_up(request: HttpRequest, situation_id: int, payload: BodyIn) -> Status[dict[str, Any]]:
+    person = _person(request)
+    body = services.body_stand_up(
+        actor=person,
+        situation=_visible_situation(request, situation_id),
+        kind=payload.kind,
+        code=payload.code,
+        name_ja=payload.name_ja,
+        name_en=payload.name_en,
+        short_name=payload.short_name,
+        parent=selectors.body_in_reach(person=person, code=payload.parent)
+        if payload.parent
+        else None,
+        organizations=[_organization(code) for code in payload.organizations],
+    )
+    return Status(201, _body(selectors.body_in_reach(person=person, code=body.code)))
+
+
+@router.post("/bodies/{code}/stand-down", response=BodyOut)
+def stand_down(request: HttpRequest, code: str) -> dict[str, Any]:
+    person = _person(request)
+    body = services.body_stand_down(
+        actor=person, body=selectors.body_in_reach(person=person, code=code)
+    )
+    return _body(selectors.body_in_reach(person=person, code=body.code))
+
+
+# --- the activity log ------------------------------------------------------------------------
+
+
+@router.get("/situations/{situation_id}/entries", response=EntryPageOut)
+def entries(
+    request: HttpRequest,
+    situation_id: int,
+    before: int | None = None,
+    limit: int = selectors.PAGE_SIZE,
+    body: str | None = None,
+) -> dict[str, Any]:
+    person = _person(request)
+    situation = _visible_situation(request, situation_id)
+    page = selectors.entries_page(
+        person=person,
+        situation=situation,
+        before=before,
+        limit=limit,
+        body=selectors.body_in_reach(person=person, code=body) if body else None,
+        for_page=False,
+    )
+    return {
+        "entries": [selectors.entry_payload(e) for e in page],
+        "next_before": page[-1].seq if len(page) == min(limit, selectors.MAX_PAGE_SIZE) else None,
+    }
+
+
+@router.post("/bodies/{code}/entries", response={201: EntryOut})
+def post_entry(request: HttpRequest, code: str, payload: EntryIn) -> Status[dict[str, Any]]:
+    person = _person(request)
+    entry = services.entry_post(
+        actor=person,
+        body=selectors.body_in_reach(person=person, code=code),
+        kind=payload.kind,
+        text=payload.text,
+        language=payload.language,
+        event_at=payload.event_at,
+        significant=payload.significant,
+        corrects=selectors.entry_get(person=person, pk=payload.corrects)
+        if payload.corrects
+        else None,
+    )
+    return Status(201, selectors.entry_payload(selectors.entry_get(person=person, pk=entry.pk)))
+
+
+@router.post("/entries/{entry_id}/translation", response=EntryOut)
+def translate(request: HttpRequest, entry_id: int, payload: TranslationIn) -> dict[str, Any]:
+    person = _person(request)
+    services.entry_translate(
+        actor=person,
+        entry=selectors.entry_get(person=person, pk=entry_id),
+        text=payload.text,
+        language=payload.language,
+    )
+    return selectors.entry_payload(selectors.entry_get(person=person, pk=entry_id))
+
+
+@router.post("/entries/{entry_id}/vet", response=EntryOut)
+def vet(request: HttpRequest, entry_id: int) -> dict[str, Any]:
+    person = _person(request)
+    services.entry_vet(actor=person, entry=selectors.entry_get(person=person, pk=entry_id))
+    return selectors.entry_payload(selectors.entry_get(person=person, pk=entry_id))
+
+
+@router.patch("/entries/{entry_id}/event-time", response=EntryOut)
+def set_event_time(request: HttpRequest, entry_id: int, payload: EventTimeIn) -> dict[str, Any]:
+    person = _person(request)
+    services.entry_set_event_time(
+        actor=person,
+        entry=selectors.entry_get(person=person, pk=entry_id),
+        event_at=payload.event_at,
+        reason=payload.reason,
+    )
+    return selectors.entry_payload(selectors.entry_get(person=person, pk=entry_id))
+
+
+@router.get("/translation-queue", response=list[EntryOut])
+def translation_queue(request: HttpRequest) -> list[dict[str, Any]]:
+    return [
+        selectors.entry_payload(e) for e in selectors.translation_queue(person=_person(request))
+    ]
+
+
+# --- requests for support --------------------------------------------------------------------
+
+
+@router.get("/situations/{situation_id}/requests", response=list[RequestOut])
+def requests(request: HttpRequest, situation_id: int) -> list[dict[str, Any]]:
+    person = _person(request)
+    situation = _visible_situation(request, situation_id)
+    return [_request(r) for r in selectors.requests_of(person=person, situation=situation)]
+
+
+@router.post("/bodies/{code}/requests", response={201: RequestOut})
+def create_request(request: HttpRequest, code: str, payload: RequestIn) -> Status[dict[str, Any]]:
+    person = _person(request)
+    created = services.request_create(
+        actor=person,
+        body=selectors.body_in_reach(person=person, code=code),
+        requesting_organization=_organization(payload.requesting_organization),
+        supporting_organization=_organization(payload.supporting_organization),
+        summary=payload.summary,
+        language=payload.language,
+        place_name=payload.place_name,
+        needed_by=payload.needed_by,
+        priority=payload.priority,
+        lines=[
+            services.LineInput(
+                category=line.category,
+                description=line.description,
+                quantity=line.quantity,
+                unit=line.unit,
+            )
+            for line in payload.lines
+        ],
+    )
+    return Status(201, _reloaded_request(request, created))
+
+
+@router.get("/requests/{request_id}", response=RequestOut)
+def support_request(request: HttpRequest, request_id: int) -> dict[str, Any]:
+    return _request(_visible_request(request, request_id), history=True)
+
+
+@router.post("/requests/{request_id}/accept", response=RequestOut)
+def accept(request: HttpRequest, request_id: int, payload: AcceptIn) -> dict[str, Any]:
+    done = services.request_accept(
+        actor=_person(request),
+        request=_visible_request(request, request_id),
+        accepted=payload.lines,
+    )
+    return _reloaded_request(request, done)
+
+
+@router.post("/requests/{request_id}/decline", response=RequestOut)
+def decline(request: HttpRequest, request_id: int, payload: ReasonIn) -> dict[str, Any]:
+    done = services.request_decline(
+        actor=_person(request),
+        request=_visible_request(request, request_id),
+        reason=payload.reason,
+    )
+    return _reloaded_request(request, done)
+
+
+@router.post("/requests/{request_id}/progress", response=RequestOut)
+def progress(request: HttpRequest, request_id: int, payload: ProgressIn) -> dict[str, Any]:
+    done = services.request_progress(
+        actor=_person(request),
+        request=_visible_request(request, request_id),
+        line_id=payload.line,
+        committed=payload.committed,
+        in_transit=payload.in_transit,
+        fulfilled=payload.fulfilled,
+    )
+    return _reloaded_request(request, done)
+
+
+@router.post("/requests/{request_id}/escalate", response=RequestOut)
+def escalate(request: HttpRequest, request_id: int, payload: NoteIn) -> dict[str, Any]:
+    done = services.request_escalate(
+        actor=_person(request),
+        request=_visible_request(request, request_id),
+        note=payload.note,
+    )
+    return _reloaded_request(request, done)
+
+
+@router.post("/requests/{request_id}/{step}", response=RequestOut)
+def request_step(
+    request: HttpRequest, request_id: int, step: Literal["submit", "acknowledge", "complete"]
+) -> dict[str, Any]:
+    """The steps that carry nothing but who takes them."""
+    done = services.SIMPLE_STEPS[step](
+        actor=_person(request), request=_visible_request(request, request_id)
+    )
+    return _reloaded_request(request, done)
+
+
+# --- resources and working groups ------------------------------------------------------------
+
+
+@router.get("/situations/{situation_id}/resources", response=list[TotalsOut])
+def resources(request: HttpRequest, situation_id: int) -> list[dict[str, Any]]:
+    situation = _visible_situation(request, situation_id)
+    return [
+        {"nation": nation, **totals.__dict__}
+        for nation, totals in sorted(selectors.resource_totals(situation).items())
+    ]
+
+
+@router.post("/situations/{situation_id}/resources", response={201: list[TotalsOut]})
+def report_resources(
+    request: HttpRequest, situation_id: int, payload: ResourcesIn
+) -> Status[list[dict[str, Any]]]:
+    situation = _visible_situation(request, situation_id)
+    services.resources_report(
+        actor=_person(request),
+        situation=situation,
+        organization=_organization(payload.organization),
+        as_of=payload.as_of,
+        personnel=payload.personnel,
+        ships=payload.ships,
+        aircraft=payload.aircraft,
+    )
+    return Status(201, resources(request, situation_id))
+
+
+def _meeting(meeting: Meeting) -> dict[str, Any]:
+    fields = ("agenda", "minutes", "decisions")
+    return {
+        "id": meeting.pk,
+        "number": meeting.number,
+        "held_on": meeting.held_on,
+        **{f"{f}_{lang}": getattr(meeting, f"{f}_{lang}") for f in fields for lang in ("ja", "en")},
+        "action_items": [_action_item(item) for item in meeting.action_items.all()],
+    }
+
+
+def _action_item(item: ActionItem) -> dict[str, Any]:
+    return {
+        "id": item.pk,
+        "title_ja": item.title_ja,
+        "title_en": item.title_en,
+        "owner": item.owner.code,
+        "due_on": item.due_on,
+        "closed_at": item.closed_at,
+        "closing_note": item.closing_note,
+    }
+
+
+@router.get("/working-groups", response=list[BodyOut])
+def working_groups(request: HttpRequest) -> list[dict[str, Any]]:
+    return [_body(b) for b in selectors.working_groups(person=_person(request))]
+
+
+@router.get("/working-groups/{code}/meetings", response=list[MeetingOut])
+def meetings(request: HttpRequest, code: str) -> list[dict[str, Any]]:
+    body = selectors.working_group_get(person=_person(request), code=code)
+    return [_meeting(m) for m in selectors.meetings_of(body)]
+
+
+@router.post("/working-groups/{code}/meetings", response={201: MeetingOut})
+def record_meeting(request: HttpRequest, code: str, payload: MeetingIn) -> Status[dict[str, Any]]:
+    person = _person(request)
+    meeting = services.meeting_record(
+        actor=person,
+        body=selectors.working_group_get(person=person, code=code),
+        **payload.dict(),
+    )
+    return Status(201, _meeting(meeting))
+
+
+@router.post("/action-items/{item_id}/close", response=ActionItemOut)
+def close_action_item(request: HttpRequest, item_id: int, payload: NoteIn) -> dict[str, Any]:
+    person = _person(request)
+    item = services.action_item_close(
+        actor=person, item=selectors.action_item_get(person=person, pk=item_id), note=payload.note
+    )
+    return _action_item(item)

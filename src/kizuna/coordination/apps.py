@@ -7,4 +7,4 @@ class CoordinationConfig(AppConfig):
     label = "coordination"
     verbose_name = _("Coordination")
     # The main menu entries this app contributes: (URL name, label).
-    nav = ()
+    nav = (("coordination:index", _("Coordination")),)

@@ -1,3 +1,34 @@
+from django.urls import path
+
+from . import stream, views
+
 app_name = "coordination"
 
-urlpatterns: list[object] = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("situations/new/", views.situation_open, name="situation_open"),
+    path("situations/<int:situation_id>/", views.situation_detail, name="situation"),
+    path(
+        "situations/<int:situation_id>/requests/new/",
+        views.request_create,
+        name="request_create",
+    ),
+    path("situations/<int:situation_id>/events", stream.situation_events, name="events"),
+    path("situations/<int:situation_id>/entries/", views.entry_post, name="entry_post"),
+    path(
+        "situations/<int:situation_id>/designations/<str:action>/",
+        views.designate,
+        name="designate",
+    ),
+    path("situations/<int:situation_id>/close/", views.situation_close, name="close"),
+    path("situations/<int:situation_id>/requests/", views.requests_panel, name="requests"),
+    path("situations/<int:situation_id>/resources.svg", views.resources_chart, name="chart"),
+    path("entries/<int:entry_id>/", views.entry_row, name="entry"),
+    path("entries/<int:entry_id>/translate/", views.entry_translate, name="translate"),
+    path("entries/<int:entry_id>/vet/", views.entry_vet, name="vet"),
+    path("entries/<int:entry_id>/event-time/", views.entry_event_time, name="event_time"),
+    path("requests/<int:request_id>/", views.request_detail, name="request"),
+    path("requests/<int:request_id>/<str:action>/", views.request_action, name="request_action"),
+    path("translations/", views.translation_queue, name="translation_queue"),
+    path("working-groups/<slug:code>/", views.working_group, name="working_group"),
+]

@@ -7,4 +7,4 @@ class SharingConfig(AppConfig):
     label = "sharing"
     verbose_name = _("Information sharing")
     # The main menu entries this app contributes: (URL name, label).
-    nav = ()
+    nav = (("sharing:list", _("Shared information")),)

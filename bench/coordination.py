@@ -1,0 +1,445 @@
+"""Coordination benchmark (PostgreSQL): the activity log API and the live fan-out.
+
+1. Log reads: a situation holding N entries (default 1,000,000) across three bodies, the
+   reader sitting in two. 50 concurrent readers ask for pages of 50 entries at random keyset
+   positions through the real API while one writer posts an entry every 100 ms; then the same
+   readers ask a bare Django view returning a body of the same size from memory, on the same
+   servers. Reported: p50/p95/p99 of each, and the API's throughput as a ratio of the bare
+   view's.
+2. Live fan-out: 500 event streams opened across two server processes; one entry posted;
+   the time until each stream has it (p50/p99/max), repeated a few times.
+
+Servers are uvicorn processes on loopback ports 8201-8299 running the application (with the
+bare view added, see coordination_server.py). Peak RSS is each server's high-water mark.
+
+    .venv/bin/python bench/coordination.py --database-url postgres://…/kizuna_coordination_bench
+    .venv/bin/python bench/coordination.py --entries 20000 --streams 100   # a quick run
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import contextmanager, suppress
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+from tqdm import tqdm
+
+from harness import ROOT, Latencies, emit, setup_django
+
+READER_PORTS = (8211, 8212)
+STREAM_PORTS = (8221, 8222)
+BODIES = 3  # the reader sits in the first two
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+# --- data ----------------------------------------------------------------------------------
+
+
+def seed(entries: int) -> dict[str, Any]:
+    """A situation with `entries` log entries, a reader, a writer; returns what clients need."""
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.utils import timezone
+
+    from kizuna.coordination import services
+    from kizuna.coordination.models import Body, Situation
+    from kizuna.core.models import Nation, Organization, Person, Role
+    from kizuna.core.services import membership_grant, token_issue
+
+    call_command("migrate", verbosity=0)
+    situation = Situation.objects.filter(title_en="bench").first()
+    if situation is None or situation.last_seq < entries:
+        log(f"seeding {entries:,} entries")
+        if situation is not None:
+            with connection.cursor() as cursor:  # a fresh start: the bench owns this database
+                cursor.execute("TRUNCATE coordination_logentry, coordination_situation CASCADE")
+        orgs = []
+        for code, nation in (("bench-jp", "JPN"), ("bench-us", "USA"), ("bench-hidden", "JPN")):
+            org, _ = Organization.objects.get_or_create(
+                code=code,
+                defaults={
+                    "name_ja": code,
+                    "name_en": code,
+                    "kind": "other",
+                    "nation": Nation.objects.get(code=nation),
+                },
+            )
+            orgs.append(org)
+        people = {}
+        for username, org in (("bench-writer", orgs[0]), ("bench-reader", orgs[1])):
+            person = Person.objects.filter(username=username).first() or Person.objects.create_user(
+                username=username, password=None
+            )
+            membership_grant(actor=None, person=person, organization=org, role=Role.COORDINATOR)
+            people[username] = person
+        writer = people["bench-writer"]
+        situation = services.situation_open(
+            actor=writer,
+            organization=orgs[0],
+            title_ja="ベンチ",
+            title_en="bench",
+            kind="exercise",
+            starts_at=timezone.now() - timedelta(days=30),
+        )
+        members = [[orgs[0], orgs[1]], [orgs[0], orgs[1]], [orgs[0], orgs[2]]]
+        bodies = [
+            services.body_stand_up(
+                actor=writer,
+                situation=situation,
+                kind=Body.Kind.CCC,
+                code=f"bench-{n}",
+                name_ja=f"ベンチ{n}",
+                name_en=f"bench {n}",
+                organizations=members[n],
+            )
+            for n in range(BODIES)
+        ]
+        situation.refresh_from_db()  # the bodies' stand-up entries took numbers
+        start = situation.last_seq
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """
+                INSERT INTO coordination_logentry (situation_id, seq, rev, body_id, kind,
+                    author_id, author_organization_id, author_position, recorded_at, event_at,
+                    language, text, translation, significant)
+                SELECT %s, %s + n, %s + n, (ARRAY[%s, %s, %s])[1 + n %% 3], 'report', %s, %s,
+                    'J-3', now() - (%s - n) * interval '1 second',
+                    now() - (%s - n) * interval '1 second', 'ja',
+                    '定時報告 ' || n || '：南阿蘇村方面の道路状況に変化なし。給水支援を継続中。',
+                    CASE WHEN n %% 2 = 0 THEN 'Routine report ' || n || ': no change.' ELSE '' END,
+                    false
+                FROM generate_series(1, %s) AS n
+                """,
+                [
+                    situation.pk,
+                    start,
+                    start,
+                    *(b.pk for b in bodies),
+                    writer.pk,
+                    orgs[0].pk,
+                    entries,
+                    entries,
+                    entries,
+                ],
+            )
+            cursor.execute(
+                "UPDATE coordination_situation SET last_seq = %s WHERE id = %s",
+                [start + entries, situation.pk],
+            )
+            cursor.execute("ANALYZE coordination_logentry")
+        situation.refresh_from_db()
+    reader = Person.objects.get(username="bench-reader")
+    writer = Person.objects.get(username="bench-writer")
+    client = Client()
+    client.force_login(reader)
+    return {
+        "situation": situation.pk,
+        "last_seq": situation.last_seq,
+        "body": "bench-0",
+        "reader_cookie": client.cookies["sessionid"].value,
+        "writer_token": token_issue(person=writer, label="bench").secret,
+    }
+
+
+# --- servers -------------------------------------------------------------------------------
+
+
+@contextmanager
+def servers(ports: tuple[int, ...], database_url: str, bare_file: str):  # type: ignore[no-untyped-def]
+    env = {
+        **os.environ,
+        "KIZUNA_DATABASE_URL": database_url,
+        "DJANGO_SETTINGS_MODULE": "coordination_server",
+        "PYTHONPATH": f"{ROOT / 'bench'}:{ROOT / 'src'}",
+        "KIZUNA_BENCH_BARE_FILE": bare_file,
+        "KIZUNA_LOG_LEVEL": "WARNING",
+    }
+    processes = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "kizuna.asgi:application",
+                "--port",
+                str(port),
+                "--log-level",
+                "warning",
+                "--no-access-log",
+                "--lifespan",
+                "off",
+            ],
+            env=env,
+        )
+        for port in ports
+    ]
+    try:
+        for port in ports:
+            for _ in range(300):
+                with suppress(httpx.HTTPError):
+                    httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
+                    break
+                time.sleep(0.1)
+            else:
+                raise RuntimeError(f"the server on port {port} did not start")
+        yield processes
+    finally:
+        for process in processes:
+            process.terminate()
+            process.wait(timeout=20)
+
+
+def peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return float("nan")
+
+
+# --- phase 1: log reads ----------------------------------------------------------------------
+
+
+async def _readers(
+    urls: list[str],
+    cookie: str,
+    readers: int,
+    seconds: float,
+    last_seq: int,
+    writer: dict[str, Any] | None,
+) -> tuple[Latencies, int, int, float]:
+    latencies = Latencies()
+    done = failures = 0
+    stop = time.perf_counter() + seconds
+    limits = httpx.Limits(max_connections=readers + 4)
+    async with httpx.AsyncClient(
+        cookies={"sessionid": cookie}, limits=limits, timeout=30
+    ) as client:
+
+        async def reader(n: int) -> None:
+            nonlocal done, failures
+            while time.perf_counter() < stop:
+                url = urls[(n + done) % len(urls)]
+                if "{before}" in url:
+                    url = url.format(before=random.randint(60, last_seq))
+                began = time.perf_counter()
+                try:
+                    response = await client.get(url)
+                except httpx.TransportError:
+                    # A kept-alive connection the server closed meanwhile: count it, go on.
+                    failures += 1
+                    continue
+                latencies.samples_ms.append((time.perf_counter() - began) * 1000)
+                response.raise_for_status()
+                done += 1
+
+        async def writing() -> None:
+            assert writer is not None
+            headers = {"Authorization": f"Bearer {writer['token']}"}
+            n = 0
+            while time.perf_counter() < stop:
+                n += 1
+                response = await client.post(
+                    writer["url"],
+                    json={"kind": "report", "text": f"bench write {n}", "language": "en"},
+                    headers=headers,
+                )
+                response.raise_for_status()
+                await asyncio.sleep(0.1)
+
+        began = time.perf_counter()
+        tasks = [reader(n) for n in range(readers)]
+        if writer is not None:
+            tasks.append(writing())
+        await asyncio.gather(*tasks)
+        elapsed = time.perf_counter() - began
+    return latencies, done, failures, elapsed
+
+
+def read_phase(args: argparse.Namespace, data: dict[str, Any], bare_file: Path) -> dict[str, Any]:
+    api = [
+        f"http://127.0.0.1:{port}/api/coordination/situations/{data['situation']}/entries"
+        "?limit=50&before={before}"
+        for port in READER_PORTS
+    ]
+    page = httpx.get(
+        api[0].format(before=data["last_seq"]), cookies={"sessionid": data["reader_cookie"]}
+    )
+    page.raise_for_status()
+    assert len(page.json()["entries"]) == 50
+    bare_file.write_bytes(page.content)
+    writer = {
+        "url": f"http://127.0.0.1:{READER_PORTS[0]}/api/coordination/bodies/{data['body']}/entries",
+        "token": data["writer_token"],
+    }
+    log(f"log reads: {args.readers} readers + 1 writer, {args.seconds}s per phase")
+    api_lat, api_done, api_failed, api_s = asyncio.run(
+        _readers(api, data["reader_cookie"], args.readers, args.seconds, data["last_seq"], writer)
+    )
+    bare = [f"http://127.0.0.1:{port}/bench/bare" for port in READER_PORTS]
+    bare_lat, bare_done, bare_failed, bare_s = asyncio.run(
+        _readers(bare, data["reader_cookie"], args.readers, args.seconds, data["last_seq"], writer)
+    )
+    api_rps, bare_rps = api_done / api_s, bare_done / bare_s
+    return {
+        "page_bytes": len(page.content),
+        "api": {
+            **api_lat.summary(),
+            "requests": api_done,
+            "connection_errors": api_failed,
+            "per_second": round(api_rps, 1),
+        },
+        "bare": {
+            **bare_lat.summary(),
+            "requests": bare_done,
+            "connection_errors": bare_failed,
+            "per_second": round(bare_rps, 1),
+        },
+        "throughput_ratio": round(api_rps / bare_rps, 3),
+    }
+
+
+# --- phase 2: live fan-out -------------------------------------------------------------------
+
+
+async def _fan_out(args: argparse.Namespace, data: dict[str, Any]) -> dict[str, Any]:
+    urls = [
+        f"http://127.0.0.1:{port}/coordination/situations/{data['situation']}/events"
+        for port in STREAM_PORTS
+    ]
+    limits = httpx.Limits(max_connections=args.streams + 10, max_keepalive_connections=0)
+    timeout = httpx.Timeout(60, read=None)
+    arrivals: dict[int, list[float]] = {}
+    ready = 0
+    marker_seen: asyncio.Queue[None] = asyncio.Queue()
+    async with httpx.AsyncClient(
+        cookies={"sessionid": data["reader_cookie"]}, limits=limits, timeout=timeout
+    ) as client:
+        # Browsers do not all connect in the same millisecond; open at most this many at
+        # once, and retry a refused one after the `retry:` delay, as EventSource does.
+        opening = asyncio.Semaphore(args.open_at_once)
+
+        async def stream(n: int) -> None:
+            nonlocal ready
+            for _attempt in range(5):
+                await opening.acquire()
+                held = True
+                try:
+                    async with client.stream("GET", urls[n % len(urls)]) as response:
+                        if response.status_code != 200:
+                            raise httpx.HTTPStatusError(
+                                "refused", request=response.request, response=response
+                            )
+                        async for line in response.aiter_lines():
+                            if line.startswith("retry:"):
+                                ready += 1
+                                opening.release()
+                                held = False
+                            elif line.startswith("data:") and "fan-out probe " in line:
+                                probe = line.split("fan-out probe ", 1)[1].split('"', 1)[0]
+                                arrivals.setdefault(int(probe), []).append(time.perf_counter())
+                                marker_seen.put_nowait(None)
+                    return
+                except httpx.HTTPError:
+                    await asyncio.sleep(2)
+                finally:
+                    if held:
+                        opening.release()
+
+        tasks = [asyncio.create_task(stream(n)) for n in range(args.streams)]
+        with tqdm(total=args.streams, desc="streams", file=sys.stderr) as bar:
+            deadline = time.perf_counter() + 120
+            while ready < args.streams and time.perf_counter() < deadline:
+                await asyncio.sleep(0.1)
+                bar.update(ready - bar.n)
+        await asyncio.sleep(1)
+        results = []
+        headers = {"Authorization": f"Bearer {data['writer_token']}"}
+        for round_ in range(args.rounds):
+            posted = time.perf_counter()
+            response = await client.post(
+                f"http://127.0.0.1:{STREAM_PORTS[0]}/api/coordination/bodies/{data['body']}/entries",
+                json={"kind": "information", "text": f"fan-out probe {round_}", "language": "en"},
+                headers=headers,
+            )
+            response.raise_for_status()
+            deadline = posted + 30
+            while len(arrivals.get(round_, [])) < ready and time.perf_counter() < deadline:
+                with suppress(TimeoutError):
+                    await asyncio.wait_for(marker_seen.get(), 1)
+            delays = Latencies([(t - posted) * 1000 for t in arrivals.get(round_, [])])
+            results.append(
+                {
+                    **delays.summary(),
+                    "max_ms": round(max(delays.samples_ms), 1),
+                    "received": len(delays.samples_ms),
+                }
+            )
+            await asyncio.sleep(1)
+        for task in tasks:
+            task.cancel()  # the streams end; the servers see the clients go
+        await asyncio.gather(*tasks, return_exceptions=True)
+    return {
+        "streams": args.streams,
+        "streams_open": ready,
+        "processes": len(STREAM_PORTS),
+        "rounds": results,
+    }
+
+
+# --- main ------------------------------------------------------------------------------------
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", default=os.environ.get("KIZUNA_DATABASE_URL"))
+    parser.add_argument("--entries", type=int, default=1_000_000)
+    parser.add_argument("--readers", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--streams", type=int, default=500)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--open-at-once", type=int, default=20)
+    args = parser.parse_args()
+    if not args.database_url or not args.database_url.startswith("postgres"):
+        parser.error("this benchmark runs on PostgreSQL: pass --database-url postgres://…")
+    setup_django(args.database_url)
+    from django.db import connection
+
+    data = seed(args.entries)
+    connection.close()
+    figures: dict[str, Any] = {"engine": "postgresql", "entries": data["last_seq"]}
+    with tempfile.TemporaryDirectory() as tmp:
+        bare_file = Path(tmp) / "page.json"
+        bare_file.write_bytes(b"{}")
+        with servers(READER_PORTS, args.database_url, str(bare_file)) as processes:
+            figures["log_reads"] = read_phase(args, data, bare_file)
+            figures["log_reads"]["server_peak_rss_mb"] = [peak_rss_mb(p.pid) for p in processes]
+            log(f"log reads: {json.dumps(figures['log_reads'])}")
+        with servers(STREAM_PORTS, args.database_url, str(bare_file)) as processes:
+            figures["fan_out"] = asyncio.run(_fan_out(args, data))
+            figures["fan_out"]["server_peak_rss_mb"] = [peak_rss_mb(p.pid) for p in processes]
+    worst = max(r["p99_ms"] for r in figures["fan_out"]["rounds"])
+    figures["goals"] = {
+        "log_p95_under_50ms": figures["log_reads"]["api"]["p95_ms"] < 50,
+        "throughput_ratio_at_least_0_5": figures["log_reads"]["throughput_ratio"] >= 0.5,
+        "fan_out_p99_under_1s": worst < 1000,
+    }
+    emit("coordination", figures)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,131 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kizuna.acsa.models import Category, SituationType
+from kizuna.core.models import Organization
+
+from .models import Body, Language, LogEntry, Situation, SupportRequest
+
+
+class EntryForm(forms.Form):
+    body = forms.ModelChoiceField(
+        label=_("Coordination body"), queryset=Body.objects.none(), empty_label=None
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=LogEntry.Kind.choices)
+    language = forms.ChoiceField(label=_("Language of the text"), choices=Language.choices)
+    text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 3}))
+    event_at = forms.DateTimeField(
+        label=_("Event time (UTC; empty for now)"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    significant = forms.BooleanField(label=_("Significant event (for the board)"), required=False)
+
+    def __init__(self, *args: Any, bodies: list[Body], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["body"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Body.objects.filter(pk__in=[b.pk for b in bodies])
+
+
+class TranslationForm(forms.Form):
+    text = forms.CharField(label=_("Translation"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class EventTimeForm(forms.Form):
+    event_at = forms.DateTimeField(
+        label=_("Event time (UTC)"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+
+class DesignationForm(forms.Form):
+    situation_type = forms.ModelChoiceField(
+        label=_("Situation type"), queryset=SituationType.objects.order_by("position")
+    )
+    at = forms.DateTimeField(
+        label=_("From (UTC)"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+
+
+class CloseForm(forms.Form):
+    text = forms.CharField(label=_("Closing entry"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=2000)
+
+
+class SituationForm(forms.Form):
+    organization = forms.ModelChoiceField(
+        label=_("Lead organization"), queryset=Organization.objects.none(), empty_label=None
+    )
+    title_ja = forms.CharField(label=_("Title (Japanese)"), max_length=200, required=False)
+    title_en = forms.CharField(label=_("Title (English)"), max_length=200, required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Situation.Kind.choices)
+    starts_at = forms.DateTimeField(
+        label=_("Start (UTC)"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    place_name = forms.CharField(label=_("Place"), max_length=200, required=False)
+    latitude = forms.DecimalField(
+        label=_("Latitude"), required=False, max_digits=8, decimal_places=5
+    )
+    longitude = forms.DecimalField(
+        label=_("Longitude"), required=False, max_digits=8, decimal_places=5
+    )
+
+    def __init__(self, *args: Any, organizations: list[Organization], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["organization"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Organization.objects.filter(pk__in=[o.pk for o in organizations])
+
+
+class RequestForm(forms.Form):
+    body = forms.ModelChoiceField(
+        label=_("Coordination body"), queryset=Body.objects.none(), empty_label=None
+    )
+    requesting_organization = forms.ModelChoiceField(
+        label=_("Requested by"), queryset=Organization.objects.none(), empty_label=None
+    )
+    supporting_organization = forms.ModelChoiceField(
+        label=_("Requested of"), queryset=Organization.objects.order_by("nation", "name_en")
+    )
+    summary = forms.CharField(label=_("What is needed"), max_length=300)
+    language = forms.ChoiceField(label=_("Language of the text"), choices=Language.choices)
+    place_name = forms.CharField(label=_("Where"), max_length=200)
+    needed_by = forms.DateTimeField(
+        label=_("Needed by (UTC)"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    priority = forms.ChoiceField(label=_("Priority"), choices=SupportRequest.Priority.choices)
+
+    def __init__(
+        self, *args: Any, bodies: list[Body], organizations: list[Organization], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        body, requesting = self.fields["body"], self.fields["requesting_organization"]
+        assert isinstance(body, forms.ModelChoiceField)
+        assert isinstance(requesting, forms.ModelChoiceField)
+        body.queryset = Body.objects.filter(pk__in=[b.pk for b in bodies])
+        requesting.queryset = Organization.objects.filter(pk__in=[o.pk for o in organizations])
+
+
+class LineForm(forms.Form):
+    category = forms.ModelChoiceField(
+        label=_("Category"),
+        queryset=Category.objects.filter(prohibited=False).order_by("position"),
+        required=False,
+    )
+    description = forms.CharField(label=_("Description"), max_length=300, required=False)
+    quantity = forms.DecimalField(
+        label=_("Quantity"), required=False, max_digits=14, decimal_places=3
+    )
+    unit = forms.CharField(label=_("Unit"), max_length=30, required=False)
+
+
+# Three lines on the page; requests with more are made through the API.
+LineFormSet = forms.formset_factory(LineForm, extra=3, max_num=3)

@@ -1,0 +1,164 @@
+"""Live updates: every change to a situation's log reaches each open stream once.
+
+Each change gives an entry a new revision number (`LogEntry.rev`, per situation, handed out
+under the situation's row lock so revisions commit in order). The writer announces the
+revision inside its transaction; each server process has one `Broker` that hears the
+announcement after commit, reads the new revisions once, and hands them to the streams of
+that situation, which keep only what their reader may see. A stream sends each entry with
+`id: <rev>`; a reconnecting browser sends Last-Event-ID and gets everything after it.
+
+Announcements travel by PostgreSQL NOTIFY (delivered only on commit, to every process), or,
+on SQLite, stay in process through `transaction.on_commit`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.db import connection, transaction
+
+logger = logging.getLogger(__name__)
+
+CHANNEL = "kizuna_coordination"
+
+
+def announce(situation_id: int) -> None:
+    """Tell every process that a situation's log changed. Call inside the writing
+    transaction: the news leaves only if the change commits."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_notify(%s, %s)", [CHANNEL, str(situation_id)])
+    else:
+        transaction.on_commit(lambda: broker.wake(situation_id))
+
+
+@dataclass(eq=False)
+class Batch:
+    """Entry payloads of one situation with revisions after `after`, in revision order."""
+
+    after: int
+    payloads: list[dict[str, Any]]
+
+
+@dataclass(eq=False)
+class Subscription:
+    situation_id: int
+    last: int
+    loop: asyncio.AbstractEventLoop
+    batches: asyncio.Queue[Batch] = field(default_factory=asyncio.Queue)
+
+
+Fetch = Callable[[int, int], list[dict[str, Any]]]
+
+
+class Broker:
+    """One per process: fans a situation's new revisions out to its open streams."""
+
+    def __init__(self) -> None:
+        self._subscriptions: dict[int, set[Subscription]] = {}
+        self._last: dict[int, int] = {}
+        self._locks: dict[int, asyncio.Lock] = {}
+        self._listener: asyncio.Task[None] | None = None
+        self.fetch: Fetch | None = None
+
+    def subscribe(self, situation_id: int, last: int) -> Subscription:
+        loop = asyncio.get_running_loop()
+        self._ensure_listener(loop)
+        subscription = Subscription(situation_id=situation_id, last=last, loop=loop)
+        self._subscriptions.setdefault(situation_id, set()).add(subscription)
+        return subscription
+
+    def unsubscribe(self, subscription: Subscription) -> None:
+        streams = self._subscriptions.get(subscription.situation_id, set())
+        streams.discard(subscription)
+        if not streams:
+            self._subscriptions.pop(subscription.situation_id, None)
+            self._last.pop(subscription.situation_id, None)
+        if not self._subscriptions and self._listener is not None:
+            self._listener.cancel()  # no one to tell: free the connection until someone comes
+
+    async def stopped(self) -> None:
+        """Wait until the listener has let its connection go (after the last stream)."""
+        if self._listener is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._listener
+
+    def wake(self, situation_id: int) -> None:
+        """Thread-safe: called after a commit, from any thread."""
+        for loop in {s.loop for s in self._subscriptions.get(situation_id, ())}:
+            loop.call_soon_threadsafe(self._schedule, loop, situation_id)
+
+    def _schedule(self, loop: asyncio.AbstractEventLoop, situation_id: int) -> None:
+        loop.create_task(self._deliver(situation_id))
+
+    async def _deliver(self, situation_id: int) -> None:
+        assert self.fetch is not None
+        lock = self._locks.setdefault(situation_id, asyncio.Lock())
+        async with lock:  # one read per wake-up, never two racing for the same revisions
+            streams = self._subscriptions.get(situation_id)
+            if not streams:
+                return
+            after = self._last.get(situation_id, min(s.last for s in streams))
+            payloads = await sync_to_async(self.fetch, thread_sensitive=False)(situation_id, after)
+            if not payloads:
+                return
+            self._last[situation_id] = payloads[-1]["rev"]
+            batch = Batch(after=after, payloads=payloads)
+            for subscription in list(self._subscriptions.get(situation_id, ())):
+                subscription.batches.put_nowait(batch)
+
+    def _ensure_listener(self, loop: asyncio.AbstractEventLoop) -> None:
+        postgresql = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+        if postgresql and (self._listener is None or self._listener.done()):
+            self._listener = loop.create_task(self._listen())
+
+    async def _listen(self) -> None:
+        """Hear NOTIFY on one connection of this process; reconnect when it drops."""
+        import psycopg
+        from psycopg.conninfo import make_conninfo
+
+        db = settings.DATABASES["default"]
+        conninfo = make_conninfo(
+            dbname=db["NAME"],
+            user=db.get("USER") or None,
+            password=db.get("PASSWORD") or None,
+            host=db.get("HOST") or None,
+            port=db.get("PORT") or None,
+        )
+        while self._subscriptions:
+            try:
+                async with await psycopg.AsyncConnection.connect(
+                    conninfo, autocommit=True
+                ) as listener:
+                    await listener.execute(f"LISTEN {CHANNEL}")
+                    # Anything committed while no one listened is read now.
+                    for situation_id in list(self._subscriptions):
+                        self.wake(situation_id)
+                    async for notify in listener.notifies():
+                        with contextlib.suppress(ValueError):
+                            self.wake(int(notify.payload))
+            except psycopg.OperationalError:
+                logger.warning("live updates: listener connection lost; reconnecting")
+                await asyncio.sleep(1)
+
+
+broker = Broker()
+
+
+def visible(
+    payloads: Iterable[dict[str, Any]], after: int, body_ids: set[int] | None
+) -> list[dict[str, Any]]:
+    """Payloads after a revision that a reader may see (`body_ids` None: every body)."""
+    return [
+        p
+        for p in payloads
+        if p["rev"] > after
+        and (body_ids is None or p["body_id"] is None or p["body_id"] in body_ids)
+    ]

@@ -1,0 +1,356 @@
+"""Every read a person, API client or live stream sees, starting from the coordination policy.
+
+Two reads are deliberately unscoped and say so: `designation_in_force` (asked by the ACSA
+eligibility check on behalf of the system) and `live_payloads` (the broker reads a
+situation's new revisions once; each stream then keeps only what its reader may see).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+
+from kizuna.acsa.models import SituationType
+from kizuna.core.models import Person, Role
+
+from . import policy
+from .dtg import dtg
+from .models import (
+    ActionItem,
+    Body,
+    Designation,
+    EventTimeEdit,
+    LogEntry,
+    Meeting,
+    RequestEvent,
+    ResourceReport,
+    Situation,
+    SupportRequest,
+)
+
+PAGE_SIZE = 50
+MAX_PAGE_SIZE = 200
+
+# What an entry's JSON needs (API, live stream). Kept to four joins on purpose: with more,
+# PostgreSQL spends longer planning the page query than running it.
+PAYLOAD_RELATED = ("body", "author", "author_organization", "translated_by")
+# What a page shows of an entry besides: the number of the entry it corrects.
+ENTRY_RELATED = (*PAYLOAD_RELATED, "corrects")
+# What a page shows of each entry beyond its own row: the kept event-time edits.
+ENTRY_EDITS = Prefetch(
+    "event_time_edits", queryset=EventTimeEdit.objects.select_related("edited_by").order_by("pk")
+)
+
+
+def _get(queryset: QuerySet[Any], **lookup: object) -> Any:
+    """One object, or 404 whether it is missing or hidden."""
+    try:
+        return queryset.get(**lookup)
+    except queryset.model.DoesNotExist:
+        raise Http404 from None
+
+
+# --- situations ----------------------------------------------------------------------------
+
+
+def situation_list(*, person: Person) -> QuerySet[Situation]:
+    return (
+        policy.situations_visible(person)
+        .select_related("lead_organization")
+        .order_by("status", "-starts_at")
+    )
+
+
+def situation_get(*, person: Person, pk: int) -> Situation:
+    situation: Situation = _get(
+        policy.situations_visible(person).select_related("lead_organization"), pk=pk
+    )
+    return situation
+
+
+def designation_in_force(situation: Situation, at: datetime) -> SituationType | None:
+    """The ACSA situation type a situation was designated as at a moment, or None.
+
+    The seam the ACSA eligibility check uses with an order's dates. Unscoped: the check runs
+    for the system, and a designation is the government's public decision.
+    """
+    designation = (
+        Designation.objects.filter(situation=situation, starts_at__lte=at)
+        .exclude(ends_at__lte=at)
+        .select_related("situation_type")
+        .first()
+    )
+    return designation.situation_type if designation else None
+
+
+def designations_of(situation: Situation) -> QuerySet[Designation]:
+    return situation.designations.select_related(
+        "situation_type", "decision__author", "ending_decision"
+    ).order_by("starts_at")
+
+
+# --- bodies --------------------------------------------------------------------------------
+
+
+def _with_members(queryset: QuerySet[Body]) -> QuerySet[Body]:
+    return queryset.select_related("parent", "situation").prefetch_related("organizations__nation")
+
+
+def bodies_of(*, person: Person, situation: Situation) -> QuerySet[Body]:
+    """Every body of a situation (who sits where is shared); posting is decided per body."""
+    return _with_members(situation.bodies.all()).order_by("stood_up_at", "pk")
+
+
+def postable_bodies(*, person: Person, situation: Situation) -> list[Body]:
+    if not situation.is_open:
+        return []
+    return [
+        b
+        for b in bodies_of(person=person, situation=situation)
+        if b.is_active and policy.may_post(person, b)
+    ]
+
+
+def working_groups(*, person: Person) -> QuerySet[Body]:
+    """Standing working groups: the directory is shared, meetings are their members'."""
+    return _with_members(Body.objects.filter(kind=Body.Kind.WORKING_GROUP)).order_by(
+        "established_on"
+    )
+
+
+def working_group_get(*, person: Person, code: str) -> Body:
+    body: Body = _get(
+        _with_members(policy.bodies_visible(person).filter(kind=Body.Kind.WORKING_GROUP)),
+        code=code,
+    )
+    return body
+
+
+def meetings_of(body: Body) -> QuerySet[Meeting]:
+    return body.meetings.prefetch_related(
+        Prefetch(
+            "action_items",
+            queryset=ActionItem.objects.select_related("owner", "closed_by").order_by("pk"),
+        )
+    ).order_by("-held_on")
+
+
+def action_item_get(*, person: Person, pk: int) -> ActionItem:
+    item: ActionItem = _get(
+        ActionItem.objects.filter(meeting__body__in=policy.bodies_visible(person)).select_related(
+            "meeting__body", "owner"
+        ),
+        pk=pk,
+    )
+    return item
+
+
+def body_in_reach(*, person: Person, code: str) -> Body:
+    """A body the person sits in, or one of a situation they see (who sits where is shared
+    within a situation); whether they may post there is the policy's answer."""
+    body: Body = _get(
+        _with_members(
+            Body.objects.filter(
+                Q(pk__in=policy.bodies_visible(person).values("pk"))
+                | Q(situation__in=policy.situations_visible(person))
+            )
+        ),
+        code=code,
+    )
+    return body
+
+
+# --- the activity log ----------------------------------------------------------------------
+
+
+def _entries(person: Person, situation: Situation, for_page: bool = True) -> QuerySet[LogEntry]:
+    entries = LogEntry.objects.filter(situation=situation).filter(policy.entry_filter(person))
+    if for_page:
+        return entries.select_related(*ENTRY_RELATED).prefetch_related(ENTRY_EDITS)
+    return entries.select_related(*PAYLOAD_RELATED)
+
+
+def entries_page(
+    *,
+    person: Person,
+    situation: Situation,
+    before: int | None = None,
+    limit: int = PAGE_SIZE,
+    body: Body | None = None,
+    for_page: bool = True,
+) -> list[LogEntry]:
+    """Newest first, by keyset on the entry number: `before` is the last number seen.
+    `for_page=False` reads only what `entry_payload` needs (the API)."""
+    queryset = _entries(person, situation, for_page)
+    if body is not None:
+        queryset = queryset.filter(body=body)
+    if before is not None:
+        queryset = queryset.filter(seq__lt=before)
+    return list(queryset.order_by("-seq")[: max(1, min(limit, MAX_PAGE_SIZE))])
+
+
+def entry_get(*, person: Person, pk: int) -> LogEntry:
+    entry: LogEntry = _get(
+        policy.entries_visible(person)
+        .select_related("situation", *ENTRY_RELATED)
+        .prefetch_related(ENTRY_EDITS),
+        pk=pk,
+    )
+    return entry
+
+
+def board(*, person: Person, situation: Situation, limit: int = 20) -> list[LogEntry]:
+    """The situation's board: significant events a coordinator has vetted."""
+    return list(
+        _entries(person, situation)
+        .filter(significant=True, vetted_at__isnull=False)
+        .order_by("-seq")[:limit]
+    )
+
+
+def awaiting_vetting(*, person: Person, situation: Situation) -> list[LogEntry]:
+    return [
+        e
+        for e in _entries(person, situation).filter(significant=True, vetted_at__isnull=True)
+        if policy.may_vet(person, e)
+    ]
+
+
+def translation_queue(*, person: Person, limit: int = 100) -> list[LogEntry]:
+    """Entries awaiting translation in the bodies where the person is a liaison officer."""
+    if not policy.holds(person, Role.INFORMATION_MANAGER):
+        return []
+    liaison_bodies = policy.bodies_visible(person).filter(
+        organizations__in=[
+            m.organization_id
+            for m in person.memberships.all()
+            if m.role == Role.INFORMATION_MANAGER
+        ]
+    )
+    return list(
+        LogEntry.objects.filter(translation="", body__in=liaison_bodies, situation__status="open")
+        .select_related("situation", *ENTRY_RELATED)
+        .prefetch_related(ENTRY_EDITS)
+        .order_by("recorded_at")[:limit]
+    )
+
+
+def entry_payload(entry: LogEntry) -> dict[str, Any]:
+    """An entry as the API and the live stream give it (both languages, both clocks)."""
+    return {
+        "id": entry.pk,
+        "situation": entry.situation_id,
+        "seq": entry.seq,
+        "rev": entry.rev,
+        "kind": entry.kind,
+        "body_id": entry.body_id,
+        "body": entry.body.code if entry.body else None,
+        "author": entry.author.username,
+        "author_name_ja": entry.author.display_name_ja,
+        "author_name_en": entry.author.display_name_en,
+        "organization": entry.author_organization.code,
+        "position": entry.author_position,
+        "recorded_at": entry.recorded_at,
+        "recorded_dtg": dtg(entry.recorded_at),
+        "event_at": entry.event_at,
+        "event_dtg": dtg(entry.event_at),
+        "language": entry.language,
+        "text": entry.text,
+        "translation": entry.translation,
+        "translated_by": entry.translated_by.username if entry.translated_by else None,
+        "translated_at": entry.translated_at,
+        "significant": entry.significant,
+        "on_board": entry.on_board,
+        "corrects": entry.corrects_id,
+        "request": entry.support_request_id,
+    }
+
+
+def live_payloads(situation_id: int, after: int, limit: int = 500) -> list[dict[str, Any]]:
+    """Revisions of a situation's entries after `after`, oldest first. Unscoped: see above."""
+    entries = (
+        LogEntry.objects.filter(situation_id=situation_id, rev__gt=after)
+        .select_related(*PAYLOAD_RELATED)
+        .order_by("rev")[:limit]
+    )
+    return [entry_payload(e) for e in entries]
+
+
+# --- requests for support ------------------------------------------------------------------
+
+
+def requests_of(*, person: Person, situation: Situation) -> QuerySet[SupportRequest]:
+    return (
+        policy.requests_visible(person)
+        .filter(situation=situation)
+        .select_related("body", "requesting_organization", "supporting_organization")
+        .prefetch_related("lines__category")
+        .order_by("-created_at")
+    )
+
+
+def request_get(*, person: Person, pk: int) -> SupportRequest:
+    request: SupportRequest = _get(
+        policy.requests_visible(person)
+        .select_related(
+            "situation", "body", "requesting_organization", "supporting_organization", "created_by"
+        )
+        .prefetch_related(
+            "lines__category",
+            Prefetch(
+                "events",
+                queryset=RequestEvent.objects.select_related("actor", "from_body", "to_body"),
+            ),
+        ),
+        pk=pk,
+    )
+    return request
+
+
+# --- resources committed -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Totals:
+    personnel: int = 0
+    ships: int = 0
+    aircraft: int = 0
+
+    def __add__(self, other: Totals) -> Totals:
+        return Totals(
+            self.personnel + other.personnel,
+            self.ships + other.ships,
+            self.aircraft + other.aircraft,
+        )
+
+
+def _reports(situation: Situation) -> list[ResourceReport]:
+    return list(situation.resource_reports.select_related("organization").order_by("as_of", "pk"))
+
+
+def resource_series(situation: Situation) -> dict[str, list[tuple[datetime, Totals]]]:
+    """Per nation, the totals after each report: each organization's latest figures summed."""
+    latest: dict[str, dict[int, Totals]] = defaultdict(dict)
+    series: dict[str, list[tuple[datetime, Totals]]] = defaultdict(list)
+    for report in _reports(situation):
+        nation = report.organization.nation_id
+        latest[nation][report.organization_id] = Totals(
+            report.personnel, report.ships, report.aircraft
+        )
+        total = sum(latest[nation].values(), Totals())
+        points = series[nation]
+        if points and points[-1][0] == report.as_of:
+            points[-1] = (report.as_of, total)
+        else:
+            points.append((report.as_of, total))
+    return dict(series)
+
+
+def resource_totals(situation: Situation) -> dict[str, Totals]:
+    """Per nation, what is committed now (the last point of each series)."""
+    return {nation: points[-1][1] for nation, points in resource_series(situation).items()}

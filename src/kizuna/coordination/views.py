@@ -1,0 +1,444 @@
+"""Coordination pages. Thin: read through selectors, write through services, render.
+
+Writes are plain form posts that come back to the page they were made on; a refused write
+says why in the person's language and changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kizuna.core.models import Person, Role
+
+from . import charts, forms, policy, selectors, services
+from .forms import (
+    CloseForm,
+    DesignationForm,
+    EntryForm,
+    EventTimeForm,
+    LineFormSet,
+    ReasonForm,
+    RequestForm,
+    SituationForm,
+)
+from .models import Body, Situation, SupportRequest
+
+
+def _person(request: HttpRequest) -> Person:
+    assert isinstance(request.user, Person)
+    return request.user
+
+
+def _act(request: HttpRequest, action: Callable[[], object], done: str) -> bool:
+    """Run a service; flash what happened, or why it was refused."""
+    try:
+        action()
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return False
+    except PermissionDenied as error:
+        messages.error(request, str(error) or _("You do not have permission to do this."))
+        return False
+    messages.success(request, done)
+    return True
+
+
+def _back(request: HttpRequest, fallback: str) -> HttpResponse:
+    target = request.POST.get("next", "")
+    return redirect(target if target.startswith("/") and not target.startswith("//") else fallback)
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    person = _person(request)
+    return render(
+        request,
+        "coordination/index.html",
+        {
+            "situations": selectors.situation_list(person=person),
+            "working_groups": selectors.working_groups(person=person),
+            "queue_size": len(selectors.translation_queue(person=person)),
+            "situation_form": _situation_form(person),
+        },
+    )
+
+
+def _situation_form(person: Person, data: Any = None) -> SituationForm | None:
+    organizations = policy.acting_organizations(person, Role.COORDINATOR)
+    return SituationForm(data, organizations=organizations) if organizations else None
+
+
+def _flash_form_errors(request: HttpRequest, form: Any) -> None:
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, str(error))
+
+
+@login_required
+@require_POST
+def situation_open(request: HttpRequest) -> HttpResponse:
+    person = _person(request)
+    form = _situation_form(person, request.POST)
+    if form is None:
+        raise PermissionDenied
+    if not form.is_valid():
+        _flash_form_errors(request, form)
+        return redirect("coordination:index")
+    opened: list[Situation] = []
+    data = form.cleaned_data
+    done = _act(
+        request,
+        lambda: opened.append(
+            services.situation_open(
+                actor=person,
+                organization=data["organization"],
+                title_ja=data["title_ja"],
+                title_en=data["title_en"],
+                kind=data["kind"],
+                starts_at=data["starts_at"],
+                place_name=data["place_name"],
+                latitude=data["latitude"],
+                longitude=data["longitude"],
+            )
+        ),
+        _("Situation opened."),
+    )
+    if not done:
+        return redirect("coordination:index")
+    return redirect("coordination:situation", situation_id=opened[0].pk)
+
+
+def _request_forms(
+    person: Person, bodies: list[Body], data: Any = None
+) -> tuple[RequestForm, Any] | None:
+    if not bodies:
+        return None
+    form = RequestForm(data, bodies=bodies, organizations=policy.acting_organizations(person))
+    return form, LineFormSet(data, prefix="lines")
+
+
+@login_required
+@require_POST
+def request_create(request: HttpRequest, situation_id: int) -> HttpResponse:
+    person = _person(request)
+    situation = selectors.situation_get(person=person, pk=situation_id)
+    forms_ = _request_forms(
+        person, selectors.postable_bodies(person=person, situation=situation), request.POST
+    )
+    if forms_ is None:
+        raise PermissionDenied
+    form, lines = forms_
+    if not (form.is_valid() and lines.is_valid()):
+        _flash_form_errors(request, form)
+        return redirect("coordination:situation", situation_id=situation.pk)
+    data = form.cleaned_data
+    created: list[SupportRequest] = []
+    done = _act(
+        request,
+        lambda: created.append(
+            services.request_create(
+                actor=person,
+                body=data["body"],
+                requesting_organization=data["requesting_organization"],
+                supporting_organization=data["supporting_organization"],
+                summary=data["summary"],
+                language=data["language"],
+                place_name=data["place_name"],
+                needed_by=data["needed_by"],
+                priority=data["priority"],
+                lines=[
+                    services.LineInput(
+                        category=line["category"].code if line.get("category") else "",
+                        description=line.get("description", ""),
+                        quantity=line.get("quantity"),
+                        unit=line.get("unit", ""),
+                    )
+                    for line in lines.cleaned_data
+                    if any(line.values())
+                ],
+            )
+        ),
+        _("Request drafted: submit it when it is complete."),
+    )
+    if not done:
+        return redirect("coordination:situation", situation_id=situation.pk)
+    return redirect("coordination:request", request_id=created[0].pk)
+
+
+def _situation_context(request: HttpRequest, situation: Situation) -> dict[str, Any]:
+    person = _person(request)
+    before = request.GET.get("before")
+    entries = selectors.entries_page(
+        person=person,
+        situation=situation,
+        before=int(before) if before and before.isdigit() else None,
+    )
+    postable = selectors.postable_bodies(person=person, situation=situation)
+    return {
+        "situation": situation,
+        "in_force": selectors.designation_in_force(situation, timezone.now()),
+        "designations": selectors.designations_of(situation),
+        "bodies": selectors.bodies_of(person=person, situation=situation),
+        "board": selectors.board(person=person, situation=situation),
+        "awaiting_vetting": selectors.awaiting_vetting(person=person, situation=situation),
+        "entries": entries,
+        "older": entries[-1].seq if len(entries) == selectors.PAGE_SIZE else None,
+        "totals": sorted(selectors.resource_totals(situation).items()),
+        "requests": selectors.requests_of(person=person, situation=situation),
+        "entry_form": EntryForm(bodies=postable) if postable else None,
+        "may_designate": situation.is_open
+        and policy.designating_membership(person, situation) is not None,
+        "may_close": situation.is_open and policy.may_manage_situation(person, situation),
+        "designation_form": DesignationForm(),
+        "close_form": CloseForm(),
+        "live_after": situation.last_seq,
+        "request_forms": _request_forms(person, postable),
+        **_entry_powers(person),
+    }
+
+
+@login_required
+def situation_detail(request: HttpRequest, situation_id: int) -> HttpResponse:
+    situation = selectors.situation_get(person=_person(request), pk=situation_id)
+    return render(request, "coordination/situation.html", _situation_context(request, situation))
+
+
+@login_required
+@require_POST
+def entry_post(request: HttpRequest, situation_id: int) -> HttpResponse:
+    person = _person(request)
+    situation = selectors.situation_get(person=person, pk=situation_id)
+    form = EntryForm(
+        request.POST, bodies=list(selectors.bodies_of(person=person, situation=situation))
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        _act(
+            request,
+            lambda: services.entry_post(
+                actor=person,
+                body=data["body"],
+                kind=data["kind"],
+                text=data["text"],
+                language=data["language"],
+                event_at=data["event_at"],
+                significant=data["significant"],
+            ),
+            _("Entry recorded."),
+        )
+    else:
+        _flash_form_errors(request, form)
+    return redirect("coordination:situation", situation_id=situation.pk)
+
+
+def _entry_powers(person: Person) -> dict[str, set[int]]:
+    """Where the reader may act on entries: translate (liaison officers) and vet."""
+    return {
+        "liaison_bodies": policy.bodies_where(person, Role.INFORMATION_MANAGER),
+        "vetting_bodies": policy.bodies_where(person, Role.COORDINATOR),
+    }
+
+
+@login_required
+def entry_row(request: HttpRequest, entry_id: int) -> HttpResponse:
+    """One entry as the log shows it: what the live page fetches when an entry changes."""
+    person = _person(request)
+    entry = selectors.entry_get(person=person, pk=entry_id)
+    return render(request, "coordination/_entry.html", {"entry": entry, **_entry_powers(person)})
+
+
+@login_required
+@require_POST
+def entry_translate(request: HttpRequest, entry_id: int) -> HttpResponse:
+    person = _person(request)
+    entry = selectors.entry_get(person=person, pk=entry_id)
+    form = forms.TranslationForm(request.POST)
+    if form.is_valid():
+        _act(
+            request,
+            lambda: services.entry_translate(
+                actor=person,
+                entry=entry,
+                text=form.cleaned_data["text"],
+                language="en" if entry.language == "ja" else "ja",
+            ),
+            _("Translation recorded."),
+        )
+    return _back(request, f"/coordination/situations/{entry.situation_id}/")
+
+
+@login_required
+@require_POST
+def entry_vet(request: HttpRequest, entry_id: int) -> HttpResponse:
+    person = _person(request)
+    entry = selectors.entry_get(person=person, pk=entry_id)
+    _act(request, lambda: services.entry_vet(actor=person, entry=entry), _("Vetted for the board."))
+    return _back(request, f"/coordination/situations/{entry.situation_id}/")
+
+
+@login_required
+@require_POST
+def entry_event_time(request: HttpRequest, entry_id: int) -> HttpResponse:
+    person = _person(request)
+    entry = selectors.entry_get(person=person, pk=entry_id)
+    form = EventTimeForm(request.POST)
+    if form.is_valid():
+        _act(
+            request,
+            lambda: services.entry_set_event_time(
+                actor=person,
+                entry=entry,
+                event_at=form.cleaned_data["event_at"],
+                reason=form.cleaned_data["reason"],
+            ),
+            _("Event time changed; the previous time is kept."),
+        )
+    return _back(request, f"/coordination/situations/{entry.situation_id}/")
+
+
+@login_required
+@require_POST
+def designate(request: HttpRequest, situation_id: int, action: str) -> HttpResponse:
+    if action not in ("add", "change", "end"):
+        raise Http404
+    person = _person(request)
+    situation = selectors.situation_get(person=person, pk=situation_id)
+    form = DesignationForm(request.POST)
+    if action == "end":
+        form.fields["situation_type"].required = False
+    at_name = "starts_at" if action == "add" else "at"
+    if not form.is_valid():
+        messages.error(request, _("Choose a situation type and a time."))
+    elif action == "end":
+        _act(
+            request,
+            lambda: services.designation_end(
+                actor=person, situation=situation, at=form.cleaned_data["at"]
+            ),
+            _("Designation ended."),
+        )
+    else:
+        service = services.designation_add if action == "add" else services.designation_change
+        _act(
+            request,
+            lambda: service(
+                actor=person,
+                situation=situation,
+                situation_type=form.cleaned_data["situation_type"],
+                **{at_name: form.cleaned_data["at"]},
+            ),
+            _("Designation recorded."),
+        )
+    return redirect("coordination:situation", situation_id=situation.pk)
+
+
+@login_required
+@require_POST
+def situation_close(request: HttpRequest, situation_id: int) -> HttpResponse:
+    person = _person(request)
+    situation = selectors.situation_get(person=person, pk=situation_id)
+    form = CloseForm(request.POST)
+    text = form.cleaned_data["text"] if form.is_valid() else ""
+    _act(
+        request,
+        lambda: services.situation_close(actor=person, situation=situation, text=text),
+        _("The situation is closed."),
+    )
+    return redirect("coordination:situation", situation_id=situation.pk)
+
+
+@login_required
+def requests_panel(request: HttpRequest, situation_id: int) -> HttpResponse:
+    person = _person(request)
+    situation = selectors.situation_get(person=person, pk=situation_id)
+    return render(
+        request,
+        "coordination/_requests.html",
+        {"requests": selectors.requests_of(person=person, situation=situation)},
+    )
+
+
+@login_required
+def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
+    support_request = selectors.request_get(person=_person(request), pk=request_id)
+    return render(
+        request,
+        "coordination/request.html",
+        {"req": support_request, "reason_form": ReasonForm()},
+    )
+
+
+REQUEST_ACTIONS: dict[str, Callable[..., SupportRequest]] = {
+    **services.SIMPLE_STEPS,
+    "accept": services.request_accept,
+}
+
+
+@login_required
+@require_POST
+def request_action(request: HttpRequest, request_id: int, action: str) -> HttpResponse:
+    person = _person(request)
+    support_request = selectors.request_get(person=person, pk=request_id)
+    reason = request.POST.get("reason", "")
+    if action == "decline":
+        _act(
+            request,
+            lambda: services.request_decline(actor=person, request=support_request, reason=reason),
+            _("Request declined."),
+        )
+    elif action == "escalate":
+        _act(
+            request,
+            lambda: services.request_escalate(actor=person, request=support_request, note=reason),
+            _("Request escalated."),
+        )
+    elif action in REQUEST_ACTIONS:
+        _act(
+            request,
+            lambda: REQUEST_ACTIONS[action](actor=person, request=support_request),
+            _("Request updated."),
+        )
+    else:
+        messages.error(request, _("Unknown action."))
+    return redirect("coordination:request", request_id=support_request.pk)
+
+
+@login_required
+def translation_queue(request: HttpRequest) -> HttpResponse:
+    person = _person(request)
+    entries = selectors.translation_queue(person=person)
+    return render(
+        request,
+        "coordination/translation_queue.html",
+        {"entries": entries, **_entry_powers(person)},
+    )
+
+
+@login_required
+def working_group(request: HttpRequest, code: str) -> HttpResponse:
+    body = selectors.working_group_get(person=_person(request), code=code)
+    return render(
+        request,
+        "coordination/working_group.html",
+        {"body": body, "meetings": selectors.meetings_of(body)},
+    )
+
+
+@login_required
+def resources_chart(request: HttpRequest, situation_id: int) -> HttpResponse:
+    situation = selectors.situation_get(person=_person(request), pk=situation_id)
+    svg = charts.resources_svg(selectors.resource_series(situation))
+    response = HttpResponse(svg, content_type="image/svg+xml")
+    response["Cache-Control"] = "private, no-cache"
+    return response

@@ -1,0 +1,42 @@
+"""A marking as people and exchange formats name it: codes, not database rows."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from .models import Marked
+
+
+@dataclass(frozen=True)
+class Marking:
+    """A marking as the people who set it name it: codes, not ids."""
+
+    level: str
+    releasable_to: tuple[str, ...]
+    caveats: tuple[str, ...] = ()
+    communities: tuple[str, ...] = ()
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "level": self.level,
+            "releasable_to": sorted(self.releasable_to),
+            "caveats": sorted(self.caveats),
+            "communities": sorted(self.communities),
+        }
+
+    @property
+    def key(self) -> str:
+        return json.dumps(self.as_json(), sort_keys=True, separators=(",", ":"))
+
+    @classmethod
+    def of(cls, record: Marked) -> Marking:
+        """The marking of any marked record, read from its marking row's key."""
+        codes = json.loads(record.marking.key)
+        return cls(
+            level=codes["level"],
+            releasable_to=tuple(codes["releasable_to"]),
+            caveats=tuple(codes["caveats"]),
+            communities=tuple(codes["communities"]),
+        )

@@ -1,0 +1,320 @@
+"""Sharing pages: list and search, detail, create, translate, marking changes, attachments,
+the read audit and the map. Thin: every read through selectors, every write through services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from kizuna.core.models import Person
+
+from . import policy, selectors, services, stix
+from .api import attachment_response, stix_response
+from .forms import (
+    AttachmentForm,
+    FilterForm,
+    ImportForm,
+    ItemForm,
+    MarkingChangeForm,
+    ReadFilterForm,
+    TranslationForm,
+)
+from .models import ReadEvent, SharedItem
+
+
+def _person(request: HttpRequest) -> Person:
+    assert isinstance(request.user, Person)
+    return request.user
+
+
+def _fail(form: Form, error: ValidationError) -> None:
+    """Put a service's refusal on the form, on the field it names where the form has one."""
+    if hasattr(error, "error_dict"):
+        for field, problems in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, problems)
+    else:
+        form.add_error(None, error)
+
+
+def _filters(form: FilterForm) -> selectors.ItemFilters:
+    data = form.cleaned_data if form.is_bound else {}
+    return selectors.ItemFilters(
+        q=data.get("q") or "",
+        kind=data.get("kind") or "",
+        domain=data.get("domain") or "",
+        originator_nation=data["nation"].code if data.get("nation") else "",
+    )
+
+
+@login_required
+def item_list(request: HttpRequest) -> HttpResponse:
+    person = _person(request)
+    form = FilterForm(request.GET or None)
+    context: dict[str, Any] = {
+        "form": form,
+        "may_contribute": policy.may_contribute(person),
+        "is_information_manager": policy.is_information_manager(person),
+        "may_view_reads": policy.may_view_reads(person),
+    }
+    if form.is_valid() or not request.GET:
+        filters = _filters(form)
+        page = (form.cleaned_data.get("page") if form.is_bound else None) or 1
+        try:
+            found = selectors.item_page(person=person, filters=filters, page=page)
+        except ValidationError as error:
+            _fail(form, error)
+        else:
+            context |= {
+                "hits": selectors.hits(rows=found.rows, q=filters.q),
+                "count": found.count,
+                "count_capped": found.count_capped,
+                "page": page,
+                "has_next": page * selectors.PAGE_SIZE < found.count,
+                "query": request.GET.copy(),
+            }
+    template = "sharing/_results.html" if request.htmx else "sharing/item_list.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+@login_required
+def item_create(request: HttpRequest) -> HttpResponse:
+    person = _person(request)
+    if not policy.may_contribute(person):
+        raise Http404
+    form = ItemForm(request.POST or None, person=person)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            item = services.item_create(
+                person=person,
+                kind=data["kind"],
+                domain=data["domain"],
+                originator=data["originator"],
+                original_language=data["original_language"],
+                title=data["title"],
+                body=data["body"],
+                marking=form.marking(),
+                latitude=data["latitude"],
+                longitude=data["longitude"],
+                observed_at=data["observed_at"],
+                observation=data["observation"],
+            )
+        except ValidationError as error:
+            _fail(form, error)
+        else:
+            messages.success(request, _("The item is shared."))
+            return redirect("sharing:detail", pk=item.pk)
+    return render(request, "sharing/item_form.html", {"form": form})
+
+
+def _detail_context(person: Person, item: SharedItem, **forms: Form) -> dict[str, Any]:
+    may_change = policy.may_change_marking(person, item)
+    return {
+        "item": item,
+        "marking": services.Marking.of(item),
+        "attachments": selectors.attachments_of(item),
+        "history": selectors.item_history(person=person, item=item),
+        "related": selectors.related_items(person=person, item=item),
+        "may_translate": policy.may_translate(person),
+        "may_change_marking": may_change,
+        "may_attach": policy.may_contribute(person),
+        "translation_form": forms.get("translation_form") or TranslationForm(),
+        "marking_form": forms.get("marking_form")
+        or MarkingChangeForm(initial=services.Marking.of(item).as_json()),
+        "attachment_form": forms.get("attachment_form") or AttachmentForm(),
+    }
+
+
+@login_required
+def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _person(request)
+    item = selectors.item_get(person=person, pk=pk)
+    services.record_reads(person=person, items=[item], action=ReadEvent.Action.VIEW, channel="web")
+    return render(request, "sharing/item_detail.html", _detail_context(person, item))
+
+
+@login_required
+@require_POST
+def item_translate(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _person(request)
+    item = selectors.item_get(person=person, pk=pk)
+    form = TranslationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.item_translate(person=person, item=item, **form.cleaned_data)
+        except ValidationError as error:
+            _fail(form, error)
+        else:
+            messages.success(request, _("The translation is saved."))
+            return redirect("sharing:detail", pk=pk)
+    return render(
+        request, "sharing/item_detail.html", _detail_context(person, item, translation_form=form)
+    )
+
+
+@login_required
+@require_POST
+def item_change_marking(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _person(request)
+    item = selectors.item_get(person=person, pk=pk)
+    form = MarkingChangeForm(request.POST)
+    if form.is_valid():
+        try:
+            change = services.marking_change(
+                person=person, item=item, marking=form.marking(), reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            _fail(form, error)
+        else:
+            if change.status == change.Status.APPLIED:
+                messages.success(request, _("The marking is raised."))
+            else:
+                messages.success(
+                    request, _("The change waits for a second information manager to approve it.")
+                )
+            return redirect("sharing:detail", pk=pk)
+    return render(
+        request, "sharing/item_detail.html", _detail_context(person, item, marking_form=form)
+    )
+
+
+@login_required
+@require_POST
+def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _person(request)
+    item = selectors.item_get(person=person, pk=pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > services.MAX_ATTACHMENT_BYTES:
+            form.add_error("file", _("The file is larger than 10 MB."))
+        else:
+            try:
+                services.attachment_add(
+                    person=person,
+                    item=item,
+                    name=upload.name,
+                    content_type=upload.content_type or "",
+                    data=upload.read(),
+                    sha256=form.cleaned_data["sha256"],
+                )
+            except ValidationError as error:
+                _fail(form, error)
+            else:
+                messages.success(request, _("The file is attached."))
+                return redirect("sharing:detail", pk=pk)
+    return render(
+        request, "sharing/item_detail.html", _detail_context(person, item, attachment_form=form)
+    )
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponse:
+    person = _person(request)
+    attachment = selectors.attachment_get(person=person, item_pk=pk, pk=attachment_id)
+    services.record_reads(
+        person=person, items=[attachment.item], action=ReadEvent.Action.DOWNLOAD, channel="web"
+    )
+    return attachment_response(attachment)
+
+
+@login_required
+def pending_changes(request: HttpRequest) -> HttpResponse:
+    person = _person(request)
+    if not policy.is_information_manager(person):
+        raise Http404
+    return render(
+        request,
+        "sharing/pending_changes.html",
+        {"changes": selectors.pending_changes(person=person)},
+    )
+
+
+@login_required
+@require_POST
+def decide_change(request: HttpRequest, change_id: int) -> HttpResponse:
+    person = _person(request)
+    approve = request.POST.get("decision") == "approve"
+    try:
+        services.marking_change_decide(person=person, change_id=change_id, approve=approve)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    except PermissionDenied:
+        raise Http404 from None
+    else:
+        messages.success(
+            request, _("The change is approved.") if approve else _("The change is rejected.")
+        )
+    return redirect("sharing:pending")
+
+
+@login_required
+def read_audit(request: HttpRequest) -> HttpResponse:
+    person = _person(request)
+    form = ReadFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    rows = selectors.reads(
+        person=person,
+        filters=selectors.ReadFilters(
+            username=data.get("username") or "",
+            item=data.get("item"),
+            action=data.get("action") or "",
+            since=data.get("since"),
+            until=data.get("until"),
+        ),
+    )[:200]
+    return render(request, "sharing/read_audit.html", {"form": form, "reads": rows})
+
+
+@login_required
+def shared_map(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "sharing/map.html", {"points": selectors.map_points(person=_person(request))}
+    )
+
+
+@login_required
+def export_stix(request: HttpRequest) -> HttpResponse:
+    person = _person(request)
+    form = FilterForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        raise Http404
+    try:
+        rows = selectors.export_items(person=person, filters=_filters(form))
+    except ValidationError:
+        raise Http404 from None
+    services.record_reads(person=person, items=rows, action=ReadEvent.Action.EXPORT, channel="web")
+    return stix_response(stix.bundle_of(rows))
+
+
+@login_required
+def import_stix(request: HttpRequest) -> HttpResponse:
+    person = _person(request)
+    if not policy.is_information_manager(person):
+        raise Http404
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["bundle"]
+        try:
+            if upload.size > stix.MAX_BUNDLE_BYTES:
+                raise ValidationError({"bundle": _("The bundle is larger than 2 MB.")})
+            created = services.stix_import(person=person, data=upload.read())
+        except ValidationError as error:
+            _fail(form, error)
+        else:
+            messages.success(
+                request,
+                ngettext("%(count)d item imported.", "%(count)d items imported.", len(created))
+                % {"count": len(created)},
+            )
+            return redirect("sharing:list")
+    return render(request, "sharing/import.html", {"form": form})

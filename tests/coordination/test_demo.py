@@ -1,0 +1,84 @@
+"""The coordination demo scenarios load through the services, idempotently."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+from django.utils import timezone
+
+from kizuna.coordination import demo, selectors
+from kizuna.coordination.models import Body, LogEntry, Situation, SupportRequest
+from kizuna.core.audit import verify_chain
+from kizuna.core.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def loaded(settings: object) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+    with override_settings(DEMO_MODE=True):
+        call_command("demo", verbosity=0)
+
+
+def test_kumamoto_has_its_bilateral_centre_the_acm_and_both_airlifts_completed(
+    loaded: None,
+) -> None:
+    kumamoto = Situation.objects.get(title_en=demo.KUMAMOTO)
+    kinds = set(kumamoto.bodies.values_list("kind", flat=True))
+    assert kinds == {Body.Kind.ACG, Body.Kind.BOCC, Body.Kind.BILATERAL_CENTRE}
+    assert Body.objects.get(code="kumamoto-bcc").parent.code == "kumamoto-bocc"
+    requests = kumamoto.support_requests.order_by("pk")
+    assert [("MV-22" in r.summary, "C-130" in r.summary) for r in requests] == [
+        (True, False),
+        (False, True),
+    ]
+    assert {r.status for r in requests} == {SupportRequest.Status.COMPLETED}
+    assert selectors.designation_in_force(kumamoto, timezone.now()).code == "disaster-relief"
+
+
+def test_the_missile_launch_runs_through_the_acm_with_information_shared(loaded: None) -> None:
+    launch = Situation.objects.get(title_en=demo.MISSILE)
+    shared = LogEntry.objects.get(situation=launch, kind="information")
+    assert shared.body.kind == Body.Kind.BOCC
+    assert shared.translated_by.username == "jp-info"
+    assert shared.on_board
+    designation = selectors.designation_in_force(launch, timezone.now())
+    assert designation.code == "ballistic-missile-destruction"
+
+
+def test_operation_tomodachi_peaks_at_the_seeds_figures(loaded: None) -> None:
+    tomodachi = Situation.objects.get(title_en=demo.TOMODACHI)
+    usa = selectors.resource_totals(tomodachi)["USA"]
+    assert (usa.personnel, usa.ships, usa.aircraft) == (16000, 15, 140)
+
+
+def test_the_working_groups_carry_the_seeds_dates(loaded: None) -> None:
+    scwg = Body.objects.get(code="scwg")
+    assert scwg.established_on.year == 2015
+    meetings = list(scwg.meetings.order_by("number"))
+    assert [m.number for m in meetings] == [1, 7]
+    assert meetings[0].held_on == date(2015, 10, 1)
+    assert meetings[-1].held_on == date(2021, 3, 1)
+    assert Body.objects.get(code="cdpwg").established_on == date(2013, 10, 1)
+    assert set(Body.objects.filter(kind="working_group").values_list("code", flat=True)) == {
+        "scwg",
+        "cdpwg",
+        "it-forum",
+        "space-dialogue",
+    }
+
+
+def test_loading_twice_changes_nothing_and_the_chain_holds(loaded: None) -> None:
+    counts = (Situation.objects.count(), LogEntry.objects.count(), AuditEvent.objects.count())
+    with override_settings(DEMO_MODE=True):
+        call_command("demo", verbosity=0)
+    assert (
+        Situation.objects.count(),
+        LogEntry.objects.count(),
+        AuditEvent.objects.count(),
+    ) == counts
+    assert verify_chain().intact

@@ -1,0 +1,211 @@
+"""The live stream, driven as a browser would, through the ASGI application itself.
+
+A small ASGI client reads the event stream as it arrives (httpx's ASGI transport would wait
+for the end of a stream that never ends). The writes happen in another thread, committed,
+as a second browser's would.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+from http.cookies import SimpleCookie
+from typing import Any
+
+import pytest
+from asgiref.sync import sync_to_async
+from django.db import connection, transaction
+from django.test import Client
+
+from kizuna.asgi import application
+from kizuna.coordination import services
+from kizuna.coordination.live import broker
+from kizuna.coordination.models import LogEntry
+from kizuna.core.models import Person
+
+from .conftest import Cast
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("audited_transactional_db"),
+    pytest.mark.anyio,
+]
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+def session_cookie(person: Person) -> str:
+    client = Client()
+    client.force_login(person)
+    return client.cookies["sessionid"].value
+
+
+class EventStream:
+    """One open GET of an event stream against the ASGI app; events parsed as they come."""
+
+    def __init__(self, path: str, cookie: str, headers: dict[str, str] | None = None) -> None:
+        raw = [(b"cookie", SimpleCookie({"sessionid": cookie}).output(header="").strip().encode())]
+        raw += [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]
+        path, _, query = path.partition("?")
+        self.scope = {
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": "GET",
+            "scheme": "http",
+            "path": path,
+            "raw_path": path.encode(),
+            "query_string": query.encode(),
+            "headers": [(b"host", b"testserver"), *raw],
+            "client": ("127.0.0.1", 50000),
+            "server": ("testserver", 80),
+        }
+        self.status: int | None = None
+        self.events: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self._disconnect = asyncio.Event()
+        self._buffer = ""
+
+    async def _receive(self) -> dict[str, Any]:
+        if not getattr(self, "_sent_request", False):
+            self._sent_request = True
+            return {"type": "http.request", "body": b"", "more_body": False}
+        await self._disconnect.wait()
+        return {"type": "http.disconnect"}
+
+    async def _send(self, message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.start":
+            self.status = message["status"]
+        elif message["type"] == "http.response.body":
+            self._buffer += message.get("body", b"").decode()
+            while "\n\n" in self._buffer:
+                frame, self._buffer = self._buffer.split("\n\n", 1)
+                fields = dict(line.split(": ", 1) for line in frame.splitlines() if ": " in line)
+                if "data" in fields:
+                    self.events.put_nowait(
+                        {**json.loads(fields["data"]), "event_id": int(fields["id"])}
+                    )
+
+    async def __aenter__(self) -> EventStream:
+        self._task = asyncio.create_task(application(self.scope, self._receive, self._send))
+        for _ in range(1000):  # generous: the machine running the suite may be busy
+            if self.status is not None:
+                break
+            await asyncio.sleep(0.02)
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        self._disconnect.set()
+        try:
+            await asyncio.wait_for(self._task, 5)
+        except (TimeoutError, asyncio.CancelledError):
+            self._task.cancel()
+        await broker.stopped()
+
+    async def next(self) -> dict[str, Any]:
+        return await asyncio.wait_for(self.events.get(), 20)
+
+    async def nothing_more(self) -> bool:
+        await asyncio.sleep(0.3)
+        return self.events.empty()
+
+
+def in_thread(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Run a write as another browser's request would: in its own thread, committed, and
+    without keeping that thread's connection (the test database is dropped at the end)."""
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            connection.close()
+
+    return sync_to_async(call, thread_sensitive=False)
+
+
+async def test_an_entry_reaches_an_open_stream_live_then_its_translation(cast: Cast) -> None:
+    cookie = await in_thread(session_cookie)(cast.mef_officer)
+    path = f"/coordination/situations/{cast.situation.pk}/events"
+    async with EventStream(path, cookie) as stream:
+        assert stream.status == 200
+        entry = await in_thread(services.entry_post)(
+            actor=cast.wa_officer, body=cast.ccc, kind="report", text="道路寸断", language="ja"
+        )
+        arrived = await stream.next()
+        assert (arrived["event_id"], arrived["seq"], arrived["text"]) == (
+            entry.rev,
+            entry.seq,
+            "道路寸断",
+        )
+        assert arrived["event_dtg"].endswith(entry.event_at.strftime("%y"))
+        await in_thread(services.entry_translate)(
+            actor=cast.jp_liaison,
+            entry=entry,
+            text="Road cut",
+            language="en",
+        )
+        revised = await stream.next()
+        assert revised["seq"] == entry.seq
+        assert revised["translation"] == "Road cut"
+        assert revised["translated_by"] == "jp-li"
+        assert revised["event_id"] == revised["rev"] > arrived["event_id"]
+
+
+async def test_a_reader_gets_nothing_from_bodies_they_do_not_sit_in(cast: Cast) -> None:
+    cookie = await in_thread(session_cookie)(cast.mef_officer)
+    path = f"/coordination/situations/{cast.situation.pk}/events"
+
+    def two_posts() -> LogEntry:
+        # One transaction, so the stream reads once after both (the in-memory SQLite test
+        # database locks whole tables between threads; a file database in WAL mode does not).
+        with transaction.atomic():
+            services.entry_post(
+                actor=cast.us_coordinator,
+                body=cast.bocc,
+                kind="report",
+                text="BOCC only",
+                language="en",
+            )
+            return services.entry_post(
+                actor=cast.wa_officer, body=cast.ccc, kind="report", text="CCC", language="en"
+            )
+
+    async with EventStream(path, cookie) as stream:
+        visible = await in_thread(two_posts)()
+        assert (await stream.next())["event_id"] == visible.rev
+        assert await stream.nothing_more()
+
+
+async def test_a_reconnecting_reader_gets_what_it_missed_and_nothing_twice(cast: Cast) -> None:
+    cookie = await in_thread(session_cookie)(cast.wa_officer)
+    path = f"/coordination/situations/{cast.situation.pk}/events"
+    post = in_thread(services.entry_post)
+    async with EventStream(path, cookie) as stream:
+        first = await post(
+            actor=cast.wa_officer, body=cast.ccc, kind="report", text="1", language="ja"
+        )
+        seen = await stream.next()
+        assert seen["event_id"] == first.rev
+    missed = [
+        await post(actor=cast.wa_officer, body=cast.ccc, kind="report", text=t, language="ja")
+        for t in ("2", "3")
+    ]
+    async with EventStream(path, cookie, {"Last-Event-ID": str(seen["event_id"])}) as again:
+        got = [await again.next(), await again.next()]
+        assert [e["text"] for e in got] == ["2", "3"]
+        assert [e["event_id"] for e in got] == [m.rev for m in missed]
+        assert await again.nothing_more()
+
+
+async def test_the_stream_refuses_strangers_and_hidden_situations(cast: Cast) -> None:
+    path = f"/coordination/situations/{cast.situation.pk}/events"
+    async with EventStream(path, "no-such-session") as anonymous:
+        assert anonymous.status == 401
+    cookie = await in_thread(session_cookie)(cast.outsider)
+    async with EventStream(path, cookie) as outsider:
+        assert outsider.status == 404
+    count = await in_thread(LogEntry.objects.count)()
+    assert count > 0
