@@ -263,3 +263,13 @@ def test_cents_settled_in_parts_keep_the_ledger_exact(cast: Cast) -> None:
     order.refresh_from_db()
     assert order.amount_settled == Decimal("7.50")
     assert order.outstanding == 0
+
+
+def test_partial_deliveries_add_up_exactly_to_the_line(cast: Cast) -> None:
+    # In floating point 22.8 + 14.448 + 2.752 is just over 40, which the database refuses.
+    order = accepted(cast, fuel_line(quantity="40", price="1"))
+    for part in ("22.8", "14.448", "2.752"):
+        deliver(cast, order, part)
+    order.refresh_from_db()
+    assert order.status == Order.Status.DELIVERED
+    assert order.lines.get().quantity_delivered == Decimal(40)

@@ -432,7 +432,8 @@ def delivery_record(
         )
         for d in documents
     )
-    line.quantity_delivered = F("quantity_delivered") + quantity
+    # Added here on the locked row, not as F() + quantity: SQLite would add in floating point.
+    line.quantity_delivered = line.quantity_delivered + quantity
     line.save(update_fields=["quantity_delivered"])
     _book(order, delivery, LedgerEntry.Kind.DELIVERY, amount, actor)
     fully = not order.lines.filter(quantity_delivered__lt=F("quantity")).exists()
