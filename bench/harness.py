@@ -8,6 +8,7 @@ Peak RSS is the process's high-water mark (VmHWM), reset before each measured ph
 from __future__ import annotations
 
 import json
+import logging
 import os
 import platform
 import statistics
@@ -31,6 +32,8 @@ def setup_django(database_url: str | None = None) -> str:
     import django
 
     django.setup()
+    # A line per request from the load generator's HTTP client would cost the run its CPU.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     from django.db import connection
 
     return connection.vendor

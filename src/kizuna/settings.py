@@ -96,9 +96,18 @@ TEMPLATES = [
 
 # Engines: the embedded SQLite file is the default; PostgreSQL through KIZUNA_DATABASE_URL.
 DATABASE_URL = os.environ.get("KIZUNA_DATABASE_URL", f"sqlite:///{DATA_DIR / 'kizuna.sqlite3'}")
-# Connections are not kept between requests: under ASGI each request runs in its own thread,
-# so persistent connections would pile up until PostgreSQL refuses more clients.
+# Under ASGI each request runs in its own thread, so persistent per-thread connections would
+# pile up until PostgreSQL refuses more clients: connections are closed after each request,
+# and on PostgreSQL they come from a pool (psycopg_pool) so that closing costs nothing.
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["OPTIONS"] = {
+        "pool": {
+            "min_size": 2,
+            "max_size": int(os.environ.get("KIZUNA_DB_POOL_SIZE", 10)),
+            "timeout": 10,
+        }
+    }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["OPTIONS"] = {

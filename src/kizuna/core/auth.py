@@ -6,9 +6,10 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
+from django.db.models import Prefetch
 from django.http import HttpRequest
 
-from .models import Person
+from .models import Membership, Person
 
 
 class PersonBackend(ModelBackend):
@@ -26,3 +27,14 @@ class PersonBackend(ModelBackend):
     ) -> Person | None:
         user = super().authenticate(request, username=username, password=password, **kwargs)
         return user if isinstance(user, Person) else None
+
+    def get_user(self, user_id: int) -> Person | None:
+        """The signed-in person with their memberships, so each request reads roles once."""
+        person = (
+            Person.objects.prefetch_related(
+                Prefetch("memberships", Membership.objects.select_related("organization"))
+            )
+            .filter(pk=user_id)
+            .first()
+        )
+        return person if person is not None and self.user_can_authenticate(person) else None

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from . import policy
 from .models import Person
-from .selectors import memberships_of, zones_for
+from .selectors import zones_for
 
 
 def _app_nav() -> list[tuple[str, str]]:
@@ -25,7 +25,7 @@ def _organizations(person: Person | None) -> list[str]:
     """The short names of the organizations a person works for, shown beside their name."""
     if person is None:
         return []
-    names = (m.organization.short_name or m.organization.name for m in memberships_of(person))
+    names = (m.organization.short_name or m.organization.name for m in person.membership_rows())
     return list(dict.fromkeys(names))
 
 

@@ -138,18 +138,25 @@ class Person(AbstractUser):
     def __str__(self) -> str:
         return self.display_name
 
+    def membership_rows(self) -> list[Membership]:
+        """This person's memberships with their organizations: read once per request when
+        the signed-in person was loaded with them (core.auth), else read now."""
+        if "memberships" in getattr(self, "_prefetched_objects_cache", {}):
+            return list(self.memberships.all())
+        return list(self.memberships.select_related("organization"))
+
     def roles_in(self, organization: Organization) -> set[str]:
-        return {m.role for m in self.memberships.all() if m.organization_id == organization.pk}
+        return {m.role for m in self.membership_rows() if m.organization_id == organization.pk}
 
     def has_role(self, role: Role, *, nation: str | None = None) -> bool:
         return any(
             m.role == role and (nation is None or m.organization.nation_id == nation)
-            for m in self.memberships.select_related("organization")
+            for m in self.membership_rows()
         )
 
     @property
     def nations(self) -> set[str]:
-        return {m.organization.nation_id for m in self.memberships.select_related("organization")}
+        return {m.organization.nation_id for m in self.membership_rows()}
 
 
 class Membership(models.Model):

@@ -16,7 +16,7 @@ def is_auditor(person: Person) -> bool:
 
 
 def _own_organization_ids(person: Person) -> set[int]:
-    return set(person.memberships.values_list("organization_id", flat=True))
+    return {m.organization_id for m in person.membership_rows()}
 
 
 def roster_filter(person: Person) -> Q:
