@@ -14,6 +14,7 @@ import difflib
 import threading
 import time
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -293,13 +294,26 @@ def version_on(day: date) -> str | None:
     return in_force[-1] if in_force else None
 
 
-def situation_type_for(order: Order, on: date) -> SituationType:
-    """The situation type whose rules govern an order on a date.
+# Apps that know an order's situation better register a resolver here: coordination answers
+# with the legal designation in force for the situation an order was made in. A resolver
+# returns None for an order it has no say about, and refuses (ValidationError) an order whose
+# situation has no designation in force that day.
+SituationResolver = Callable[[Order, date], SituationType | None]
+_resolvers: list[SituationResolver] = []
 
-    The seam for the coordination app's legal designations: until they exist an order names
-    its situation type directly. Later this returns the type of the designation in force on
-    `on` for the order's situation, and every eligibility check on orders follows.
-    """
+
+def register_situation_resolver(resolver: SituationResolver) -> None:
+    if resolver not in _resolvers:
+        _resolvers.append(resolver)
+
+
+def situation_type_for(order: Order, on: date) -> SituationType:
+    """The situation type whose rules govern an order on a date: the designation in force
+    for the order's situation where one is known, else the type the order names."""
+    for resolver in _resolvers:
+        found = resolver(order, on)
+        if found is not None:
+            return found
     return order.situation_type
 
 

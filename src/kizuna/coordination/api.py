@@ -212,8 +212,22 @@ class RequestOut(Schema):
     priority: str
     status: str
     decline_reason: str
+    acsa_order: int | None
     lines: list[LineOut]
     history: list[RequestEventOut] = []
+
+
+class AcsaOrderIn(Schema):
+    currency: str = Field(description="ISO 4217, e.g. JPY")
+    settlement_method: str
+    unit_prices: dict[int, Decimal] = Field(description="unit price per request line id")
+    legal_basis: str = Field(default="", description="defaults to the designation's name")
+
+
+class AcsaOrderOut(Schema):
+    id: int
+    number: str
+    situation_type: str
 
 
 class AcceptIn(Schema):
@@ -336,6 +350,7 @@ def _request(request: SupportRequest, history: bool = False) -> dict[str, Any]:
         "priority": request.priority,
         "status": request.status,
         "decline_reason": request.decline_reason,
+        "acsa_order": request.acsa_order_id,
         "lines": [
             {
                 "id": line.pk,
@@ -687,6 +702,24 @@ def escalate(request: HttpRequest, request_id: int, payload: NoteIn) -> dict[str
         note=payload.note,
     )
     return _reloaded_request(request, done)
+
+
+@router.post("/requests/{request_id}/acsa-order", response={201: AcsaOrderOut})
+def acsa_order(
+    request: HttpRequest, request_id: int, payload: AcsaOrderIn
+) -> Status[dict[str, Any]]:
+    """The request becomes an ACSA order in one step, pre-filled and linked both ways."""
+    order = services.request_to_order(
+        actor=_person(request),
+        request=_visible_request(request, request_id),
+        currency=payload.currency,
+        settlement_method=payload.settlement_method,
+        unit_prices=payload.unit_prices,
+        legal_basis=payload.legal_basis,
+    )
+    return Status(
+        201, {"id": order.pk, "number": order.number, "situation_type": order.situation_type.code}
+    )
 
 
 @router.post("/requests/{request_id}/{step}", response=RequestOut)

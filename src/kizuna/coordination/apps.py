@@ -8,3 +8,11 @@ class CoordinationConfig(AppConfig):
     verbose_name = _("Coordination")
     # The main menu entries this app contributes: (URL name, label).
     nav = (("coordination:index", _("Coordination")),)
+
+    def ready(self) -> None:
+        # Orders made from a request for support follow the situation's legal designation.
+        from kizuna.acsa import rules
+
+        from .selectors import situation_type_for_order
+
+        rules.register_situation_resolver(situation_type_for_order)

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kizuna.acsa.models import Category, SituationType
+from kizuna.acsa.models import Category, Order, SituationType
 from kizuna.core.models import Organization
 
 from .models import Body, Language, LogEntry, Situation, SupportRequest
@@ -129,3 +130,37 @@ class LineForm(forms.Form):
 
 # Three lines on the page; requests with more are made through the API.
 LineFormSet = forms.formset_factory(LineForm, extra=3, max_num=3)
+
+
+class AcsaOrderForm(forms.Form):
+    """The terms a request lacks to become an ACSA order: a unit price per line, the
+    currency and the settlement method; the legal basis defaults to the designation."""
+
+    currency = forms.CharField(label=_("Currency"), max_length=3, initial="JPY")
+    settlement_method = forms.ChoiceField(
+        label=_("Settlement method"), choices=Order.SettlementMethod.choices
+    )
+    legal_basis = forms.CharField(label=_("Legal basis"), max_length=200, required=False)
+
+    def __init__(self, support_request: SupportRequest, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lines = list(support_request.lines.select_related("category"))
+        for line in self.lines:
+            self.fields[f"price_{line.pk}"] = forms.DecimalField(
+                label=_("Unit price: %(line)s") % {"line": line.description},
+                min_value=Decimal("0.01"),
+                max_digits=16,
+                decimal_places=2,
+            )
+
+    def price_fields(self) -> list[forms.BoundField]:
+        return [self[f"price_{line.pk}"] for line in self.lines]
+
+    def terms(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "currency": data["currency"].upper(),
+            "settlement_method": data["settlement_method"],
+            "legal_basis": data["legal_basis"],
+            "unit_prices": {line.pk: data[f"price_{line.pk}"] for line in self.lines},
+        }

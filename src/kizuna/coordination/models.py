@@ -520,6 +520,15 @@ class SupportRequest(models.Model):
     )
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.DRAFT)
     decline_reason = models.TextField(_("reason for declining"), blank=True)
+    # The ACSA order this request became, when it asked the other nation's forces.
+    acsa_order = models.OneToOneField(
+        "acsa.Order",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="support_request",
+        verbose_name=_("ACSA order"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
     )

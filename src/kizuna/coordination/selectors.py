@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime, time
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from kizuna.acsa.models import SituationType
+from kizuna.acsa.models import Order, SituationType
 from kizuna.core.models import Person, Role
 
 from . import policy
@@ -354,3 +357,26 @@ def resource_series(situation: Situation) -> dict[str, list[tuple[datetime, Tota
 def resource_totals(situation: Situation) -> dict[str, Totals]:
     """Per nation, what is committed now (the last point of each series)."""
     return {nation: points[-1][1] for nation, points in resource_series(situation).items()}
+
+
+def situation_type_for_order(order: Order, on: date) -> SituationType | None:
+    """The resolver the ACSA eligibility check consults (registered in apps.py): for an order
+    made from a request for support, the designation in force for the request's situation
+    on that day (at its end, or now if sooner); None for an order made outside any
+    situation, which keeps the type it names."""
+    request = SupportRequest.objects.filter(acsa_order=order).select_related("situation").first()
+    if request is None:
+        return None
+    moment = min(timezone.now(), datetime.combine(on, time.max, tzinfo=UTC))
+    situation_type = designation_in_force(request.situation, moment)
+    if situation_type is None:
+        raise ValidationError(
+            {
+                "eligibility": _(
+                    "%(situation)s has no legal designation in force on %(day)s, so nothing "
+                    "may be provided under the ACSA for it."
+                )
+                % {"situation": request.situation.title, "day": on.isoformat()}
+            }
+        )
+    return situation_type

@@ -19,11 +19,12 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from kizuna.acsa.models import Category, SituationType
+from kizuna.acsa import services as acsa_services
+from kizuna.acsa.models import Category, Order, SituationType
 from kizuna.core.audit import record_event
 from kizuna.core.models import Membership, Organization, Person, Role
 
-from . import policy
+from . import policy, selectors
 from .live import announce
 from .models import (
     ActionItem,
@@ -1281,3 +1282,93 @@ def resources_report(
         event_at=as_of,
     )
     return report
+
+
+@transaction.atomic
+def request_to_order(
+    *,
+    actor: Person,
+    request: SupportRequest,
+    currency: str,
+    settlement_method: str,
+    unit_prices: dict[int, Decimal],
+    legal_basis: str = "",
+) -> Order:
+    """A request to the other nation's forces becomes an ACSA order in one step: a draft
+    carrying the request's parties, lines, place and date, under the designation in force,
+    linked both ways. The ACSA services take it from there (and check who may order)."""
+    request = _locked_request(request)
+    membership = _for(actor, request.requesting_organization)
+    if request.acsa_order_id is not None:
+        raise ValidationError({"request": _("This request has already become an ACSA order.")})
+    if request.requesting_organization.nation_id == request.supporting_organization.nation_id:
+        raise ValidationError(
+            {
+                "supporting_organization": _(
+                    "An ACSA order passes between the two nations' forces; this request "
+                    "stays within one nation."
+                )
+            }
+        )
+    if request.status in (S.DECLINED, S.COMPLETED):
+        raise ValidationError(
+            {
+                "status": _("A request that is %(status)s cannot become an ACSA order.")
+                % {"status": request.get_status_display()}
+            }
+        )
+    situation_type = selectors.designation_in_force(request.situation, timezone.now())
+    if situation_type is None:
+        raise ValidationError(
+            {
+                "situation": _(
+                    "Designate the situation first: the ACSA applies by legal designation."
+                )
+            }
+        )
+    lines = list(request.lines.select_related("category"))
+    missing = [line for line in lines if line.pk not in unit_prices]
+    if missing:
+        raise ValidationError({"unit_prices": _("Give a unit price for every line.")})
+    order = acsa_services.order_create(
+        actor=actor,
+        supplying_org=request.supporting_organization,
+        receiving_org=request.requesting_organization,
+        situation_type=situation_type,
+        legal_basis=legal_basis.strip() or situation_type.name,
+        currency=currency,
+        settlement_method=settlement_method,
+        lines=[
+            acsa_services.LineInput(
+                category=line.category.code,
+                description=line.description,
+                quantity=line.accepted or line.quantity,
+                unit=line.unit,
+                unit_price=unit_prices[line.pk],
+                delivery_place=request.place_name,
+                delivery_date=request.needed_by.date(),
+            )
+            for line in lines
+        ],
+    )
+    request.acsa_order = order
+    request.save(update_fields=["acsa_order"])
+    record_event(
+        actor=actor,
+        action="coordination.request.acsa_order",
+        obj=request,
+        after={"acsa_order": order.pk, "situation_type": situation_type.code},
+    )
+    _system_entry(
+        situation=_lock(request.situation),
+        body=request.body,
+        kind=LogEntry.Kind.REQUEST,
+        actor=actor,
+        membership=membership,
+        compose=lambda: (
+            _("Request #%(number)s became ACSA order %(order)s.")
+            % {"number": request.pk, "order": order.number}
+        ),
+        support_request=request,
+    )
+    return order

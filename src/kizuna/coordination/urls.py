@@ -28,6 +28,11 @@ urlpatterns = [
     path("entries/<int:entry_id>/vet/", views.entry_vet, name="vet"),
     path("entries/<int:entry_id>/event-time/", views.entry_event_time, name="event_time"),
     path("requests/<int:request_id>/", views.request_detail, name="request"),
+    path(
+        "requests/<int:request_id>/acsa-order/",
+        views.request_acsa_order,
+        name="request_acsa_order",
+    ),
     path("requests/<int:request_id>/<str:action>/", views.request_action, name="request_action"),
     path("translations/", views.translation_queue, name="translation_queue"),
     path("working-groups/<slug:code>/", views.working_group, name="working_group"),

@@ -18,10 +18,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kizuna.acsa.models import Order
 from kizuna.core.models import Person, Role
 
 from . import charts, forms, policy, selectors, services
 from .forms import (
+    AcsaOrderForm,
     CloseForm,
     DesignationForm,
     EntryForm,
@@ -375,7 +377,11 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
     return render(
         request,
         "coordination/request.html",
-        {"req": support_request, "reason_form": ReasonForm()},
+        {
+            "req": support_request,
+            "reason_form": ReasonForm(),
+            "acsa_form": AcsaOrderForm(support_request),
+        },
     )
 
 
@@ -411,6 +417,30 @@ def request_action(request: HttpRequest, request_id: int, action: str) -> HttpRe
         )
     else:
         messages.error(request, _("Unknown action."))
+    return redirect("coordination:request", request_id=support_request.pk)
+
+
+@login_required
+@require_POST
+def request_acsa_order(request: HttpRequest, request_id: int) -> HttpResponse:
+    """The form beside a request: its unit prices and terms make it an ACSA order."""
+    person = _person(request)
+    support_request = selectors.request_get(person=person, pk=request_id)
+    form = AcsaOrderForm(support_request, request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, str(message))
+        return redirect("coordination:request", request_id=support_request.pk)
+    made: list[Order] = []
+
+    def make() -> None:
+        made.append(
+            services.request_to_order(actor=person, request=support_request, **form.terms())
+        )
+
+    if _act(request, make, _("The request is now an ACSA order.")):
+        return redirect("acsa:order", pk=made[0].pk)
     return redirect("coordination:request", request_id=support_request.pk)
 
 
