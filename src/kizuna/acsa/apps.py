@@ -9,6 +9,8 @@ class AcsaConfig(AppConfig):
     verbose_name = _("Mutual logistics support (ACSA)")
     # The main menu entries this app contributes: (URL name, label).
     nav = (("acsa:index", _("Logistics support")),)
+    # A panel on each person's home page: (request) -> HTML, or None when it has nothing.
+    home_panel = "kizuna.acsa.views.home_panel"
 
     def ready(self) -> None:
         from . import rules

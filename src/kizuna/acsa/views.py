@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -47,6 +48,15 @@ def index(request: HttpRequest) -> HttpResponse:
             "categories": selectors.category_rows(),
         },
     )
+
+
+def home_panel(request: HttpRequest) -> str | None:
+    """The overdue list on each person's first page: nothing owed goes unseen."""
+    person = request.user
+    if not isinstance(person, Person) or not policy.may_use_acsa(person):
+        return None
+    overdue = selectors.overdue_deliveries(person=person)[:20]
+    return render_to_string("acsa/_overdue.html", {"overdue": overdue}, request=request)
 
 
 @login_required

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -12,6 +13,8 @@ from django.db.migrations.executor import MigrationExecutor
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
+from django.utils.module_loading import import_string
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -32,13 +35,24 @@ def _person(request: HttpRequest) -> Person:
     return request.user
 
 
+def _home_panels(request: HttpRequest) -> list[SafeString]:
+    """What the apps put on a person's first page (`home_panel` on their AppConfig)."""
+    panels = []
+    for config in apps.get_app_configs():
+        if path := getattr(config, "home_panel", None):
+            html = import_string(path)(request)
+            if html:
+                panels.append(SafeString(html))
+    return panels
+
+
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     person = _person(request)
     return render(
         request,
         "core/home.html",
-        {"memberships": selectors.memberships_of(person)},
+        {"memberships": selectors.memberships_of(person), "panels": _home_panels(request)},
     )
 
 
