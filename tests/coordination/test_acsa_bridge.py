@@ -4,7 +4,7 @@ nation's forces becomes an ACSA order in one step, linked both ways."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from decimal import Decimal
 
@@ -12,7 +12,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kizuna.acsa import rules
 from kizuna.acsa import services as acsa_services
@@ -25,6 +25,13 @@ from kizuna.core.services import token_issue
 from .conftest import Cast, org
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def in_english() -> Iterator[None]:
+    """The refusals are read in English here; their Japanese is checked by the catalogue."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
