@@ -7,7 +7,7 @@ says why in the person's language and changes nothing.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,7 +18,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kizuna.acsa.models import Order
 from kizuna.core.models import Person, Role
 
 from . import charts, forms, policy, selectors, services
@@ -41,19 +40,23 @@ def _person(request: HttpRequest) -> Person:
     return request.user
 
 
-def _act(request: HttpRequest, action: Callable[[], object], done: str) -> bool:
-    """Run a service; flash what happened, or why it was refused."""
+T = TypeVar("T")
+
+
+def _act(request: HttpRequest, action: Callable[[], T], done: str) -> T | None:
+    """Run a service; flash what happened, or why it was refused. Returns what the service
+    made, or None when it refused."""
     try:
-        action()
+        made = action()
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
-        return False
+        return None
     except PermissionDenied as error:
         messages.error(request, str(error) or _("You do not have permission to do this."))
-        return False
+        return None
     messages.success(request, done)
-    return True
+    return made
 
 
 def _back(request: HttpRequest, fallback: str) -> HttpResponse:
@@ -97,28 +100,25 @@ def situation_open(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         _flash_form_errors(request, form)
         return redirect("coordination:index")
-    opened: list[Situation] = []
     data = form.cleaned_data
-    done = _act(
+    opened = _act(
         request,
-        lambda: opened.append(
-            services.situation_open(
-                actor=person,
-                organization=data["organization"],
-                title_ja=data["title_ja"],
-                title_en=data["title_en"],
-                kind=data["kind"],
-                starts_at=data["starts_at"],
-                place_name=data["place_name"],
-                latitude=data["latitude"],
-                longitude=data["longitude"],
-            )
+        lambda: services.situation_open(
+            actor=person,
+            organization=data["organization"],
+            title_ja=data["title_ja"],
+            title_en=data["title_en"],
+            kind=data["kind"],
+            starts_at=data["starts_at"],
+            place_name=data["place_name"],
+            latitude=data["latitude"],
+            longitude=data["longitude"],
         ),
         _("Situation opened."),
     )
-    if not done:
+    if opened is None:
         return redirect("coordination:index")
-    return redirect("coordination:situation", situation_id=opened[0].pk)
+    return redirect("coordination:situation", situation_id=opened.pk)
 
 
 def _request_forms(
@@ -145,37 +145,34 @@ def request_create(request: HttpRequest, situation_id: int) -> HttpResponse:
         _flash_form_errors(request, form)
         return redirect("coordination:situation", situation_id=situation.pk)
     data = form.cleaned_data
-    created: list[SupportRequest] = []
-    done = _act(
+    created = _act(
         request,
-        lambda: created.append(
-            services.request_create(
-                actor=person,
-                body=data["body"],
-                requesting_organization=data["requesting_organization"],
-                supporting_organization=data["supporting_organization"],
-                summary=data["summary"],
-                language=data["language"],
-                place_name=data["place_name"],
-                needed_by=data["needed_by"],
-                priority=data["priority"],
-                lines=[
-                    services.LineInput(
-                        category=line["category"].code if line.get("category") else "",
-                        description=line.get("description", ""),
-                        quantity=line.get("quantity"),
-                        unit=line.get("unit", ""),
-                    )
-                    for line in lines.cleaned_data
-                    if any(line.values())
-                ],
-            )
+        lambda: services.request_create(
+            actor=person,
+            body=data["body"],
+            requesting_organization=data["requesting_organization"],
+            supporting_organization=data["supporting_organization"],
+            summary=data["summary"],
+            language=data["language"],
+            place_name=data["place_name"],
+            needed_by=data["needed_by"],
+            priority=data["priority"],
+            lines=[
+                services.LineInput(
+                    category=line["category"].code if line.get("category") else "",
+                    description=line.get("description", ""),
+                    quantity=line.get("quantity"),
+                    unit=line.get("unit", ""),
+                )
+                for line in lines.cleaned_data
+                if any(line.values())
+            ],
         ),
         _("Request drafted: submit it when it is complete."),
     )
-    if not done:
+    if created is None:
         return redirect("coordination:situation", situation_id=situation.pk)
-    return redirect("coordination:request", request_id=created[0].pk)
+    return redirect("coordination:request", request_id=created.pk)
 
 
 def _situation_context(request: HttpRequest, situation: Situation) -> dict[str, Any]:
@@ -432,15 +429,13 @@ def request_acsa_order(request: HttpRequest, request_id: int) -> HttpResponse:
             for message in errors:
                 messages.error(request, str(message))
         return redirect("coordination:request", request_id=support_request.pk)
-    made: list[Order] = []
-
-    def make() -> None:
-        made.append(
-            services.request_to_order(actor=person, request=support_request, **form.terms())
-        )
-
-    if _act(request, make, _("The request is now an ACSA order.")):
-        return redirect("acsa:order", pk=made[0].pk)
+    order = _act(
+        request,
+        lambda: services.request_to_order(actor=person, request=support_request, **form.terms()),
+        _("The request is now an ACSA order."),
+    )
+    if order is not None:
+        return redirect("acsa:order", pk=order.pk)
     return redirect("coordination:request", request_id=support_request.pk)
 
 
