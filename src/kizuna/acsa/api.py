@@ -17,6 +17,7 @@ from ninja import Header, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field
 
+from kizuna.core.auth import person_of
 from kizuna.core.models import Organization, Person
 
 from . import policy, rules, selectors, services
@@ -196,11 +197,10 @@ class BalanceOut(Schema):
 
 
 def _person(request: HttpRequest) -> Person:
-    user = request.user
-    assert isinstance(user, Person)
-    if not policy.may_use_acsa(user):
+    person = person_of(request)
+    if not policy.may_use_acsa(person):
         raise Http404
-    return user
+    return person
 
 
 def _order_out(order: Order) -> dict[str, Any]:

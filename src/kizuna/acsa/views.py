@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kizuna.core.auth import person_of
 from kizuna.core.models import Person
 from kizuna.core.selectors import zones_for
 
@@ -29,10 +30,10 @@ from .models import Order
 
 
 def _person(request: HttpRequest) -> Person:
-    assert isinstance(request.user, Person)
-    if not policy.may_use_acsa(request.user):
+    person = person_of(request)
+    if not policy.may_use_acsa(person):
         raise Http404
-    return request.user
+    return person
 
 
 @login_required

@@ -15,19 +15,14 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from kizuna.acsa.models import SituationType
-from kizuna.core.models import Organization, Person
+from kizuna.core.auth import person_of
+from kizuna.core.models import Organization
 from kizuna.core.selectors import organization_get
 
 from . import selectors, services
 from .models import ActionItem, Body, Meeting, Situation, SupportRequest
 
 router = Router(tags=["coordination"])
-
-
-def _person(request: HttpRequest) -> Person:
-    user = request.user
-    assert isinstance(user, Person)
-    return user
 
 
 # --- schemas ---------------------------------------------------------------------------------
@@ -393,11 +388,11 @@ def _organization(code: str) -> Organization:
 
 
 def _visible_situation(request: HttpRequest, situation_id: int) -> Situation:
-    return selectors.situation_get(person=_person(request), pk=situation_id)
+    return selectors.situation_get(person=person_of(request), pk=situation_id)
 
 
 def _visible_request(request: HttpRequest, request_id: int) -> SupportRequest:
-    return selectors.request_get(person=_person(request), pk=request_id)
+    return selectors.request_get(person=person_of(request), pk=request_id)
 
 
 def _reloaded_request(request: HttpRequest, support_request: SupportRequest) -> dict[str, Any]:
@@ -409,13 +404,13 @@ def _reloaded_request(request: HttpRequest, support_request: SupportRequest) -> 
 
 @router.get("/situations", response=list[SituationOut])
 def situations(request: HttpRequest) -> list[dict[str, Any]]:
-    return [_situation(s) for s in selectors.situation_list(person=_person(request))]
+    return [_situation(s) for s in selectors.situation_list(person=person_of(request))]
 
 
 @router.post("/situations", response={201: SituationOut})
 def open_situation(request: HttpRequest, payload: SituationIn) -> Status[dict[str, Any]]:
     situation = services.situation_open(
-        actor=_person(request),
+        actor=person_of(request),
         organization=_organization(payload.organization),
         title_ja=payload.title_ja,
         title_en=payload.title_en,
@@ -436,7 +431,7 @@ def situation(request: HttpRequest, situation_id: int) -> dict[str, Any]:
 @router.post("/situations/{situation_id}/close", response=SituationOut)
 def close_situation(request: HttpRequest, situation_id: int, payload: CloseIn) -> dict[str, Any]:
     situation = services.situation_close(
-        actor=_person(request),
+        actor=person_of(request),
         situation=_visible_situation(request, situation_id),
         text=payload.text,
     )
@@ -468,7 +463,7 @@ def designate(
 ) -> Status[list[dict[str, Any]]]:
     situation = _visible_situation(request, situation_id)
     services.designation_add(
-        actor=_person(request),
+        actor=person_of(request),
         situation=situation,
         situation_type=_situation_type(payload.situation_type),
         starts_at=payload.starts_at,
@@ -482,7 +477,7 @@ def redesignate(
 ) -> list[dict[str, Any]]:
     situation = _visible_situation(request, situation_id)
     services.designation_change(
-        actor=_person(request),
+        actor=person_of(request),
         situation=situation,
         situation_type=_situation_type(payload.situation_type),
         at=payload.at,
@@ -495,7 +490,7 @@ def end_designation(
     request: HttpRequest, situation_id: int, payload: EndIn
 ) -> list[dict[str, Any]]:
     situation = _visible_situation(request, situation_id)
-    services.designation_end(actor=_person(request), situation=situation, at=payload.at)
+    services.designation_end(actor=person_of(request), situation=situation, at=payload.at)
     return _designations(situation)
 
 
@@ -504,14 +499,14 @@ def end_designation(
 
 @router.get("/situations/{situation_id}/bodies", response=list[BodyOut])
 def bodies(request: HttpRequest, situation_id: int) -> list[dict[str, Any]]:
-    person = _person(request)
+    person = person_of(request)
     situation = _visible_situation(request, situation_id)
     return [_body(b) for b in selectors.bodies_of(person=person, situation=situation)]
 
 
 @router.post("/situations/{situation_id}/bodies", response={201: BodyOut})
 def stand_up(request: HttpRequest, situation_id: int, payload: BodyIn) -> Status[dict[str, Any]]:
-    person = _person(request)
+    person = person_of(request)
     body = services.body_stand_up(
         actor=person,
         situation=_visible_situation(request, situation_id),
@@ -530,7 +525,7 @@ def stand_up(request: HttpRequest, situation_id: int, payload: BodyIn) -> Status
 
 @router.post("/bodies/{code}/stand-down", response=BodyOut)
 def stand_down(request: HttpRequest, code: str) -> dict[str, Any]:
-    person = _person(request)
+    person = person_of(request)
     body = services.body_stand_down(
         actor=person, body=selectors.body_in_reach(person=person, code=code)
     )
@@ -548,7 +543,7 @@ def entries(
     limit: int = selectors.PAGE_SIZE,
     body: str | None = None,
 ) -> dict[str, Any]:
-    person = _person(request)
+    person = person_of(request)
     situation = _visible_situation(request, situation_id)
     page = selectors.entries_page(
         person=person,
@@ -566,7 +561,7 @@ def entries(
 
 @router.post("/bodies/{code}/entries", response={201: EntryOut})
 def post_entry(request: HttpRequest, code: str, payload: EntryIn) -> Status[dict[str, Any]]:
-    person = _person(request)
+    person = person_of(request)
     entry = services.entry_post(
         actor=person,
         body=selectors.body_in_reach(person=person, code=code),
@@ -584,7 +579,7 @@ def post_entry(request: HttpRequest, code: str, payload: EntryIn) -> Status[dict
 
 @router.post("/entries/{entry_id}/translation", response=EntryOut)
 def translate(request: HttpRequest, entry_id: int, payload: TranslationIn) -> dict[str, Any]:
-    person = _person(request)
+    person = person_of(request)
     services.entry_translate(
         actor=person,
         entry=selectors.entry_get(person=person, pk=entry_id),
@@ -596,14 +591,14 @@ def translate(request: HttpRequest, entry_id: int, payload: TranslationIn) -> di
 
 @router.post("/entries/{entry_id}/vet", response=EntryOut)
 def vet(request: HttpRequest, entry_id: int) -> dict[str, Any]:
-    person = _person(request)
+    person = person_of(request)
     services.entry_vet(actor=person, entry=selectors.entry_get(person=person, pk=entry_id))
     return selectors.entry_payload(selectors.entry_get(person=person, pk=entry_id))
 
 
 @router.patch("/entries/{entry_id}/event-time", response=EntryOut)
 def set_event_time(request: HttpRequest, entry_id: int, payload: EventTimeIn) -> dict[str, Any]:
-    person = _person(request)
+    person = person_of(request)
     services.entry_set_event_time(
         actor=person,
         entry=selectors.entry_get(person=person, pk=entry_id),
@@ -616,7 +611,7 @@ def set_event_time(request: HttpRequest, entry_id: int, payload: EventTimeIn) ->
 @router.get("/translation-queue", response=list[EntryOut])
 def translation_queue(request: HttpRequest) -> list[dict[str, Any]]:
     return [
-        selectors.entry_payload(e) for e in selectors.translation_queue(person=_person(request))
+        selectors.entry_payload(e) for e in selectors.translation_queue(person=person_of(request))
     ]
 
 
@@ -625,14 +620,14 @@ def translation_queue(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.get("/situations/{situation_id}/requests", response=list[RequestOut])
 def requests(request: HttpRequest, situation_id: int) -> list[dict[str, Any]]:
-    person = _person(request)
+    person = person_of(request)
     situation = _visible_situation(request, situation_id)
     return [_request(r) for r in selectors.requests_of(person=person, situation=situation)]
 
 
 @router.post("/bodies/{code}/requests", response={201: RequestOut})
 def create_request(request: HttpRequest, code: str, payload: RequestIn) -> Status[dict[str, Any]]:
-    person = _person(request)
+    person = person_of(request)
     created = services.request_create(
         actor=person,
         body=selectors.body_in_reach(person=person, code=code),
@@ -664,7 +659,7 @@ def support_request(request: HttpRequest, request_id: int) -> dict[str, Any]:
 @router.post("/requests/{request_id}/accept", response=RequestOut)
 def accept(request: HttpRequest, request_id: int, payload: AcceptIn) -> dict[str, Any]:
     done = services.request_accept(
-        actor=_person(request),
+        actor=person_of(request),
         request=_visible_request(request, request_id),
         accepted=payload.lines,
     )
@@ -674,7 +669,7 @@ def accept(request: HttpRequest, request_id: int, payload: AcceptIn) -> dict[str
 @router.post("/requests/{request_id}/decline", response=RequestOut)
 def decline(request: HttpRequest, request_id: int, payload: ReasonIn) -> dict[str, Any]:
     done = services.request_decline(
-        actor=_person(request),
+        actor=person_of(request),
         request=_visible_request(request, request_id),
         reason=payload.reason,
     )
@@ -684,7 +679,7 @@ def decline(request: HttpRequest, request_id: int, payload: ReasonIn) -> dict[st
 @router.post("/requests/{request_id}/progress", response=RequestOut)
 def progress(request: HttpRequest, request_id: int, payload: ProgressIn) -> dict[str, Any]:
     done = services.request_progress(
-        actor=_person(request),
+        actor=person_of(request),
         request=_visible_request(request, request_id),
         line_id=payload.line,
         committed=payload.committed,
@@ -697,7 +692,7 @@ def progress(request: HttpRequest, request_id: int, payload: ProgressIn) -> dict
 @router.post("/requests/{request_id}/escalate", response=RequestOut)
 def escalate(request: HttpRequest, request_id: int, payload: NoteIn) -> dict[str, Any]:
     done = services.request_escalate(
-        actor=_person(request),
+        actor=person_of(request),
         request=_visible_request(request, request_id),
         note=payload.note,
     )
@@ -710,7 +705,7 @@ def acsa_order(
 ) -> Status[dict[str, Any]]:
     """The request becomes an ACSA order in one step, pre-filled and linked both ways."""
     order = services.request_to_order(
-        actor=_person(request),
+        actor=person_of(request),
         request=_visible_request(request, request_id),
         currency=payload.currency,
         settlement_method=payload.settlement_method,
@@ -728,7 +723,7 @@ def request_step(
 ) -> dict[str, Any]:
     """The steps that carry nothing but who takes them."""
     done = services.SIMPLE_STEPS[step](
-        actor=_person(request), request=_visible_request(request, request_id)
+        actor=person_of(request), request=_visible_request(request, request_id)
     )
     return _reloaded_request(request, done)
 
@@ -751,7 +746,7 @@ def report_resources(
 ) -> Status[list[dict[str, Any]]]:
     situation = _visible_situation(request, situation_id)
     services.resources_report(
-        actor=_person(request),
+        actor=person_of(request),
         situation=situation,
         organization=_organization(payload.organization),
         as_of=payload.as_of,
@@ -787,18 +782,18 @@ def _action_item(item: ActionItem) -> dict[str, Any]:
 
 @router.get("/working-groups", response=list[BodyOut])
 def working_groups(request: HttpRequest) -> list[dict[str, Any]]:
-    return [_body(b) for b in selectors.working_groups(person=_person(request))]
+    return [_body(b) for b in selectors.working_groups(person=person_of(request))]
 
 
 @router.get("/working-groups/{code}/meetings", response=list[MeetingOut])
 def meetings(request: HttpRequest, code: str) -> list[dict[str, Any]]:
-    body = selectors.working_group_get(person=_person(request), code=code)
+    body = selectors.working_group_get(person=person_of(request), code=code)
     return [_meeting(m) for m in selectors.meetings_of(body)]
 
 
 @router.post("/working-groups/{code}/meetings", response={201: MeetingOut})
 def record_meeting(request: HttpRequest, code: str, payload: MeetingIn) -> Status[dict[str, Any]]:
-    person = _person(request)
+    person = person_of(request)
     meeting = services.meeting_record(
         actor=person,
         body=selectors.working_group_get(person=person, code=code),
@@ -809,7 +804,7 @@ def record_meeting(request: HttpRequest, code: str, payload: MeetingIn) -> Statu
 
 @router.post("/action-items/{item_id}/close", response=ActionItemOut)
 def close_action_item(request: HttpRequest, item_id: int, payload: NoteIn) -> dict[str, Any]:
-    person = _person(request)
+    person = person_of(request)
     item = services.action_item_close(
         actor=person, item=selectors.action_item_get(person=person, pk=item_id), note=payload.note
     )

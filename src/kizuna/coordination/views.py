@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kizuna.core.auth import person_of
 from kizuna.core.models import Person, Role
 
 from . import charts, forms, policy, selectors, services
@@ -33,12 +34,6 @@ from .forms import (
     SituationForm,
 )
 from .models import Body, Situation, SupportRequest
-
-
-def _person(request: HttpRequest) -> Person:
-    assert isinstance(request.user, Person)
-    return request.user
-
 
 T = TypeVar("T")
 
@@ -66,7 +61,7 @@ def _back(request: HttpRequest, fallback: str) -> HttpResponse:
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    person = _person(request)
+    person = person_of(request)
     return render(
         request,
         "coordination/index.html",
@@ -93,7 +88,7 @@ def _flash_form_errors(request: HttpRequest, form: Any) -> None:
 @login_required
 @require_POST
 def situation_open(request: HttpRequest) -> HttpResponse:
-    person = _person(request)
+    person = person_of(request)
     form = _situation_form(person, request.POST)
     if form is None:
         raise PermissionDenied
@@ -133,7 +128,7 @@ def _request_forms(
 @login_required
 @require_POST
 def request_create(request: HttpRequest, situation_id: int) -> HttpResponse:
-    person = _person(request)
+    person = person_of(request)
     situation = selectors.situation_get(person=person, pk=situation_id)
     forms_ = _request_forms(
         person, selectors.postable_bodies(person=person, situation=situation), request.POST
@@ -176,7 +171,7 @@ def request_create(request: HttpRequest, situation_id: int) -> HttpResponse:
 
 
 def _situation_context(request: HttpRequest, situation: Situation) -> dict[str, Any]:
-    person = _person(request)
+    person = person_of(request)
     before = request.GET.get("before")
     entries = selectors.entries_page(
         person=person,
@@ -209,14 +204,14 @@ def _situation_context(request: HttpRequest, situation: Situation) -> dict[str, 
 
 @login_required
 def situation_detail(request: HttpRequest, situation_id: int) -> HttpResponse:
-    situation = selectors.situation_get(person=_person(request), pk=situation_id)
+    situation = selectors.situation_get(person=person_of(request), pk=situation_id)
     return render(request, "coordination/situation.html", _situation_context(request, situation))
 
 
 @login_required
 @require_POST
 def entry_post(request: HttpRequest, situation_id: int) -> HttpResponse:
-    person = _person(request)
+    person = person_of(request)
     situation = selectors.situation_get(person=person, pk=situation_id)
     form = EntryForm(
         request.POST, bodies=list(selectors.bodies_of(person=person, situation=situation))
@@ -252,7 +247,7 @@ def _entry_powers(person: Person) -> dict[str, set[int]]:
 @login_required
 def entry_row(request: HttpRequest, entry_id: int) -> HttpResponse:
     """One entry as the log shows it: what the live page fetches when an entry changes."""
-    person = _person(request)
+    person = person_of(request)
     entry = selectors.entry_get(person=person, pk=entry_id)
     return render(request, "coordination/_entry.html", {"entry": entry, **_entry_powers(person)})
 
@@ -260,7 +255,7 @@ def entry_row(request: HttpRequest, entry_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def entry_translate(request: HttpRequest, entry_id: int) -> HttpResponse:
-    person = _person(request)
+    person = person_of(request)
     entry = selectors.entry_get(person=person, pk=entry_id)
     form = forms.TranslationForm(request.POST)
     if form.is_valid():
@@ -280,7 +275,7 @@ def entry_translate(request: HttpRequest, entry_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def entry_vet(request: HttpRequest, entry_id: int) -> HttpResponse:
-    person = _person(request)
+    person = person_of(request)
     entry = selectors.entry_get(person=person, pk=entry_id)
     _act(request, lambda: services.entry_vet(actor=person, entry=entry), _("Vetted for the board."))
     return _back(request, f"/coordination/situations/{entry.situation_id}/")
@@ -289,7 +284,7 @@ def entry_vet(request: HttpRequest, entry_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def entry_event_time(request: HttpRequest, entry_id: int) -> HttpResponse:
-    person = _person(request)
+    person = person_of(request)
     entry = selectors.entry_get(person=person, pk=entry_id)
     form = EventTimeForm(request.POST)
     if form.is_valid():
@@ -311,7 +306,7 @@ def entry_event_time(request: HttpRequest, entry_id: int) -> HttpResponse:
 def designate(request: HttpRequest, situation_id: int, action: str) -> HttpResponse:
     if action not in ("add", "change", "end"):
         raise Http404
-    person = _person(request)
+    person = person_of(request)
     situation = selectors.situation_get(person=person, pk=situation_id)
     form = DesignationForm(request.POST)
     if action == "end":
@@ -345,7 +340,7 @@ def designate(request: HttpRequest, situation_id: int, action: str) -> HttpRespo
 @login_required
 @require_POST
 def situation_close(request: HttpRequest, situation_id: int) -> HttpResponse:
-    person = _person(request)
+    person = person_of(request)
     situation = selectors.situation_get(person=person, pk=situation_id)
     form = CloseForm(request.POST)
     text = form.cleaned_data["text"] if form.is_valid() else ""
@@ -359,7 +354,7 @@ def situation_close(request: HttpRequest, situation_id: int) -> HttpResponse:
 
 @login_required
 def requests_panel(request: HttpRequest, situation_id: int) -> HttpResponse:
-    person = _person(request)
+    person = person_of(request)
     situation = selectors.situation_get(person=person, pk=situation_id)
     return render(
         request,
@@ -370,7 +365,7 @@ def requests_panel(request: HttpRequest, situation_id: int) -> HttpResponse:
 
 @login_required
 def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
-    support_request = selectors.request_get(person=_person(request), pk=request_id)
+    support_request = selectors.request_get(person=person_of(request), pk=request_id)
     return render(
         request,
         "coordination/request.html",
@@ -391,7 +386,7 @@ REQUEST_ACTIONS: dict[str, Callable[..., SupportRequest]] = {
 @login_required
 @require_POST
 def request_action(request: HttpRequest, request_id: int, action: str) -> HttpResponse:
-    person = _person(request)
+    person = person_of(request)
     support_request = selectors.request_get(person=person, pk=request_id)
     reason = request.POST.get("reason", "")
     if action == "decline":
@@ -421,7 +416,7 @@ def request_action(request: HttpRequest, request_id: int, action: str) -> HttpRe
 @require_POST
 def request_acsa_order(request: HttpRequest, request_id: int) -> HttpResponse:
     """The form beside a request: its unit prices and terms make it an ACSA order."""
-    person = _person(request)
+    person = person_of(request)
     support_request = selectors.request_get(person=person, pk=request_id)
     form = AcsaOrderForm(support_request, request.POST)
     if not form.is_valid():
@@ -441,7 +436,7 @@ def request_acsa_order(request: HttpRequest, request_id: int) -> HttpResponse:
 
 @login_required
 def translation_queue(request: HttpRequest) -> HttpResponse:
-    person = _person(request)
+    person = person_of(request)
     entries = selectors.translation_queue(person=person)
     return render(
         request,
@@ -452,7 +447,7 @@ def translation_queue(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def working_group(request: HttpRequest, code: str) -> HttpResponse:
-    body = selectors.working_group_get(person=_person(request), code=code)
+    body = selectors.working_group_get(person=person_of(request), code=code)
     return render(
         request,
         "coordination/working_group.html",
@@ -462,7 +457,7 @@ def working_group(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def resources_chart(request: HttpRequest, situation_id: int) -> HttpResponse:
-    situation = selectors.situation_get(person=_person(request), pk=situation_id)
+    situation = selectors.situation_get(person=person_of(request), pk=situation_id)
     svg = charts.resources_svg(selectors.resource_series(situation))
     response = HttpResponse(svg, content_type="image/svg+xml")
     response["Cache-Control"] = "private, no-cache"

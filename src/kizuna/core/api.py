@@ -10,6 +10,7 @@ from ninja.errors import HttpError
 from pydantic import Field
 
 from . import selectors, services
+from .auth import person_of
 from .models import ApiToken, Organization, Person
 
 router = Router(tags=["core"])
@@ -70,12 +71,6 @@ class IssuedTokenOut(TokenOut):
     secret: str
 
 
-def _person(request: HttpRequest) -> Person:
-    user = request.user
-    assert isinstance(user, Person)
-    return user
-
-
 def _me(person: Person) -> MeOut:
     return MeOut(
         username=person.username,
@@ -119,13 +114,13 @@ def _token(token: ApiToken) -> dict[str, object]:
 
 @router.get("/me", response=MeOut)
 def me(request: HttpRequest) -> MeOut:
-    return _me(_person(request))
+    return _me(person_of(request))
 
 
 @router.patch("/me/preferences", response=MeOut)
 def set_preferences(request: HttpRequest, payload: PreferencesIn) -> MeOut:
     person = services.person_set_preferences(
-        person=_person(request), language=payload.language, time_zones=payload.time_zones
+        person=person_of(request), language=payload.language, time_zones=payload.time_zones
     )
     return _me(person)
 
@@ -142,7 +137,7 @@ def organization(request: HttpRequest, code: str) -> OrganizationOut:
 
 @router.get("/organizations/{code}/members", response=list[MemberOut])
 def members(request: HttpRequest, code: str) -> list[MemberOut]:
-    _, memberships = selectors.roster(person=_person(request), code=code)
+    _, memberships = selectors.roster(person=person_of(request), code=code)
     return [
         MemberOut(
             username=m.person.username,
@@ -157,19 +152,19 @@ def members(request: HttpRequest, code: str) -> list[MemberOut]:
 
 @router.get("/tokens", response=list[TokenOut])
 def tokens(request: HttpRequest) -> list[dict[str, object]]:
-    return [_token(t) for t in selectors.tokens_of(_person(request))]
+    return [_token(t) for t in selectors.tokens_of(person_of(request))]
 
 
 @router.post("/tokens", response={201: IssuedTokenOut})
 def issue_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, object]]:
-    issued = services.token_issue(person=_person(request), label=payload.label)
+    issued = services.token_issue(person=person_of(request), label=payload.label)
     return Status(201, {**_token(issued.token), "secret": issued.secret})
 
 
 @router.delete("/tokens/{token_id}", response={204: None})
 def revoke_token(request: HttpRequest, token_id: int) -> Status[None]:
     try:
-        services.token_revoke(person=_person(request), token_id=token_id)
+        services.token_revoke(person=person_of(request), token_id=token_id)
     except ApiToken.DoesNotExist:
         raise HttpError(404, "not found") from None
     return Status(204, None)

@@ -38,3 +38,10 @@ class PersonBackend(ModelBackend):
             .first()
         )
         return person if person is not None and self.user_can_authenticate(person) else None
+
+
+def person_of(request: HttpRequest) -> Person:
+    """The signed-in person behind a page or API request that required one."""
+    user = request.user
+    assert isinstance(user, Person)
+    return user

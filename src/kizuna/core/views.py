@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from . import selectors, services
 from .audit import verify_chain
+from .auth import person_of
 from .forms import LoginForm, PreferencesForm, TokenForm
 from .models import ApiToken, Person
 
@@ -28,11 +29,6 @@ class LoginView(auth_views.LoginView):
     template_name = "core/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
-
-
-def _person(request: HttpRequest) -> Person:
-    assert isinstance(request.user, Person)
-    return request.user
 
 
 def _home_panels(request: HttpRequest) -> list[SafeString]:
@@ -48,7 +44,7 @@ def _home_panels(request: HttpRequest) -> list[SafeString]:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    person = _person(request)
+    person = person_of(request)
     return render(
         request,
         "core/home.html",
@@ -67,7 +63,7 @@ def organization_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def organization_roster(request: HttpRequest, code: str) -> HttpResponse:
-    organization, members = selectors.roster(person=_person(request), code=code)
+    organization, members = selectors.roster(person=person_of(request), code=code)
     return render(
         request,
         "core/organization_roster.html",
@@ -77,7 +73,7 @@ def organization_roster(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def preferences(request: HttpRequest) -> HttpResponse:
-    person = _person(request)
+    person = person_of(request)
     initial = {
         "language": person.language,
         "home_zone": person.time_zones[0],
@@ -105,7 +101,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
     if language not in Person.Language.values:
         language = translation.get_language() or "ja"
     if request.user.is_authenticated:
-        services.person_set_preferences(person=_person(request), language=language)
+        services.person_set_preferences(person=person_of(request), language=language)
     translation.activate(language)
     next_url = request.POST.get("next") or "/"
     if not next_url.startswith("/") or next_url.startswith("//"):
@@ -123,7 +119,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def token_issue(request: HttpRequest) -> HttpResponse:
-    person = _person(request)
+    person = person_of(request)
     form = TokenForm(request.POST)
     issued = None
     if form.is_valid():
@@ -142,7 +138,7 @@ def token_issue(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
-    person = _person(request)
+    person = person_of(request)
     try:
         services.token_revoke(person=person, token_id=token_id)
     except ApiToken.DoesNotExist:
@@ -156,7 +152,7 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
 
 @login_required
 def audit_log(request: HttpRequest) -> HttpResponse:
-    person = _person(request)
+    person = person_of(request)
     events = selectors.audit_events(person=person)
     return render(
         request,

@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from kizuna.core.models import Organization, Person
+from kizuna.core.auth import person_of
+from kizuna.core.models import Organization
 
 from . import selectors, services, stix
 from .models import Attachment, MarkingChange, ReadEvent, SharedItem
@@ -174,12 +175,6 @@ class ReadOut(Schema):
     channel: str
 
 
-def _person(request: HttpRequest) -> Person:
-    user = request.user
-    assert isinstance(user, Person)
-    return user
-
-
 def item_out(item: SharedItem) -> ItemOut:
     marking = services.Marking.of(item)
     return ItemOut(
@@ -233,7 +228,7 @@ def _filters(query: ListQuery) -> selectors.ItemFilters:
 
 @router.get("/items", response=ItemPageOut)
 def items(request: HttpRequest, query: Query[ListQuery]) -> ItemPageOut:
-    page = selectors.item_page(person=_person(request), filters=_filters(query), page=query.page)
+    page = selectors.item_page(person=person_of(request), filters=_filters(query), page=query.page)
     return ItemPageOut(
         count=page.count,
         count_capped=page.count_capped,
@@ -244,18 +239,18 @@ def items(request: HttpRequest, query: Query[ListQuery]) -> ItemPageOut:
 
 @router.get("/items/count", response=CountOut)
 def count(request: HttpRequest, query: Query[ListQuery]) -> CountOut:
-    return CountOut(count=selectors.item_count(person=_person(request), filters=_filters(query)))
+    return CountOut(count=selectors.item_count(person=person_of(request), filters=_filters(query)))
 
 
 @router.get("/items/titles", response=list[TitleOut])
 def titles(request: HttpRequest, prefix: str = "") -> list[TitleOut]:
-    rows = selectors.titles_starting(person=_person(request), prefix=prefix)
+    rows = selectors.titles_starting(person=person_of(request), prefix=prefix)
     return [TitleOut(id=i.pk, title=i.title) for i in rows]
 
 
 @router.post("/items", response={201: ItemOut})
 def create(request: HttpRequest, payload: ItemIn) -> Status[ItemOut]:
-    person = _person(request)
+    person = person_of(request)
     originator = Organization.objects.filter(code=payload.originator).first()
     if originator is None:
         raise ValidationError({"originator": _("Unknown organization.")})
@@ -278,7 +273,7 @@ def create(request: HttpRequest, payload: ItemIn) -> Status[ItemOut]:
 
 @router.get("/items/{pk}", response=ItemOut)
 def item(request: HttpRequest, pk: int) -> ItemOut:
-    person = _person(request)
+    person = person_of(request)
     found = selectors.item_get(person=person, pk=pk)
     services.record_reads(person=person, items=[found], action=ReadEvent.Action.VIEW, channel="api")
     return item_out(found)
@@ -286,7 +281,7 @@ def item(request: HttpRequest, pk: int) -> ItemOut:
 
 @router.post("/items/{pk}/translation", response=ItemOut)
 def translate(request: HttpRequest, pk: int, payload: TranslationIn) -> ItemOut:
-    person = _person(request)
+    person = person_of(request)
     found = selectors.item_get(person=person, pk=pk)
     services.item_translate(person=person, item=found, title=payload.title, body=payload.body)
     return item_out(selectors.item_get(person=person, pk=pk))
@@ -296,7 +291,7 @@ def translate(request: HttpRequest, pk: int, payload: TranslationIn) -> ItemOut:
 def change_marking(
     request: HttpRequest, pk: int, payload: MarkingChangeIn
 ) -> Status[MarkingChangeOut]:
-    person = _person(request)
+    person = person_of(request)
     found = selectors.item_get(person=person, pk=pk)
     change = services.marking_change(
         person=person, item=found, marking=payload.marking.marking(), reason=payload.reason
@@ -306,14 +301,14 @@ def change_marking(
 
 @router.get("/items/{pk}/history", response=list[MarkingChangeOut])
 def history(request: HttpRequest, pk: int) -> list[MarkingChangeOut]:
-    person = _person(request)
+    person = person_of(request)
     found = selectors.item_get(person=person, pk=pk)
     return [_change_out(c) for c in selectors.item_history(person=person, item=found)]
 
 
 @router.get("/items/{pk}/related", response=list[TitleOut])
 def related(request: HttpRequest, pk: int) -> list[TitleOut]:
-    person = _person(request)
+    person = person_of(request)
     found = selectors.item_get(person=person, pk=pk)
     return [
         TitleOut(id=i.pk, title=i.title) for i in selectors.related_items(person=person, item=found)
@@ -322,20 +317,20 @@ def related(request: HttpRequest, pk: int) -> list[TitleOut]:
 
 @router.get("/marking-changes", response=list[MarkingChangeOut])
 def pending(request: HttpRequest) -> list[MarkingChangeOut]:
-    return [_change_out(c) for c in selectors.pending_changes(person=_person(request))]
+    return [_change_out(c) for c in selectors.pending_changes(person=person_of(request))]
 
 
 @router.post("/marking-changes/{change_id}/decision", response=MarkingChangeOut)
 def decide(request: HttpRequest, change_id: int, payload: DecisionIn) -> MarkingChangeOut:
     change = services.marking_change_decide(
-        person=_person(request), change_id=change_id, approve=payload.approve
+        person=person_of(request), change_id=change_id, approve=payload.approve
     )
     return _change_out(change)
 
 
 @router.get("/items/{pk}/attachments", response=list[AttachmentOut])
 def attachments(request: HttpRequest, pk: int) -> list[AttachmentOut]:
-    found = selectors.item_get(person=_person(request), pk=pk)
+    found = selectors.item_get(person=person_of(request), pk=pk)
     return [
         AttachmentOut(
             id=a.pk, name=a.name, content_type=a.content_type, size=a.size, sha256=a.sha256
@@ -346,7 +341,7 @@ def attachments(request: HttpRequest, pk: int) -> list[AttachmentOut]:
 
 @router.post("/items/{pk}/attachments", response={201: AttachmentOut})
 def attach(request: HttpRequest, pk: int, payload: AttachmentIn) -> Status[AttachmentOut]:
-    person = _person(request)
+    person = person_of(request)
     found = selectors.item_get(person=person, pk=pk)
     try:
         data = base64.b64decode(payload.data_base64, validate=True)
@@ -374,7 +369,7 @@ def attach(request: HttpRequest, pk: int, payload: AttachmentIn) -> Status[Attac
 
 @router.get("/items/{pk}/attachments/{attachment_id}")
 def download(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponse:
-    person = _person(request)
+    person = person_of(request)
     attachment = selectors.attachment_get(person=person, item_pk=pk, pk=attachment_id)
     services.record_reads(
         person=person, items=[attachment.item], action=ReadEvent.Action.DOWNLOAD, channel="api"
@@ -397,7 +392,7 @@ class ImportOut(Schema):
 @router.get("/export/stix")
 def export_stix(request: HttpRequest, query: Query[ListQuery]) -> HttpResponse:
     """A STIX 2.1 bundle of the items the filters select that the caller may see."""
-    person = _person(request)
+    person = person_of(request)
     rows = selectors.export_items(person=person, filters=_filters(query))
     services.record_reads(person=person, items=rows, action=ReadEvent.Action.EXPORT, channel="api")
     return stix_response(stix.bundle_of(rows))
@@ -416,7 +411,7 @@ def import_stix(request: HttpRequest) -> Status[ImportOut]:
     """Import a STIX 2.1 bundle (the request body); refused whole on any unknown marking."""
     if int(request.META.get("CONTENT_LENGTH") or 0) > stix.MAX_BUNDLE_BYTES:
         raise ValidationError({"bundle": _("The bundle is larger than 2 MB.")})
-    created = services.stix_import(person=_person(request), data=request.body)
+    created = services.stix_import(person=person_of(request), data=request.body)
     return Status(201, ImportOut(imported=[i.pk for i in created]))
 
 
@@ -432,14 +427,14 @@ def map_data(request: HttpRequest) -> list[MapPointOut]:
             observed_at=p.observed_at,
             level=p.level,
         )
-        for p in selectors.map_points(person=_person(request))
+        for p in selectors.map_points(person=person_of(request))
     ]
 
 
 @router.get("/reads", response=list[ReadOut])
 def reads(request: HttpRequest, query: Query[ReadQuery]) -> list[ReadOut]:
     rows = selectors.reads(
-        person=_person(request),
+        person=person_of(request),
         filters=selectors.ReadFilters(
             username=query.username,
             item=query.item,

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from kizuna.core.auth import person_of
 from kizuna.core.models import Person
 
 from . import policy, selectors, services, stix
@@ -29,11 +30,6 @@ from .forms import (
     TranslationForm,
 )
 from .models import ReadEvent, SharedItem
-
-
-def _person(request: HttpRequest) -> Person:
-    assert isinstance(request.user, Person)
-    return request.user
 
 
 def _fail(form: Form, error: ValidationError) -> None:
@@ -57,7 +53,7 @@ def _filters(form: FilterForm) -> selectors.ItemFilters:
 
 @login_required
 def item_list(request: HttpRequest) -> HttpResponse:
-    person = _person(request)
+    person = person_of(request)
     form = FilterForm(request.GET or None)
     context: dict[str, Any] = {
         "form": form,
@@ -87,7 +83,7 @@ def item_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def item_create(request: HttpRequest) -> HttpResponse:
-    person = _person(request)
+    person = person_of(request)
     if not policy.may_contribute(person):
         raise Http404
     form = ItemForm(request.POST or None, person=person)
@@ -136,7 +132,7 @@ def _detail_context(person: Person, item: SharedItem, **forms: Form) -> dict[str
 
 @login_required
 def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    person = _person(request)
+    person = person_of(request)
     item = selectors.item_get(person=person, pk=pk)
     services.record_reads(person=person, items=[item], action=ReadEvent.Action.VIEW, channel="web")
     return render(request, "sharing/item_detail.html", _detail_context(person, item))
@@ -145,7 +141,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def item_translate(request: HttpRequest, pk: int) -> HttpResponse:
-    person = _person(request)
+    person = person_of(request)
     item = selectors.item_get(person=person, pk=pk)
     form = TranslationForm(request.POST)
     if form.is_valid():
@@ -164,7 +160,7 @@ def item_translate(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def item_change_marking(request: HttpRequest, pk: int) -> HttpResponse:
-    person = _person(request)
+    person = person_of(request)
     item = selectors.item_get(person=person, pk=pk)
     form = MarkingChangeForm(request.POST)
     if form.is_valid():
@@ -190,7 +186,7 @@ def item_change_marking(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
-    person = _person(request)
+    person = person_of(request)
     item = selectors.item_get(person=person, pk=pk)
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
@@ -219,7 +215,7 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponse:
-    person = _person(request)
+    person = person_of(request)
     attachment = selectors.attachment_get(person=person, item_pk=pk, pk=attachment_id)
     services.record_reads(
         person=person, items=[attachment.item], action=ReadEvent.Action.DOWNLOAD, channel="web"
@@ -229,7 +225,7 @@ def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> Ht
 
 @login_required
 def pending_changes(request: HttpRequest) -> HttpResponse:
-    person = _person(request)
+    person = person_of(request)
     if not policy.is_information_manager(person):
         raise Http404
     return render(
@@ -242,7 +238,7 @@ def pending_changes(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def decide_change(request: HttpRequest, change_id: int) -> HttpResponse:
-    person = _person(request)
+    person = person_of(request)
     approve = request.POST.get("decision") == "approve"
     try:
         services.marking_change_decide(person=person, change_id=change_id, approve=approve)
@@ -259,7 +255,7 @@ def decide_change(request: HttpRequest, change_id: int) -> HttpResponse:
 
 @login_required
 def read_audit(request: HttpRequest) -> HttpResponse:
-    person = _person(request)
+    person = person_of(request)
     form = ReadFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     rows = selectors.reads(
@@ -278,13 +274,13 @@ def read_audit(request: HttpRequest) -> HttpResponse:
 @login_required
 def shared_map(request: HttpRequest) -> HttpResponse:
     return render(
-        request, "sharing/map.html", {"points": selectors.map_points(person=_person(request))}
+        request, "sharing/map.html", {"points": selectors.map_points(person=person_of(request))}
     )
 
 
 @login_required
 def export_stix(request: HttpRequest) -> HttpResponse:
-    person = _person(request)
+    person = person_of(request)
     form = FilterForm(request.GET or None)
     if form.is_bound and not form.is_valid():
         raise Http404
@@ -298,7 +294,7 @@ def export_stix(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def import_stix(request: HttpRequest) -> HttpResponse:
-    person = _person(request)
+    person = person_of(request)
     if not policy.is_information_manager(person):
         raise Http404
     form = ImportForm(request.POST or None, request.FILES or None)
