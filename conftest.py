@@ -31,8 +31,10 @@ def vendor() -> str:
 
 @pytest.fixture
 def make_person(db: None) -> Callable[..., object]:
-    """A person holding `role` in organization `org` (created if need be)."""
+    """A person holding `role` in organization `org` (created if need be), cleared at the
+    classification level coded `clearance` when one is given (marked records need one)."""
     from kizuna.core.models import Membership, Nation, Organization, Person
+    from kizuna.sharing.services import clearance_grant
 
     def make(
         username: str,
@@ -43,6 +45,7 @@ def make_person(db: None) -> Callable[..., object]:
         password: str = "correct horse battery staple",  # noqa: S107,
         language: str = "ja",
         parent: str | None = None,
+        clearance: str | None = None,
     ) -> Person:
         person = Person.objects.create_user(username=username, password=password, language=language)
         if role is not None:
@@ -58,6 +61,8 @@ def make_person(db: None) -> Callable[..., object]:
                 },
             )
             Membership.objects.create(person=person, organization=organization, role=role)
+        if clearance is not None:
+            clearance_grant(actor=None, person=person, level=clearance)
         return person
 
     return make
