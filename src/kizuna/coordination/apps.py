@@ -8,6 +8,8 @@ class CoordinationConfig(AppConfig):
     verbose_name = _("Coordination")
     # The main menu entries this app contributes: (URL name, label).
     nav = (("coordination:index", _("Coordination")),)
+    # Open situations with a position, on the shared map (sharing.selectors.map_places).
+    map_layer = "kizuna.coordination.selectors.situations_on_map"
 
     def ready(self) -> None:
         # Orders made from a request for support follow the situation's legal designation.

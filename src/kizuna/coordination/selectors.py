@@ -15,11 +15,13 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kizuna.acsa.models import Order, SituationType
 from kizuna.core.models import Person, Role
+from kizuna.sharing.selectors import MapPlace
 
 from . import policy
 from .dtg import dtg
@@ -380,3 +382,24 @@ def situation_type_for_order(order: Order, on: date) -> SituationType | None:
             }
         )
     return situation_type
+
+
+def situations_on_map(person: Person, limit: int = 200) -> list[MapPlace]:
+    """The shared map's situations layer: open situations with a position that the person
+    may see, by this app's own rule (coordination.policy)."""
+    rows = (
+        policy.situations_visible(person)
+        .filter(status=Situation.Status.OPEN, latitude__isnull=False, longitude__isnull=False)
+        .order_by("-starts_at")[:limit]
+    )
+    return [
+        MapPlace(
+            layer="situation",
+            url=reverse("coordination:situation", args=[s.pk]),
+            title=s.title,
+            latitude=float(s.latitude),  # type: ignore[arg-type]
+            longitude=float(s.longitude),  # type: ignore[arg-type]
+            note=f"{s.get_kind_display()} · {s.place_name}".rstrip(" ·"),
+        )
+        for s in rows
+    ]

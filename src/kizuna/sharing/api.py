@@ -159,6 +159,15 @@ class MapPointOut(Schema):
     level: str
 
 
+class MapPlaceOut(Schema):
+    layer: str
+    url: str
+    title: str
+    latitude: float
+    longitude: float
+    note: str
+
+
 class ReadQuery(Schema):
     username: str = ""
     item: int | None = None
@@ -428,6 +437,22 @@ def map_data(request: HttpRequest) -> list[MapPointOut]:
             level=p.level,
         )
         for p in selectors.map_points(person=person_of(request))
+    ]
+
+
+@router.get("/map/places", response=list[MapPlaceOut])
+def map_places(request: HttpRequest) -> list[MapPlaceOut]:
+    """The other apps' layers of the shared map (open situations), each by its app's rule."""
+    return [
+        MapPlaceOut(
+            layer=p.layer,
+            url=p.url,
+            title=p.title,
+            latitude=p.latitude,
+            longitude=p.longitude,
+            note=p.note,
+        )
+        for p in selectors.map_places(person=person_of(request))
     ]
 
 

@@ -6,8 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from django.apps import apps
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.module_loading import import_string
 from django.utils.safestring import SafeString
 
 from kizuna.core.models import Person, Role
@@ -165,6 +167,29 @@ def titles_starting(*, person: Person, prefix: str, limit: int = 10) -> list[Sha
             | queryset.filter(title_en__istartswith=prefix)
         ).order_by("-created_at", "-id")[:limit]
     )
+
+
+@dataclass(frozen=True)
+class MapPlace:
+    """A place another app puts on the shared map (a situation, say): its own rule decided
+    whether the person sees it before it got here."""
+
+    layer: str
+    url: str
+    title: str
+    latitude: float
+    longitude: float
+    note: str
+
+
+def map_places(*, person: Person) -> list[MapPlace]:
+    """What the apps put on the shared map: each AppConfig may name a `map_layer`, the
+    dotted path of `(person) -> list[MapPlace]`; sharing knows none of those apps."""
+    places: list[MapPlace] = []
+    for config in apps.get_app_configs():
+        if path := getattr(config, "map_layer", None):
+            places.extend(import_string(path)(person))
+    return places
 
 
 @dataclass(frozen=True)

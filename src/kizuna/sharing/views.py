@@ -273,8 +273,14 @@ def read_audit(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def shared_map(request: HttpRequest) -> HttpResponse:
+    person = person_of(request)
     return render(
-        request, "sharing/map.html", {"points": selectors.map_points(person=person_of(request))}
+        request,
+        "sharing/map.html",
+        {
+            "points": selectors.map_points(person=person),
+            "places": selectors.map_places(person=person),
+        },
     )
 
 
