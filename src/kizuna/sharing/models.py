@@ -132,8 +132,16 @@ class Marked(models.Model):
     `sharing.policy.restrict(queryset, person)` works for it unchanged (docs/sharing.md,
     "Adopting the markings")."""
 
+    # No index of its own: a handful of markings cover millions of rows, so an index on it
+    # alone never narrows a query; worse, PostgreSQL ANDed its bitmap (a third of the
+    # table) into ranked searches and spent 70 ms reading it (docs/performance.md).
+    # The filter is checked on the rows another index found. Markings are never deleted.
     marking = models.ForeignKey(
-        MarkingSet, on_delete=models.PROTECT, related_name="+", verbose_name=_("marking")
+        MarkingSet,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("marking"),
+        db_index=False,
     )
 
     class Meta:
