@@ -18,6 +18,7 @@ from kizuna.acsa.models import SituationType
 from kizuna.core.auth import person_of
 from kizuna.core.models import Organization
 from kizuna.core.selectors import organization_get
+from kizuna.sharing.api import MarkingIn
 
 from . import selectors, services
 from .models import ActionItem, Body, Meeting, Situation, SupportRequest
@@ -111,6 +112,20 @@ class EntryIn(Schema):
     event_at: datetime | None = None
     significant: bool = False
     corrects: int | None = Field(default=None, description="id of the entry this corrects")
+    marking: MarkingIn | None = Field(
+        default=None,
+        description=(
+            "Default: the lowest level of the author's nation, releasable to the nations "
+            "sitting in the body; a correction's default is the corrected entry's marking."
+        ),
+    )
+
+
+class EntryMarkingOut(Schema):
+    level: str
+    releasable_to: list[str]
+    caveats: list[str]
+    communities: list[str]
 
 
 class EntryOut(Schema):
@@ -136,8 +151,11 @@ class EntryOut(Schema):
     translated_at: datetime | None
     significant: bool
     on_board: bool
-    corrects: int | None = Field(description="id of the entry this corrects")
+    corrects: int | None = Field(
+        description="id of the entry this corrects, when the reader may see that entry too"
+    )
     request: int | None
+    marking: EntryMarkingOut
 
 
 class EntryPageOut(Schema):
@@ -573,6 +591,7 @@ def post_entry(request: HttpRequest, code: str, payload: EntryIn) -> Status[dict
         corrects=selectors.entry_get(person=person, pk=payload.corrects)
         if payload.corrects
         else None,
+        marking=payload.marking.marking() if payload.marking else None,
     )
     return Status(201, selectors.entry_payload(selectors.entry_get(person=person, pk=entry.pk)))
 

@@ -3,11 +3,15 @@
 Two reads are deliberately unscoped and say so: `designation_in_force` (asked by the ACSA
 eligibility check on behalf of the system) and `live_payloads` (the broker reads a
 situation's new revisions once; each stream then keeps only what its reader may see).
+
+Every list of entries goes through `_present`, which gives each entry the marking it shows
+and the entry it corrects only when the reader may see that one too.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
@@ -20,6 +24,8 @@ from django.utils.translation import gettext as _
 
 from kizuna.acsa.models import Order, SituationType
 from kizuna.core.models import Person, Role
+from kizuna.sharing.marking import Marking
+from kizuna.sharing.models import MarkingSet
 
 from . import policy
 from .dtg import dtg
@@ -42,11 +48,18 @@ MAX_PAGE_SIZE = 200
 # What an entry's JSON needs (API, live stream). Kept to four joins on purpose: with more,
 # PostgreSQL spends longer planning the page query than running it.
 PAYLOAD_RELATED = ("body", "author", "author_organization", "translated_by")
-# What a page shows of an entry besides: the number of the entry it corrects.
-ENTRY_RELATED = (*PAYLOAD_RELATED, "corrects")
-# What a page shows of each entry beyond its own row: the kept event-time edits.
-ENTRY_EDITS = Prefetch(
-    "event_time_edits", queryset=EventTimeEdit.objects.select_related("edited_by").order_by("pk")
+# What a page shows of an entry besides: the number of the entry it corrects, the marking's
+# level by name.
+ENTRY_RELATED = (*PAYLOAD_RELATED, "corrects", "marking__level")
+# What a page shows of each entry beyond its own row: the kept event-time edits, and the
+# names of its marking's caveats and communities.
+ENTRY_EXTRAS = (
+    Prefetch(
+        "event_time_edits",
+        queryset=EventTimeEdit.objects.select_related("edited_by").order_by("pk"),
+    ),
+    "marking__caveats",
+    "marking__communities",
 )
 
 
@@ -171,11 +184,35 @@ def body_in_reach(*, person: Person, code: str) -> Body:
 # --- the activity log ----------------------------------------------------------------------
 
 
-def _entries(person: Person, situation: Situation, for_page: bool = True) -> QuerySet[LogEntry]:
-    entries = LogEntry.objects.filter(situation=situation).filter(policy.entry_filter(person))
+def _entries(
+    reach: policy.LogReach, situation: Situation, for_page: bool = True
+) -> QuerySet[LogEntry]:
+    entries = LogEntry.objects.filter(situation=situation).filter(reach.q())
     if for_page:
-        return entries.select_related(*ENTRY_RELATED).prefetch_related(ENTRY_EDITS)
+        return entries.select_related(*ENTRY_RELATED).prefetch_related(*ENTRY_EXTRAS)
     return entries.select_related(*PAYLOAD_RELATED)
+
+
+def _present(entries: Iterable[LogEntry], reach: policy.LogReach) -> list[LogEntry]:
+    """Give each entry the marking it shows (`shown_marking`, from the reach's keys: no join)
+    and the entry it corrects (`shown_corrects`) only when the reader may see that one."""
+    entries = list(entries)
+    corrected = {e.corrects_id for e in entries if e.corrects_id is not None}
+    seen = (
+        {
+            pk
+            for pk, body_id, marking_id in LogEntry.objects.filter(pk__in=corrected).values_list(
+                "pk", "body_id", "marking_id"
+            )
+            if reach.sees(body_id, marking_id)
+        }
+        if corrected
+        else set()
+    )
+    for entry in entries:
+        entry.shown_marking = Marking.from_key(reach.markings[entry.marking_id])  # type: ignore[attr-defined]
+        entry.shown_corrects = entry.corrects_id if entry.corrects_id in seen else None  # type: ignore[attr-defined]
+    return entries
 
 
 def entries_page(
@@ -189,39 +226,51 @@ def entries_page(
 ) -> list[LogEntry]:
     """Newest first, by keyset on the entry number: `before` is the last number seen.
     `for_page=False` reads only what `entry_payload` needs (the API)."""
-    queryset = _entries(person, situation, for_page)
+    reach = policy.log_reach(person)
+    queryset = _entries(reach, situation, for_page)
     if body is not None:
         queryset = queryset.filter(body=body)
     if before is not None:
         queryset = queryset.filter(seq__lt=before)
-    return list(queryset.order_by("-seq")[: max(1, min(limit, MAX_PAGE_SIZE))])
+    return _present(queryset.order_by("-seq")[: max(1, min(limit, MAX_PAGE_SIZE))], reach)
 
 
 def entry_get(*, person: Person, pk: int) -> LogEntry:
+    reach = policy.log_reach(person)
     entry: LogEntry = _get(
-        policy.entries_visible(person)
+        LogEntry.objects.filter(situation__in=policy.situations_visible(person))
+        .filter(reach.q())
         .select_related("situation", *ENTRY_RELATED)
-        .prefetch_related(ENTRY_EDITS),
+        .prefetch_related(*ENTRY_EXTRAS),
         pk=pk,
     )
-    return entry
+    return _present([entry], reach)[0]
 
 
 def board(*, person: Person, situation: Situation, limit: int = 20) -> list[LogEntry]:
     """The situation's board: significant events a coordinator has vetted."""
-    return list(
-        _entries(person, situation)
+    reach = policy.log_reach(person)
+    return _present(
+        _entries(reach, situation, for_page=False)
         .filter(significant=True, vetted_at__isnull=False)
-        .order_by("-seq")[:limit]
+        .order_by("-seq")[:limit],
+        reach,
     )
 
 
 def awaiting_vetting(*, person: Person, situation: Situation) -> list[LogEntry]:
-    return [
-        e
-        for e in _entries(person, situation).filter(significant=True, vetted_at__isnull=True)
-        if policy.may_vet(person, e)
-    ]
+    """What waits for the person's vetting (the page shows how many)."""
+    reach = policy.log_reach(person)
+    return _present(
+        (
+            e
+            for e in _entries(reach, situation, for_page=False).filter(
+                significant=True, vetted_at__isnull=True
+            )
+            if policy.may_vet(person, e)
+        ),
+        reach,
+    )
 
 
 def translation_queue(*, person: Person, limit: int = 100) -> list[LogEntry]:
@@ -235,16 +284,20 @@ def translation_queue(*, person: Person, limit: int = 100) -> list[LogEntry]:
             if m.role == Role.INFORMATION_MANAGER
         ]
     )
-    return list(
+    reach = policy.log_reach(person)
+    return _present(
         LogEntry.objects.filter(translation="", body__in=liaison_bodies, situation__status="open")
+        .filter(reach.q())
         .select_related("situation", *ENTRY_RELATED)
-        .prefetch_related(ENTRY_EDITS)
-        .order_by("recorded_at")[:limit]
+        .prefetch_related(*ENTRY_EXTRAS)
+        .order_by("recorded_at")[:limit],
+        reach,
     )
 
 
 def entry_payload(entry: LogEntry) -> dict[str, Any]:
-    """An entry as the API and the live stream give it (both languages, both clocks)."""
+    """An entry as the API and the live stream give it (both languages, both clocks), once
+    `_present` (or the live read) has decided its shown marking and correction link."""
     return {
         "id": entry.pk,
         "situation": entry.situation_id,
@@ -269,19 +322,42 @@ def entry_payload(entry: LogEntry) -> dict[str, Any]:
         "translated_at": entry.translated_at,
         "significant": entry.significant,
         "on_board": entry.on_board,
-        "corrects": entry.corrects_id,
+        "corrects": entry.shown_corrects,  # type: ignore[attr-defined]
         "request": entry.support_request_id,
+        "marking": entry.shown_marking.as_json(),  # type: ignore[attr-defined]
     }
 
 
+# Where a live payload keeps what each stream decides its reader's access by: the entry's
+# body and marking, and the corrected entry's (or None). Streams strip it before sending.
+ACCESS = "_access"
+
+
 def live_payloads(situation_id: int, after: int, limit: int = 500) -> list[dict[str, Any]]:
-    """Revisions of a situation's entries after `after`, oldest first. Unscoped: see above."""
-    entries = (
+    """Revisions of a situation's entries after `after`, oldest first. Unscoped: see above;
+    each payload carries its `ACCESS` for the streams to decide by."""
+    entries = list(
         LogEntry.objects.filter(situation_id=situation_id, rev__gt=after)
         .select_related(*PAYLOAD_RELATED)
         .order_by("rev")[:limit]
     )
-    return [entry_payload(e) for e in entries]
+    keys = dict(
+        MarkingSet.objects.filter(pk__in={e.marking_id for e in entries}).values_list("pk", "key")
+    )
+    corrected = {
+        pk: (body_id, marking_id)
+        for pk, body_id, marking_id in LogEntry.objects.filter(
+            pk__in={e.corrects_id for e in entries if e.corrects_id is not None}
+        ).values_list("pk", "body_id", "marking_id")
+    }
+    payloads = []
+    for entry in entries:
+        entry.shown_marking = Marking.from_key(keys[entry.marking_id])  # type: ignore[attr-defined]
+        entry.shown_corrects = entry.corrects_id  # type: ignore[attr-defined]
+        payload = entry_payload(entry)
+        payload[ACCESS] = (entry.body_id, entry.marking_id, corrected.get(entry.corrects_id or 0))
+        payloads.append(payload)
+    return payloads
 
 
 # --- requests for support ------------------------------------------------------------------
