@@ -135,6 +135,9 @@ def test_a_japanese_post_reaches_the_us_reader_live_and_its_translation_both(
     arrived = american.get_by_test_id("log").get_by_test_id("entry").filter(has_text="南阿蘇村")
     expect(arrived).to_have_count(1)
     expect(arrived.get_by_test_id("original")).to_contain_text("Original (Japanese)")
+    expect(arrived.get_by_test_id("entry-marking")).to_have_text(
+        "Level-J1 (Caution) · releasable to JPN, USA"
+    )
     expect(arrived.get_by_test_id("event-dtg")).to_have_text(re.compile(r"^\d{6}Z[A-Z]{3}\d\d$"))
     entry = LogEntry.objects.get(text__startswith="南阿蘇村")
 
