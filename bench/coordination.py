@@ -1,7 +1,7 @@
 """Coordination benchmark (PostgreSQL): the activity log API and the live fan-out.
 
 1. Log reads: a situation holding N entries (default 1,000,000) across three bodies, the
-   reader sitting in two. 50 concurrent readers ask for pages of 50 entries at random keyset
+   reader (cleared usa-u1) sitting in two; every tenth entry is marked for Japan alone. 50 concurrent readers ask for pages of 50 entries at random keyset
    positions through the real API while one writer posts an entry every 100 ms; then the same
    readers ask a bare Django view returning a body of the same size from memory, on the same
    servers. Reported: p50/p95/p99 of each, and the API's throughput as a ratio of the bare
@@ -60,6 +60,9 @@ def seed(entries: int) -> dict[str, Any]:
     from kizuna.coordination.models import Body, Situation
     from kizuna.core.models import Nation, Organization, Person, Role
     from kizuna.core.services import membership_grant, token_issue
+    from kizuna.sharing.marking import Marking
+    from kizuna.sharing.models import Clearance
+    from kizuna.sharing.services import clearance_grant, marking_set, resolve_marking
 
     call_command("migrate", verbosity=0)
     situation = Situation.objects.filter(title_en="bench").first()
@@ -81,13 +84,24 @@ def seed(entries: int) -> dict[str, Any]:
             )
             orgs.append(org)
         people = {}
-        for username, org in (("bench-writer", orgs[0]), ("bench-reader", orgs[1])):
+        for username, org, level in (
+            ("bench-writer", orgs[0], "jpn-j1"),
+            ("bench-reader", orgs[1], "usa-u1"),
+        ):
             person = Person.objects.filter(username=username).first() or Person.objects.create_user(
                 username=username, password=None
             )
             membership_grant(actor=None, person=person, organization=org, role=Role.COORDINATOR)
+            if not Clearance.objects.filter(person=person).exists():
+                clearance_grant(actor=None, person=person, level=level)
             people[username] = person
         writer = people["bench-writer"]
+        # Most entries are releasable to both nations; every tenth is Japan's alone, hidden
+        # from the (American) reader, so the marking filter has rows to leave out.
+        shared, national = (
+            marking_set(resolve_marking(Marking("jpn-j1", nations), originator=orgs[0])).pk
+            for nations in (("JPN", "USA"), ("JPN",))
+        )
         situation = services.situation_open(
             actor=writer,
             organization=orgs[0],
@@ -116,13 +130,13 @@ def seed(entries: int) -> dict[str, Any]:
                 """
                 INSERT INTO coordination_logentry (situation_id, seq, rev, body_id, kind,
                     author_id, author_organization_id, author_position, recorded_at, event_at,
-                    language, text, translation, significant)
+                    language, text, translation, significant, marking_id)
                 SELECT %s, %s + n, %s + n, (ARRAY[%s, %s, %s])[1 + n %% 3], 'report', %s, %s,
                     'J-3', now() - (%s - n) * interval '1 second',
                     now() - (%s - n) * interval '1 second', 'ja',
                     '定時報告 ' || n || '：南阿蘇村方面の道路状況に変化なし。給水支援を継続中。',
                     CASE WHEN n %% 2 = 0 THEN 'Routine report ' || n || ': no change.' ELSE '' END,
-                    false
+                    false, CASE WHEN n %% 10 = 0 THEN %s ELSE %s END
                 FROM generate_series(1, %s) AS n
                 """,
                 [
@@ -134,6 +148,8 @@ def seed(entries: int) -> dict[str, Any]:
                     orgs[0].pk,
                     entries,
                     entries,
+                    national,
+                    shared,
                     entries,
                 ],
             )

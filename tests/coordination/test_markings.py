@@ -191,8 +191,8 @@ def test_corrects_names_the_entry_only_when_the_reader_may_see_it(log: Log) -> N
     correction = post(
         cast, "訂正（共有）", Marking("jpn-j1", BOTH), corrects=log.hidden["not releasable"]
     )
-    seen_by_writer = selectors.entry_get(person=cast.jp_coordinator, pk=correction.pk)
-    assert selectors.entry_payload(seen_by_writer)["corrects"] == log.hidden["not releasable"].pk
+    seen_by_writer = selectors.entry_payload(person=cast.jp_coordinator, pk=correction.pk)
+    assert seen_by_writer["corrects"] == log.hidden["not releasable"].pk
     reader = _client(cast.us_coordinator)
     row = reader.get(f"/coordination/entries/{correction.pk}/").content.decode()
     assert "訂正（共有）" in row
@@ -330,3 +330,18 @@ def test_an_auditor_reads_only_what_their_clearance_opens(log: Log, make_person:
     seen = {e.pk for e in selectors.entries_page(person=auditor, situation=log.cast.situation)}
     assert log.shown.pk in seen
     assert not seen & {e.pk for e in log.hidden.values()}
+
+
+def test_the_api_page_rendered_without_validation_matches_its_schema(log: Log) -> None:
+    from kizuna.coordination.api import EntryOut, EntryPageOut
+
+    client = _client(log.cast.us_coordinator)
+    page = client.get(f"/api/coordination/situations/{log.cast.situation.pk}/entries?limit=2")
+    body = page.json()
+    assert EntryPageOut.model_validate(body).next_before == body["entries"][-1]["seq"]
+    for entry in body["entries"]:
+        assert set(entry) == set(EntryOut.model_fields)
+    # The situation's visibility is inside the page query: a hidden situation is a 404.
+    outsider = _client(log.cast.outsider)
+    refused = outsider.get(f"/api/coordination/situations/{log.cast.situation.pk}/entries")
+    assert refused.status_code == 404

@@ -10,11 +10,11 @@ from django.db import migrations, models
 
 
 def mark_existing(apps, schema_editor):
+    """One UPDATE per (situation, body, author's nation): a few, however many entries."""
     LogEntry = apps.get_model("coordination", "LogEntry")
     Body = apps.get_model("coordination", "Body")
     Level = apps.get_model("sharing", "ClassificationLevel")
     MarkingSet = apps.get_model("sharing", "MarkingSet")
-    made: dict[str, object] = {}
 
     def nations_of(bodies):
         return set(
@@ -23,31 +23,35 @@ def mark_existing(apps, schema_editor):
             )
         )
 
-    for entry in LogEntry.objects.filter(marking__isnull=True).select_related(
-        "author_organization"
-    ):
-        nation = entry.author_organization.nation_id
+    groups = (
+        LogEntry.objects.filter(marking__isnull=True)
+        .values_list("situation_id", "body_id", "author_organization__nation_id")
+        .distinct()
+    )
+    for situation_id, body_id, nation in list(groups):
         level = (
             Level.objects.filter(nation_id=nation).order_by("rank").first()
             or Level.objects.filter(nation_id="JPN").order_by("rank").first()
         )
-        if entry.body_id is not None:
-            nations = nations_of([entry.body_id])
+        if body_id is not None:
+            nations = nations_of([body_id])
         else:
-            nations = nations_of(Body.objects.filter(situation_id=entry.situation_id))
+            nations = nations_of(Body.objects.filter(situation_id=situation_id))
         nations = (nations or {"JPN", "USA"}) | {nation}
         key = json.dumps(
             {"caveats": [], "communities": [], "level": level.code, "releasable_to": sorted(nations)},
             sort_keys=True,
             separators=(",", ":"),
         )
-        if key not in made:
-            marking, created = MarkingSet.objects.get_or_create(key=key, defaults={"level": level})
-            if created:
-                marking.releasable_to.set(sorted(nations))
-            made[key] = marking
-        entry.marking = made[key]
-        entry.save(update_fields=["marking"])
+        marking, created = MarkingSet.objects.get_or_create(key=key, defaults={"level": level})
+        if created:
+            marking.releasable_to.set(sorted(nations))
+        LogEntry.objects.filter(
+            marking__isnull=True,
+            situation_id=situation_id,
+            body_id=body_id,
+            author_organization__nation_id=nation,
+        ).update(marking=marking)
 
 
 class Migration(migrations.Migration):
