@@ -1,11 +1,14 @@
 """Coordination benchmark (PostgreSQL): the activity log API and the live fan-out.
 
 1. Log reads: a situation holding N entries (default 1,000,000) across three bodies, the
-   reader (cleared usa-u1) sitting in two; every tenth entry is marked for Japan alone. 50 concurrent readers ask for pages of 50 entries at random keyset
-   positions through the real API while one writer posts an entry every 100 ms; then the same
-   readers ask a bare Django view returning a body of the same size from memory, on the same
-   servers. Reported: p50/p95/p99 of each, and the API's throughput as a ratio of the bare
-   view's.
+   reader (cleared usa-u1) sitting in two; every tenth entry is marked for Japan alone, so
+   the marking filter leaves it out. 50 readers ask for pages of 50 entries at random keyset
+   positions through the real API while one writer posts an entry every 100 ms, first at
+   the load people make (`--pause` between pages), then saturated; then the same readers ask
+   a bare Django view returning a body of the same size from memory (same middleware,
+   session and person), on the same servers. Reported: p50/p95/p99 of each, the API's
+   throughput as a ratio of the bare view's, and the CPU the servers and the load generator
+   each spent.
 2. Live fan-out: 500 event streams opened across two server processes; one entry posted;
    the time until each stream has it (p50/p99/max), repeated a few times.
 
@@ -289,7 +292,36 @@ async def _readers(
     return latencies, done, failures, elapsed
 
 
-def read_phase(args: argparse.Namespace, data: dict[str, Any], bare_file: Path) -> dict[str, Any]:
+def cpu_seconds(pids: list[int]) -> float:
+    """CPU time (user + system) the processes have used so far, from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / tick
+
+
+def measured_run(pids: list[int], *args: Any, **kwargs: Any) -> dict[str, Any]:
+    """One load phase, with the CPU the servers and this load generator each spent."""
+    server_before, client_before = cpu_seconds(pids), time.process_time()
+    latencies, done, failed, seconds = asyncio.run(_readers(*args, **kwargs))
+    server_cpu = cpu_seconds(pids) - server_before
+    client_cpu = time.process_time() - client_before
+    return {
+        **latencies.summary(),
+        "requests": done,
+        "connection_errors": failed,
+        "per_second": round(done / seconds, 1),
+        "server_cpu_ms_per_request": round(server_cpu / max(done, 1) * 1000, 2),
+        "server_cpu_share": round(server_cpu / seconds / (os.cpu_count() or 1), 2),
+        "load_generator_cpu_share": round(client_cpu / seconds / (os.cpu_count() or 1), 2),
+    }
+
+
+def read_phase(
+    args: argparse.Namespace, data: dict[str, Any], bare_file: Path, pids: list[int]
+) -> dict[str, Any]:
     api = [
         f"http://127.0.0.1:{port}/api/coordination/situations/{data['situation']}/entries"
         "?limit=50&before={before}"
@@ -309,48 +341,19 @@ def read_phase(args: argparse.Namespace, data: dict[str, Any], bare_file: Path) 
     # `--pause` seconds, then reads the next. Throughput is measured at saturation (no pause),
     # for the log API and the bare view alike, where latency is only queueing.
     log(f"log reads: {args.readers} readers ({args.pause}s between pages) + 1 writer")
-    people_lat, people_done, people_failed, people_s = asyncio.run(
-        _readers(
-            api,
-            data["reader_cookie"],
-            args.readers,
-            args.seconds,
-            data["last_seq"],
-            writer,
-            pause=args.pause,
-        )
-    )
+    cookie, last = data["reader_cookie"], data["last_seq"]
+    people = measured_run(pids, api, cookie, args.readers, args.seconds, last, writer, args.pause)
     log(f"saturation: {args.readers} readers without pause, log API then bare view")
-    api_lat, api_done, api_failed, api_s = asyncio.run(
-        _readers(api, data["reader_cookie"], args.readers, args.seconds, data["last_seq"], writer)
-    )
+    saturated = measured_run(pids, api, cookie, args.readers, args.seconds, last, writer)
     bare = [f"http://127.0.0.1:{port}/bench/bare" for port in READER_PORTS]
-    bare_lat, bare_done, bare_failed, bare_s = asyncio.run(
-        _readers(bare, data["reader_cookie"], args.readers, args.seconds, data["last_seq"], writer)
-    )
-    api_rps, bare_rps = api_done / api_s, bare_done / bare_s
+    bare_saturated = measured_run(pids, bare, cookie, args.readers, args.seconds, last, writer)
     return {
         "page_bytes": len(page.content),
         "readers_pause_s": args.pause,
-        "api_at_people_load": {
-            **people_lat.summary(),
-            "requests": people_done,
-            "connection_errors": people_failed,
-            "per_second": round(people_done / people_s, 1),
-        },
-        "api_saturated": {
-            **api_lat.summary(),
-            "requests": api_done,
-            "connection_errors": api_failed,
-            "per_second": round(api_rps, 1),
-        },
-        "bare_saturated": {
-            **bare_lat.summary(),
-            "requests": bare_done,
-            "connection_errors": bare_failed,
-            "per_second": round(bare_rps, 1),
-        },
-        "throughput_ratio": round(api_rps / bare_rps, 3),
+        "api_at_people_load": people,
+        "api_saturated": saturated,
+        "bare_saturated": bare_saturated,
+        "throughput_ratio": round(saturated["per_second"] / bare_saturated["per_second"], 3),
     }
 
 
@@ -470,7 +473,7 @@ def main() -> None:
         bare_file = Path(tmp) / "page.json"
         bare_file.write_bytes(b"{}")
         with servers(READER_PORTS, args.database_url, str(bare_file)) as processes:
-            figures["log_reads"] = read_phase(args, data, bare_file)
+            figures["log_reads"] = read_phase(args, data, bare_file, [p.pid for p in processes])
             figures["log_reads"]["server_peak_rss_mb"] = [peak_rss_mb(p.pid) for p in processes]
             log(f"log reads: {json.dumps(figures['log_reads'])}")
         with servers(STREAM_PORTS, args.database_url, str(bare_file)) as processes:

@@ -32,7 +32,13 @@ def _memberships(person: Person) -> list[Membership]:
     """A person's memberships, read once per request (cached on the person object)."""
     cached: list[Membership] | None = getattr(person, "_coordination_memberships", None)
     if cached is None:
-        cached = list(person.memberships.select_related("organization"))
+        # The signed-in person comes with them (core.auth prefetches them, organizations too).
+        prefetched = getattr(person, "_prefetched_objects_cache", {}).get("memberships")
+        cached = list(
+            prefetched
+            if prefetched is not None
+            else person.memberships.select_related("organization")
+        )
         person._coordination_memberships = cached  # type: ignore[attr-defined]
     return cached
 
