@@ -116,7 +116,9 @@ def _entry_marking(
     the author's own clearance; else the default."""
     if marking is None:
         marking = _default_marking(organization=organization, situation=situation, body=body)
-        return sharing_services.marking_set(
+        # Made of known rows: once its marking row exists, one lookup by key finds it.
+        existing = MarkingSet.objects.filter(key=marking.key).first()
+        return existing or sharing_services.marking_set(
             sharing_services.resolve_marking(marking, originator=organization)
         )
     resolved = sharing_services.resolve_marking(marking, originator=organization)
