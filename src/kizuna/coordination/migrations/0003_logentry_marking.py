@@ -13,6 +13,7 @@ def mark_existing(apps, schema_editor):
     """One UPDATE per (situation, body, author's nation): a few, however many entries."""
     LogEntry = apps.get_model("coordination", "LogEntry")
     Body = apps.get_model("coordination", "Body")
+    Organization = apps.get_model("core", "Organization")
     Level = apps.get_model("sharing", "ClassificationLevel")
     MarkingSet = apps.get_model("sharing", "MarkingSet")
 
@@ -46,11 +47,14 @@ def mark_existing(apps, schema_editor):
         marking, created = MarkingSet.objects.get_or_create(key=key, defaults={"level": level})
         if created:
             marking.releasable_to.set(sorted(nations))
+        # Filtered on the entry's own columns: an UPDATE without a join.
         LogEntry.objects.filter(
             marking__isnull=True,
             situation_id=situation_id,
             body_id=body_id,
-            author_organization__nation_id=nation,
+            author_organization_id__in=list(
+                Organization.objects.filter(nation_id=nation).values_list("pk", flat=True)
+            ),
         ).update(marking=marking)
 
 
