@@ -1,11 +1,14 @@
 """Coordination benchmark (PostgreSQL): the activity log API and the live fan-out.
 
 1. Log reads: a situation holding N entries (default 1,000,000) across three bodies, the
-   reader sitting in two. 50 concurrent readers ask for pages of 50 entries at random keyset
-   positions through the real API while one writer posts an entry every 100 ms; then the same
-   readers ask a bare Django view returning a body of the same size from memory, on the same
-   servers. Reported: p50/p95/p99 of each, and the API's throughput as a ratio of the bare
-   view's.
+   reader (cleared usa-u1) sitting in two; every tenth entry is marked for Japan alone, so
+   the marking filter leaves it out. 50 readers ask for pages of 50 entries at random keyset
+   positions through the real API while one writer posts an entry every 100 ms, first at
+   the load people make (`--pause` between pages), then saturated; then the same readers ask
+   a bare Django view returning a body of the same size from memory (same middleware,
+   session and person), on the same servers. Reported: p50/p95/p99 of each, the API's
+   throughput as a ratio of the bare view's, and the CPU the servers and the load generator
+   each spent.
 2. Live fan-out: 500 event streams opened across two server processes; one entry posted;
    the time until each stream has it (p50/p99/max), repeated a few times.
 
@@ -60,6 +63,9 @@ def seed(entries: int) -> dict[str, Any]:
     from kizuna.coordination.models import Body, Situation
     from kizuna.core.models import Nation, Organization, Person, Role
     from kizuna.core.services import membership_grant, token_issue
+    from kizuna.sharing.marking import Marking
+    from kizuna.sharing.models import Clearance
+    from kizuna.sharing.services import clearance_grant, marking_set, resolve_marking
 
     call_command("migrate", verbosity=0)
     situation = Situation.objects.filter(title_en="bench").first()
@@ -81,13 +87,24 @@ def seed(entries: int) -> dict[str, Any]:
             )
             orgs.append(org)
         people = {}
-        for username, org in (("bench-writer", orgs[0]), ("bench-reader", orgs[1])):
+        for username, org, level in (
+            ("bench-writer", orgs[0], "jpn-j1"),
+            ("bench-reader", orgs[1], "usa-u1"),
+        ):
             person = Person.objects.filter(username=username).first() or Person.objects.create_user(
                 username=username, password=None
             )
             membership_grant(actor=None, person=person, organization=org, role=Role.COORDINATOR)
+            if not Clearance.objects.filter(person=person).exists():
+                clearance_grant(actor=None, person=person, level=level)
             people[username] = person
         writer = people["bench-writer"]
+        # Most entries are releasable to both nations; every tenth is Japan's alone, hidden
+        # from the (American) reader, so the marking filter has rows to leave out.
+        shared, national = (
+            marking_set(resolve_marking(Marking("jpn-j1", nations), originator=orgs[0])).pk
+            for nations in (("JPN", "USA"), ("JPN",))
+        )
         situation = services.situation_open(
             actor=writer,
             organization=orgs[0],
@@ -116,13 +133,13 @@ def seed(entries: int) -> dict[str, Any]:
                 """
                 INSERT INTO coordination_logentry (situation_id, seq, rev, body_id, kind,
                     author_id, author_organization_id, author_position, recorded_at, event_at,
-                    language, text, translation, significant)
+                    language, text, translation, significant, marking_id)
                 SELECT %s, %s + n, %s + n, (ARRAY[%s, %s, %s])[1 + n %% 3], 'report', %s, %s,
                     'J-3', now() - (%s - n) * interval '1 second',
                     now() - (%s - n) * interval '1 second', 'ja',
                     '定時報告 ' || n || '：南阿蘇村方面の道路状況に変化なし。給水支援を継続中。',
                     CASE WHEN n %% 2 = 0 THEN 'Routine report ' || n || ': no change.' ELSE '' END,
-                    false
+                    false, CASE WHEN n %% 10 = 0 THEN %s ELSE %s END
                 FROM generate_series(1, %s) AS n
                 """,
                 [
@@ -134,6 +151,8 @@ def seed(entries: int) -> dict[str, Any]:
                     orgs[0].pk,
                     entries,
                     entries,
+                    national,
+                    shared,
                     entries,
                 ],
             )
@@ -273,7 +292,36 @@ async def _readers(
     return latencies, done, failures, elapsed
 
 
-def read_phase(args: argparse.Namespace, data: dict[str, Any], bare_file: Path) -> dict[str, Any]:
+def cpu_seconds(pids: list[int]) -> float:
+    """CPU time (user + system) the processes have used so far, from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / tick
+
+
+def measured_run(pids: list[int], *args: Any, **kwargs: Any) -> dict[str, Any]:
+    """One load phase, with the CPU the servers and this load generator each spent."""
+    server_before, client_before = cpu_seconds(pids), time.process_time()
+    latencies, done, failed, seconds = asyncio.run(_readers(*args, **kwargs))
+    server_cpu = cpu_seconds(pids) - server_before
+    client_cpu = time.process_time() - client_before
+    return {
+        **latencies.summary(),
+        "requests": done,
+        "connection_errors": failed,
+        "per_second": round(done / seconds, 1),
+        "server_cpu_ms_per_request": round(server_cpu / max(done, 1) * 1000, 2),
+        "server_cpu_share": round(server_cpu / seconds / (os.cpu_count() or 1), 2),
+        "load_generator_cpu_share": round(client_cpu / seconds / (os.cpu_count() or 1), 2),
+    }
+
+
+def read_phase(
+    args: argparse.Namespace, data: dict[str, Any], bare_file: Path, pids: list[int]
+) -> dict[str, Any]:
     api = [
         f"http://127.0.0.1:{port}/api/coordination/situations/{data['situation']}/entries"
         "?limit=50&before={before}"
@@ -293,48 +341,19 @@ def read_phase(args: argparse.Namespace, data: dict[str, Any], bare_file: Path) 
     # `--pause` seconds, then reads the next. Throughput is measured at saturation (no pause),
     # for the log API and the bare view alike, where latency is only queueing.
     log(f"log reads: {args.readers} readers ({args.pause}s between pages) + 1 writer")
-    people_lat, people_done, people_failed, people_s = asyncio.run(
-        _readers(
-            api,
-            data["reader_cookie"],
-            args.readers,
-            args.seconds,
-            data["last_seq"],
-            writer,
-            pause=args.pause,
-        )
-    )
+    cookie, last = data["reader_cookie"], data["last_seq"]
+    people = measured_run(pids, api, cookie, args.readers, args.seconds, last, writer, args.pause)
     log(f"saturation: {args.readers} readers without pause, log API then bare view")
-    api_lat, api_done, api_failed, api_s = asyncio.run(
-        _readers(api, data["reader_cookie"], args.readers, args.seconds, data["last_seq"], writer)
-    )
+    saturated = measured_run(pids, api, cookie, args.readers, args.seconds, last, writer)
     bare = [f"http://127.0.0.1:{port}/bench/bare" for port in READER_PORTS]
-    bare_lat, bare_done, bare_failed, bare_s = asyncio.run(
-        _readers(bare, data["reader_cookie"], args.readers, args.seconds, data["last_seq"], writer)
-    )
-    api_rps, bare_rps = api_done / api_s, bare_done / bare_s
+    bare_saturated = measured_run(pids, bare, cookie, args.readers, args.seconds, last, writer)
     return {
         "page_bytes": len(page.content),
         "readers_pause_s": args.pause,
-        "api_at_people_load": {
-            **people_lat.summary(),
-            "requests": people_done,
-            "connection_errors": people_failed,
-            "per_second": round(people_done / people_s, 1),
-        },
-        "api_saturated": {
-            **api_lat.summary(),
-            "requests": api_done,
-            "connection_errors": api_failed,
-            "per_second": round(api_rps, 1),
-        },
-        "bare_saturated": {
-            **bare_lat.summary(),
-            "requests": bare_done,
-            "connection_errors": bare_failed,
-            "per_second": round(bare_rps, 1),
-        },
-        "throughput_ratio": round(api_rps / bare_rps, 3),
+        "api_at_people_load": people,
+        "api_saturated": saturated,
+        "bare_saturated": bare_saturated,
+        "throughput_ratio": round(saturated["per_second"] / bare_saturated["per_second"], 3),
     }
 
 
@@ -454,7 +473,7 @@ def main() -> None:
         bare_file = Path(tmp) / "page.json"
         bare_file.write_bytes(b"{}")
         with servers(READER_PORTS, args.database_url, str(bare_file)) as processes:
-            figures["log_reads"] = read_phase(args, data, bare_file)
+            figures["log_reads"] = read_phase(args, data, bare_file, [p.pid for p in processes])
             figures["log_reads"]["server_peak_rss_mb"] = [peak_rss_mb(p.pid) for p in processes]
             log(f"log reads: {json.dumps(figures['log_reads'])}")
         with servers(STREAM_PORTS, args.database_url, str(bare_file)) as processes:

@@ -15,7 +15,11 @@ _BODY: list[bytes] = []
 
 
 def bare(request: HttpRequest) -> HttpResponse:
-    """A page-sized JSON body from memory: no session, no database, no serialization."""
+    """A page-sized JSON body from memory, behind the same middleware as the API and, like
+    it, only for a signed-in person (the session and the person are read, as the API reads
+    them); no other query, no serialization."""
+    if not request.user.is_authenticated:
+        return HttpResponse(status=401)
     if not _BODY:
         _BODY.append(Path(os.environ["KIZUNA_BENCH_BARE_FILE"]).read_bytes())
     return HttpResponse(_BODY[0], content_type="application/json")

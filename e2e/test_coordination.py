@@ -86,12 +86,19 @@ def open_as(browser: object, asgi_url: str) -> Iterator[Callable[[str, str], Pag
 def test_a_japanese_post_reaches_the_us_reader_live_and_its_translation_both(
     open_as: Callable[[str, str], Page], make_person: Callable
 ) -> None:
-    coordinator = make_person("jp-co", role=Role.COORDINATOR, org="joint-staff")
-    make_person("wa-officer", role=Role.LOGISTICS_OFFICER, org="gsdf-western-army")
+    coordinator = make_person("jp-co", role=Role.COORDINATOR, org="joint-staff", clearance="jpn-j1")
     make_person(
-        "mef-officer", nation="USA", role=Role.LOGISTICS_OFFICER, org="iii-mef", language="en"
+        "wa-officer", role=Role.LOGISTICS_OFFICER, org="gsdf-western-army", clearance="jpn-j1"
     )
-    make_person("liaison", role=Role.INFORMATION_MANAGER, org="joint-staff")
+    make_person(
+        "mef-officer",
+        nation="USA",
+        role=Role.LOGISTICS_OFFICER,
+        org="iii-mef",
+        language="en",
+        clearance="usa-u1",
+    )
+    make_person("liaison", role=Role.INFORMATION_MANAGER, org="joint-staff", clearance="jpn-j1")
     situation = services.situation_open(
         actor=coordinator,
         organization=Organization.objects.get(code="joint-staff"),
@@ -128,6 +135,9 @@ def test_a_japanese_post_reaches_the_us_reader_live_and_its_translation_both(
     arrived = american.get_by_test_id("log").get_by_test_id("entry").filter(has_text="南阿蘇村")
     expect(arrived).to_have_count(1)
     expect(arrived.get_by_test_id("original")).to_contain_text("Original (Japanese)")
+    expect(arrived.get_by_test_id("entry-marking")).to_have_text(
+        "Level-J1 (Caution) · releasable to JPN, USA"
+    )
     expect(arrived.get_by_test_id("event-dtg")).to_have_text(re.compile(r"^\d{6}Z[A-Z]{3}\d\d$"))
     entry = LogEntry.objects.get(text__startswith="南阿蘇村")
 

@@ -2,6 +2,8 @@
 
 ACG: cas, joint-staff, usfj · BOCC: joint-staff, usfj (escalates to the ACG) ·
 CCC: western-army, iii-mef (escalates to the BOCC). `outsider` sits in none of them.
+Everyone is cleared at their nation's level 2, but the Japanese coordinator at level 3 (so
+they can post what the others may not read) and the auditor at level 3.
 """
 
 from __future__ import annotations
@@ -46,21 +48,39 @@ def org(code: str) -> Organization:
 
 @pytest.fixture
 def cast(make_person: Callable[..., Person]) -> Cast:
-    jp_coordinator = make_person("jp-co", role=Role.COORDINATOR, org="joint-staff")
+    jp_coordinator = make_person(
+        "jp-co", role=Role.COORDINATOR, org="joint-staff", clearance="jpn-j3"
+    )
     us_coordinator = make_person(
-        "us-co", nation="USA", role=Role.COORDINATOR, org="usfj", language="en"
+        "us-co", nation="USA", role=Role.COORDINATOR, org="usfj", language="en", clearance="usa-u2"
     )
-    jp_liaison = make_person("jp-li", role=Role.INFORMATION_MANAGER, org="joint-staff")
+    jp_liaison = make_person(
+        "jp-li", role=Role.INFORMATION_MANAGER, org="joint-staff", clearance="jpn-j2"
+    )
     us_liaison = make_person(
-        "us-li", nation="USA", role=Role.INFORMATION_MANAGER, org="usfj", language="en"
+        "us-li",
+        nation="USA",
+        role=Role.INFORMATION_MANAGER,
+        org="usfj",
+        language="en",
+        clearance="usa-u2",
     )
-    wa_officer = make_person("wa-lo", role=Role.LOGISTICS_OFFICER, org="western-army")
+    wa_officer = make_person(
+        "wa-lo", role=Role.LOGISTICS_OFFICER, org="western-army", clearance="jpn-j2"
+    )
     mef_officer = make_person(
-        "mef-lo", nation="USA", role=Role.LOGISTICS_OFFICER, org="iii-mef", language="en"
+        "mef-lo",
+        nation="USA",
+        role=Role.LOGISTICS_OFFICER,
+        org="iii-mef",
+        language="en",
+        clearance="usa-u2",
     )
-    make_person("cas-co", role=Role.COORDINATOR, org="cas")
-    outsider = make_person("outsider", role=Role.COORDINATOR, org="kumamoto-pref")
-    auditor = make_person("auditor", role=Role.AUDITOR, org="mod")
+    make_person("cas-co", role=Role.COORDINATOR, org="cas", clearance="jpn-j2")
+    outsider = make_person(
+        "outsider", role=Role.COORDINATOR, org="kumamoto-pref", clearance="jpn-j2"
+    )
+    auditor = make_person("auditor", role=Role.AUDITOR, org="mod", clearance="jpn-j3")
     situation = services.situation_open(
         actor=jp_coordinator,
         organization=org("joint-staff"),

@@ -82,3 +82,26 @@ def test_loading_twice_changes_nothing_and_the_chain_holds(loaded: None) -> None
         AuditEvent.objects.count(),
     ) == counts
     assert verify_chain().intact
+
+
+def test_demo_entries_are_marked_and_the_national_ones_stay_with_their_nation(
+    loaded: None,
+) -> None:
+    from kizuna.core.models import Person
+    from kizuna.sharing.models import Clearance
+
+    launch = Situation.objects.get(title_en=demo.MISSILE)
+    kumamoto = Situation.objects.get(title_en=demo.KUMAMOTO)
+
+    def texts(username: str, situation: Situation) -> str:
+        person = Person.objects.get(username=username)
+        return " ".join(e.text for e in selectors.entries_page(person=person, situation=situation))
+
+    assert "日本限り" in texts("jp-coordinator", launch)
+    assert "日本限り" not in texts("us-coordinator", launch)
+    assert "III MEF internal" in texts("us-logistics", kumamoto)
+    assert "III MEF internal" not in texts("jp-coordinator", kumamoto)
+    assert "Launch detected" in texts("jp-coordinator", launch)
+    readers = Person.objects.filter(memberships__isnull=False).distinct()
+    assert readers.exists()
+    assert not readers.exclude(pk__in=Clearance.objects.values("person_id")).exists()

@@ -21,7 +21,7 @@ from django.test import Client
 from kizuna.asgi import application
 from kizuna.coordination import services
 from kizuna.coordination.live import broker
-from kizuna.coordination.models import LogEntry
+from kizuna.coordination.models import LogEntry, Situation
 from kizuna.core.models import Person
 
 from .conftest import Cast
@@ -209,3 +209,55 @@ async def test_the_stream_refuses_strangers_and_hidden_situations(cast: Cast) ->
         assert outsider.status == 404
     count = await in_thread(LogEntry.objects.count)()
     assert count > 0
+
+
+async def test_a_reader_never_receives_an_entry_its_marking_hides_live_or_on_replay(
+    cast: Cast,
+) -> None:
+    from kizuna.sharing.marking import Marking
+    from kizuna.sharing.services import clearance_grant
+
+    await in_thread(clearance_grant)(
+        actor=None, person=cast.jp_coordinator, level="jpn-j3", communities=("bmd",)
+    )
+    cookie = await in_thread(session_cookie)(cast.us_coordinator)  # usa-u2, no communities
+    path = f"/coordination/situations/{cast.situation.pk}/events"
+    start = await in_thread(lambda: Situation.objects.get(pk=cast.situation.pk).last_seq)()
+
+    def post(text: str, marking: Marking, **extra: Any) -> LogEntry:
+        return services.entry_post(
+            actor=cast.jp_coordinator,
+            body=cast.bocc,
+            kind="report",
+            text=text,
+            language="ja",
+            marking=marking,
+            **extra,
+        )
+
+    def posts() -> tuple[LogEntry, LogEntry]:
+        with transaction.atomic():
+            hidden = post("national", Marking("jpn-j1", ("JPN",)))
+            post("above", Marking("jpn-j3", ("JPN", "USA")))
+            post("community", Marking("jpn-j1", ("JPN", "USA"), communities=("bmd",)))
+            # A marking no entry had when the stream opened: the stream decides it anew.
+            shown = post("shown", Marking("jpn-j2", ("JPN", "USA")), corrects=hidden)
+            return hidden, shown
+
+    async with EventStream(path, cookie) as stream:
+        hidden, shown = await in_thread(posts)()
+        arrived = await stream.next()
+        assert (arrived["event_id"], arrived["text"]) == (shown.rev, "shown")
+        assert arrived["corrects"] is None  # not even the hidden entry's id
+        assert arrived["marking"]["level"] == "jpn-j2"
+        assert "_access" not in arrived
+        assert await stream.nothing_more()
+    async with EventStream(path, cookie, {"Last-Event-ID": str(start)}) as again:
+        assert (await again.next())["event_id"] == shown.rev
+        assert await again.nothing_more()
+    # The writer, cleared for all of them, gets each, and the correction names its entry.
+    writer = await in_thread(session_cookie)(cast.jp_coordinator)
+    async with EventStream(path, writer, {"Last-Event-ID": str(start)}) as own:
+        got = [await own.next() for _ in range(4)]
+        assert [e["text"] for e in got] == ["national", "above", "community", "shown"]
+        assert got[-1]["corrects"] == hidden.pk

@@ -8,6 +8,10 @@ say so in the text; the seed's own figures are kept as it states them.
 
 Every write goes through the services, as the people named would make it, so the demo
 exercises the same rules as real use. Each step returns early when its records exist.
+
+Entries carry sharing's markings: most the default (releasable to both nations); a few are
+national only, so a reader of the other nation sees the log without them. Every demo person
+who reads the log holds a clearance from the sharing demo, which runs first.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from kizuna.acsa.models import SituationType
 from kizuna.core.demo import Step
 from kizuna.core.models import Organization, Person, Role
 from kizuna.core.services import membership_grant
+from kizuna.sharing.marking import Marking
 
 from . import services
 from .models import Body, Situation
@@ -141,6 +146,15 @@ def _kumamoto() -> None:
         ),
     )
     services.entry_vet(actor=coordinator, entry=report)
+    services.entry_post(
+        actor=us_logistics,
+        body=centre,
+        kind="information",
+        language="en",
+        text="III MEF internal: MV-22 crew rest plan for the relief sorties. (demo example)",
+        event_at=start + timedelta(days=3, hours=3),
+        marking=Marking("usa-u1", ("national_only",)),
+    )
     airlift = services.request_create(
         actor=western_army,
         body=centre,
@@ -231,6 +245,15 @@ def _missile() -> None:
         language="ja",
         text="落下地点は日本の排他的経済水域外と推定。（デモ用の記載例・翻訳待ち）",
         event_at=start + timedelta(minutes=25),
+    )
+    services.entry_post(
+        actor=coordinator,
+        body=bocc,
+        kind="report",
+        language="ja",
+        text="国内関係機関への通報を完了。（デモ用の記載例・日本限り）",
+        event_at=start + timedelta(minutes=30),
+        marking=Marking("jpn-j2", ("national_only",)),
     )
 
 

@@ -4,8 +4,10 @@ Each change gives an entry a new revision number (`LogEntry.rev`, per situation,
 under the situation's row lock so revisions commit in order). The writer announces the
 revision inside its transaction; each server process has one `Broker` that hears the
 announcement after commit, reads the new revisions once, and hands them to the streams of
-that situation, which keep only what their reader may see. A stream sends each entry with
-`id: <rev>`; a reconnecting browser sends Last-Event-ID and gets everything after it.
+that situation, which keep only what their reader may see (the bodies they sit in and the
+markings sharing's policy lets them read, decided when the stream opens). A stream sends
+each entry with `id: <rev>`; a reconnecting browser sends Last-Event-ID and gets everything
+after it.
 
 Announcements travel by PostgreSQL NOTIFY (delivered only on commit, to every process), or,
 on SQLite, stay in process through `transaction.on_commit`.
@@ -23,6 +25,9 @@ from typing import Any
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import connection, transaction
+
+from .policy import LogReach
+from .selectors import ACCESS
 
 logger = logging.getLogger(__name__)
 
@@ -153,12 +158,18 @@ broker = Broker()
 
 
 def visible(
-    payloads: Iterable[dict[str, Any]], after: int, body_ids: set[int] | None
+    payloads: Iterable[dict[str, Any]], after: int, reach: LogReach
 ) -> list[dict[str, Any]]:
-    """Payloads after a revision that a reader may see (`body_ids` None: every body)."""
-    return [
-        p
-        for p in payloads
-        if p["rev"] > after
-        and (body_ids is None or p["body_id"] is None or p["body_id"] in body_ids)
-    ]
+    """Payloads after a revision that a reader may see (body and marking), as the reader
+    gets them: the access data stripped, and the corrected entry named only when the
+    reader may see it too. Hidden entries are dropped whole, id and all."""
+    shown = []
+    for payload in payloads:
+        body_id, marking_id, corrected = payload[ACCESS]
+        if payload["rev"] <= after or not reach.sees(body_id, marking_id):
+            continue
+        public = {k: v for k, v in payload.items() if k != ACCESS}
+        if corrected is not None and not reach.sees(*corrected):
+            public["corrects"] = None
+        shown.append(public)
+    return shown

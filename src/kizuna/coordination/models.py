@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kizuna.acsa.models import Category, SituationType
 from kizuna.core.models import BilingualName, Organization
+from kizuna.sharing.models import Marked
 
 
 class Language(models.TextChoices):
@@ -235,8 +236,9 @@ class Body(BilingualName):
         return self.stood_down_at is None
 
 
-class LogEntry(models.Model):
-    """One entry of the activity log (活動記録). Never deleted; see the module doc."""
+class LogEntry(Marked, models.Model):
+    """One entry of the activity log (活動記録). Never deleted; see the module doc. Marked like
+    shared items: `kizuna.sharing.policy` decides who reads it."""
 
     class Kind(models.TextChoices):
         REPORT = "report", _("report")

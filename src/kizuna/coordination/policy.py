@@ -6,13 +6,21 @@ those their organization leads), the log of their bodies, and the situation-wide
 (designations, closing). Auditors and administrators see everything and post nothing.
 Within a body, coordinators vet and manage, information managers act as liaison officers
 who translate, and anyone holding a working role there may post.
+
+Log entries are marked besides (sharing's classification, releasability, caveats and
+communities): a reader sees an entry only when the body rule above AND the sharing policy's
+marking rule both let them, auditors and administrators included.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+
 from django.db.models import Q, QuerySet
 
 from kizuna.core.models import Membership, Organization, Person, Role
+from kizuna.sharing import policy as sharing_policy
 
 from .models import Body, LogEntry, Situation, SupportRequest
 
@@ -24,7 +32,13 @@ def _memberships(person: Person) -> list[Membership]:
     """A person's memberships, read once per request (cached on the person object)."""
     cached: list[Membership] | None = getattr(person, "_coordination_memberships", None)
     if cached is None:
-        cached = list(person.memberships.select_related("organization"))
+        # The signed-in person comes with them (core.auth prefetches them, organizations too).
+        prefetched = getattr(person, "_prefetched_objects_cache", {}).get("memberships")
+        cached = list(
+            prefetched
+            if prefetched is not None
+            else person.memberships.select_related("organization")
+        )
         person._coordination_memberships = cached  # type: ignore[attr-defined]
     return cached
 
@@ -101,13 +115,39 @@ def situations_visible(person: Person) -> QuerySet[Situation]:
     )
 
 
-def entry_filter(person: Person, body_ids: set[int] | None = None) -> Q:
+@dataclass(frozen=True)
+class LogReach:
+    """What of a log one reader may see, decided once (per read, or per live stream): the
+    bodies whose entries they read (None: every body) and the markings they may read, by id
+    with each one's key (what an entry shows of its marking, without a join)."""
+
+    body_ids: frozenset[int] | None
+    markings: Mapping[int, str]
+
+    def q(self) -> Q:
+        markings = Q(marking_id__in=list(self.markings))
+        if self.body_ids is None:
+            return markings
+        return (Q(body__isnull=True) | Q(body_id__in=self.body_ids)) & markings
+
+    def sees(self, body_id: int | None, marking_id: int) -> bool:
+        return marking_id in self.markings and (
+            self.body_ids is None or body_id is None or body_id in self.body_ids
+        )
+
+
+def log_reach(person: Person) -> LogReach:
+    """Not cached on the person: a write in the same request may make a new marking."""
+    return LogReach(
+        body_ids=None if is_overseer(person) else frozenset(visible_body_ids(person)),
+        markings=dict(sharing_policy.visible_markings(person).values_list("pk", "key")),
+    )
+
+
+def entry_filter(person: Person) -> Q:
     """Entries of a visible situation a person may read: their bodies' and the
-    situation-wide ones. Pass `body_ids` when already known (the live stream)."""
-    if is_overseer(person):
-        return Q()
-    ids = visible_body_ids(person) if body_ids is None else body_ids
-    return Q(body__isnull=True) | Q(body_id__in=ids)
+    situation-wide ones, each only when its marking lets them."""
+    return log_reach(person).q()
 
 
 def entries_visible(person: Person) -> QuerySet[LogEntry]:

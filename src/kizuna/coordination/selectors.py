@@ -3,11 +3,15 @@
 Two reads are deliberately unscoped and say so: `designation_in_force` (asked by the ACSA
 eligibility check on behalf of the system) and `live_payloads` (the broker reads a
 situation's new revisions once; each stream then keeps only what its reader may see).
+
+Every list of entries goes through `_present`, which gives each entry the marking it shows
+and the entry it corrects only when the reader may see that one too.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
@@ -21,6 +25,8 @@ from django.utils.translation import gettext as _
 
 from kizuna.acsa.models import Order, SituationType
 from kizuna.core.models import Person, Role
+from kizuna.sharing.marking import Marking
+from kizuna.sharing.models import MarkingSet
 from kizuna.sharing.selectors import MapPlace
 
 from . import policy
@@ -44,11 +50,18 @@ MAX_PAGE_SIZE = 200
 # What an entry's JSON needs (API, live stream). Kept to four joins on purpose: with more,
 # PostgreSQL spends longer planning the page query than running it.
 PAYLOAD_RELATED = ("body", "author", "author_organization", "translated_by")
-# What a page shows of an entry besides: the number of the entry it corrects.
-ENTRY_RELATED = (*PAYLOAD_RELATED, "corrects")
-# What a page shows of each entry beyond its own row: the kept event-time edits.
-ENTRY_EDITS = Prefetch(
-    "event_time_edits", queryset=EventTimeEdit.objects.select_related("edited_by").order_by("pk")
+# What a page shows of an entry besides: the number of the entry it corrects, the marking's
+# level by name.
+ENTRY_RELATED = (*PAYLOAD_RELATED, "corrects", "marking__level")
+# What a page shows of each entry beyond its own row: the kept event-time edits, and the
+# names of its marking's caveats and communities.
+ENTRY_EXTRAS = (
+    Prefetch(
+        "event_time_edits",
+        queryset=EventTimeEdit.objects.select_related("edited_by").order_by("pk"),
+    ),
+    "marking__caveats",
+    "marking__communities",
 )
 
 
@@ -173,11 +186,41 @@ def body_in_reach(*, person: Person, code: str) -> Body:
 # --- the activity log ----------------------------------------------------------------------
 
 
-def _entries(person: Person, situation: Situation, for_page: bool = True) -> QuerySet[LogEntry]:
-    entries = LogEntry.objects.filter(situation=situation).filter(policy.entry_filter(person))
-    if for_page:
-        return entries.select_related(*ENTRY_RELATED).prefetch_related(ENTRY_EDITS)
-    return entries.select_related(*PAYLOAD_RELATED)
+def _entries(reach: policy.LogReach, situation: Situation) -> QuerySet[LogEntry]:
+    return LogEntry.objects.filter(situation=situation).filter(reach.q())
+
+
+def _present(entries: Iterable[LogEntry], reach: policy.LogReach) -> list[LogEntry]:
+    """Give each entry the marking it shows (`shown_marking`, from the reach's keys: no join)
+    and the entry it corrects (`shown_corrects`) only when the reader may see that one."""
+    entries = list(entries)
+    corrected = {e.corrects_id for e in entries if e.corrects_id is not None}
+    seen = (
+        {
+            pk
+            for pk, body_id, marking_id in LogEntry.objects.filter(pk__in=corrected).values_list(
+                "pk", "body_id", "marking_id"
+            )
+            if reach.sees(body_id, marking_id)
+        }
+        if corrected
+        else set()
+    )
+    for entry in entries:
+        entry.shown_marking = Marking.from_key(reach.markings[entry.marking_id])  # type: ignore[attr-defined]
+        entry.shown_corrects = entry.corrects_id if entry.corrects_id in seen else None  # type: ignore[attr-defined]
+    return entries
+
+
+def _keyset(
+    queryset: QuerySet[LogEntry], before: int | None, limit: int, body: Body | None
+) -> QuerySet[LogEntry]:
+    """Newest first, by keyset on the entry number: `before` is the last number seen."""
+    if body is not None:
+        queryset = queryset.filter(body=body)
+    if before is not None:
+        queryset = queryset.filter(seq__lt=before)
+    return queryset.order_by("-seq")[: max(1, min(limit, MAX_PAGE_SIZE))]
 
 
 def entries_page(
@@ -187,43 +230,88 @@ def entries_page(
     before: int | None = None,
     limit: int = PAGE_SIZE,
     body: Body | None = None,
-    for_page: bool = True,
 ) -> list[LogEntry]:
-    """Newest first, by keyset on the entry number: `before` is the last number seen.
-    `for_page=False` reads only what `entry_payload` needs (the API)."""
-    queryset = _entries(person, situation, for_page)
-    if body is not None:
-        queryset = queryset.filter(body=body)
-    if before is not None:
-        queryset = queryset.filter(seq__lt=before)
-    return list(queryset.order_by("-seq")[: max(1, min(limit, MAX_PAGE_SIZE))])
+    """A page of the log as the situation page shows it."""
+    reach = policy.log_reach(person)
+    queryset = (
+        _entries(reach, situation).select_related(*ENTRY_RELATED).prefetch_related(*ENTRY_EXTRAS)
+    )
+    return _present(_keyset(queryset, before, limit, body), reach)
+
+
+def entries_payloads(
+    *,
+    person: Person,
+    situation_id: int,
+    before: int | None = None,
+    limit: int = PAGE_SIZE,
+    body: str | None = None,
+) -> list[dict[str, Any]]:
+    """A page of the log as the API gives it. The situation's visibility is part of the page
+    query; only an empty page asks separately whether the situation is hidden (404) or its
+    page is empty."""
+    reach = policy.log_reach(person)
+    queryset = LogEntry.objects.filter(
+        reach.q(),
+        situation_id=situation_id,
+        situation__in=policy.situations_visible(person),
+    )
+    chosen = body_in_reach(person=person, code=body) if body is not None else None
+    payloads = _payloads(_keyset(queryset, before, limit, chosen), reach)
+    if not payloads:
+        situation_get(person=person, pk=situation_id)
+    return payloads
+
+
+def entry_payload(*, person: Person, pk: int) -> dict[str, Any]:
+    """One entry as the API gives it; 404 whether it is missing or hidden."""
+    reach = policy.log_reach(person)
+    found = _payloads(
+        LogEntry.objects.filter(reach.q(), pk=pk, situation__in=policy.situations_visible(person)),
+        reach,
+    )
+    if not found:
+        raise Http404
+    return found[0]
 
 
 def entry_get(*, person: Person, pk: int) -> LogEntry:
+    reach = policy.log_reach(person)
     entry: LogEntry = _get(
-        policy.entries_visible(person)
+        LogEntry.objects.filter(situation__in=policy.situations_visible(person))
+        .filter(reach.q())
         .select_related("situation", *ENTRY_RELATED)
-        .prefetch_related(ENTRY_EDITS),
+        .prefetch_related(*ENTRY_EXTRAS),
         pk=pk,
     )
-    return entry
+    return _present([entry], reach)[0]
 
 
 def board(*, person: Person, situation: Situation, limit: int = 20) -> list[LogEntry]:
     """The situation's board: significant events a coordinator has vetted."""
-    return list(
-        _entries(person, situation)
+    reach = policy.log_reach(person)
+    return _present(
+        _entries(reach, situation)
+        .select_related(*PAYLOAD_RELATED)
         .filter(significant=True, vetted_at__isnull=False)
-        .order_by("-seq")[:limit]
+        .order_by("-seq")[:limit],
+        reach,
     )
 
 
 def awaiting_vetting(*, person: Person, situation: Situation) -> list[LogEntry]:
-    return [
-        e
-        for e in _entries(person, situation).filter(significant=True, vetted_at__isnull=True)
-        if policy.may_vet(person, e)
-    ]
+    """What waits for the person's vetting (the page shows how many)."""
+    reach = policy.log_reach(person)
+    return _present(
+        (
+            e
+            for e in _entries(reach, situation)
+            .select_related("body")
+            .filter(significant=True, vetted_at__isnull=True)
+            if policy.may_vet(person, e)
+        ),
+        reach,
+    )
 
 
 def translation_queue(*, person: Person, limit: int = 100) -> list[LogEntry]:
@@ -237,53 +325,133 @@ def translation_queue(*, person: Person, limit: int = 100) -> list[LogEntry]:
             if m.role == Role.INFORMATION_MANAGER
         ]
     )
-    return list(
+    reach = policy.log_reach(person)
+    return _present(
         LogEntry.objects.filter(translation="", body__in=liaison_bodies, situation__status="open")
+        .filter(reach.q())
         .select_related("situation", *ENTRY_RELATED)
-        .prefetch_related(ENTRY_EDITS)
-        .order_by("recorded_at")[:limit]
+        .prefetch_related(*ENTRY_EXTRAS)
+        .order_by("recorded_at")[:limit],
+        reach,
     )
 
 
-def entry_payload(entry: LogEntry) -> dict[str, Any]:
-    """An entry as the API and the live stream give it (both languages, both clocks)."""
-    return {
-        "id": entry.pk,
-        "situation": entry.situation_id,
-        "seq": entry.seq,
-        "rev": entry.rev,
-        "kind": entry.kind,
-        "body_id": entry.body_id,
-        "body": entry.body.code if entry.body else None,
-        "author": entry.author.username,
-        "author_name_ja": entry.author.display_name_ja,
-        "author_name_en": entry.author.display_name_en,
-        "organization": entry.author_organization.code,
-        "position": entry.author_position,
-        "recorded_at": entry.recorded_at,
-        "recorded_dtg": dtg(entry.recorded_at),
-        "event_at": entry.event_at,
-        "event_dtg": dtg(entry.event_at),
-        "language": entry.language,
-        "text": entry.text,
-        "translation": entry.translation,
-        "translated_by": entry.translated_by.username if entry.translated_by else None,
-        "translated_at": entry.translated_at,
-        "significant": entry.significant,
-        "on_board": entry.on_board,
-        "corrects": entry.corrects_id,
-        "request": entry.support_request_id,
+# What an entry's JSON reads, as plain rows (no model instances: a page of 50 entries builds
+# in a fraction of the time). Kept to four joins on purpose, see PAYLOAD_RELATED.
+PAYLOAD_FIELDS = (
+    "pk",
+    "situation_id",
+    "seq",
+    "rev",
+    "kind",
+    "body_id",
+    "body__code",
+    "author__username",
+    "author__display_name_ja",
+    "author__display_name_en",
+    "author_organization__code",
+    "author_position",
+    "recorded_at",
+    "event_at",
+    "language",
+    "text",
+    "translation",
+    "translated_by__username",
+    "translated_at",
+    "significant",
+    "vetted_at",
+    "corrects_id",
+    "support_request_id",
+    "marking_id",
+)
+
+# Where a live payload keeps what each stream decides its reader's access by: the entry's
+# body and marking, and the corrected entry's (or None). Streams strip it before sending.
+ACCESS = "_access"
+
+
+def _payloads(queryset: QuerySet[LogEntry], reach: policy.LogReach | None) -> list[dict[str, Any]]:
+    """Entries as the API and the live stream give them (both languages, both clocks).
+
+    With a reader's `reach` (the API), `corrects` names the corrected entry only when the
+    reader may see it. Without one (the live stream's unscoped read), each payload carries
+    `ACCESS` instead, for every stream to decide by."""
+    rows = list(queryset.values(*PAYLOAD_FIELDS))
+    keys = (
+        reach.markings
+        if reach is not None
+        else dict(
+            MarkingSet.objects.filter(pk__in={r["marking_id"] for r in rows}).values_list(
+                "pk", "key"
+            )
+        )
+    )
+    corrected = {
+        pk: (body_id, marking_id)
+        for pk, body_id, marking_id in LogEntry.objects.filter(
+            pk__in={r["corrects_id"] for r in rows if r["corrects_id"] is not None}
+        ).values_list("pk", "body_id", "marking_id")
     }
+    markings: dict[int, dict[str, Any]] = {}
+    payloads = []
+    for row in rows:
+        marking_id = row["marking_id"]
+        if marking_id not in markings:
+            markings[marking_id] = Marking.from_key(keys[marking_id]).as_json()
+        corrects = row["corrects_id"]
+        payload = {
+            "id": row["pk"],
+            "situation": row["situation_id"],
+            "seq": row["seq"],
+            "rev": row["rev"],
+            "kind": row["kind"],
+            "body_id": row["body_id"],
+            "body": row["body__code"],
+            "author": row["author__username"],
+            "author_name_ja": row["author__display_name_ja"],
+            "author_name_en": row["author__display_name_en"],
+            "organization": row["author_organization__code"],
+            "position": row["author_position"],
+            "recorded_at": row["recorded_at"],
+            "recorded_dtg": dtg(row["recorded_at"]),
+            "event_at": row["event_at"],
+            "event_dtg": dtg(row["event_at"]),
+            "language": row["language"],
+            "text": row["text"],
+            "translation": row["translation"],
+            "translated_by": row["translated_by__username"],
+            "translated_at": row["translated_at"],
+            "significant": row["significant"],
+            "on_board": row["significant"] and row["vetted_at"] is not None,
+            "corrects": corrects,
+            "request": row["support_request_id"],
+            "marking": markings[marking_id],
+        }
+        if reach is None:
+            payload[ACCESS] = (row["body_id"], marking_id, corrected.get(corrects or 0))
+        elif corrects is not None and not (
+            corrects in corrected and reach.sees(*corrected[corrects])
+        ):
+            payload["corrects"] = None
+        payloads.append(payload)
+    return payloads
+
+
+def translation_queue_payloads(*, person: Person) -> list[dict[str, Any]]:
+    """The translation queue as the API gives it, in the queue's order."""
+    order = [e.pk for e in translation_queue(person=person)]
+    reach = policy.log_reach(person)
+    found = {p["id"]: p for p in _payloads(LogEntry.objects.filter(pk__in=order), reach)}
+    return [found[pk] for pk in order]
 
 
 def live_payloads(situation_id: int, after: int, limit: int = 500) -> list[dict[str, Any]]:
-    """Revisions of a situation's entries after `after`, oldest first. Unscoped: see above."""
-    entries = (
-        LogEntry.objects.filter(situation_id=situation_id, rev__gt=after)
-        .select_related(*PAYLOAD_RELATED)
-        .order_by("rev")[:limit]
+    """Revisions of a situation's entries after `after`, oldest first. Unscoped: see above;
+    each payload carries its `ACCESS` for the streams to decide by."""
+    return _payloads(
+        LogEntry.objects.filter(situation_id=situation_id, rev__gt=after).order_by("rev")[:limit],
+        None,
     )
-    return [entry_payload(e) for e in entries]
 
 
 # --- requests for support ------------------------------------------------------------------

@@ -23,6 +23,9 @@ from kizuna.acsa import services as acsa_services
 from kizuna.acsa.models import Category, Order, SituationType
 from kizuna.core.audit import record_event
 from kizuna.core.models import Membership, Organization, Person, Role
+from kizuna.sharing import services as sharing_services
+from kizuna.sharing.marking import Marking
+from kizuna.sharing.models import ClassificationLevel, MarkingSet
 
 from . import policy, selectors
 from .live import announce
@@ -70,6 +73,59 @@ def _check_event_time(event_at: datetime) -> None:
         )
 
 
+def _default_marking(
+    *, organization: Organization, situation: Situation, body: Body | None
+) -> Marking:
+    """The lowest level of the author's nation, releasable to the nations sitting in the
+    entry's body (for a situation-wide entry, in the situation's bodies; with none, Japan and
+    the United States), the author's own nation always among them."""
+    level = ClassificationLevel.objects.filter(nation=organization.nation_id).order_by("rank")
+    lowest = level.first()
+    if lowest is None:
+        raise ValidationError(
+            {
+                "marking": _(
+                    "%(nation)s has no classification level yet, so its staff cannot post to "
+                    "a log; an administrator adds the levels first."
+                )
+                % {"nation": organization.nation_id}
+            }
+        )
+    bodies = [body] if body is not None else Body.objects.filter(situation=situation)
+    nations = set(
+        Body.organizations.through.objects.filter(body__in=bodies).values_list(
+            "organization__nation_id", flat=True
+        )
+    )
+    return Marking(
+        level=lowest.code,
+        releasable_to=tuple(sorted((nations or {"JPN", "USA"}) | {organization.nation_id})),
+    )
+
+
+def _entry_marking(
+    *,
+    author: Person,
+    organization: Organization,
+    situation: Situation,
+    body: Body | None,
+    marking: Marking | None,
+) -> MarkingSet:
+    """The marking row a new entry points at: the marking given, checked as sharing checks
+    an item's (known codes, the author's nation among the releasable ones) and never beyond
+    the author's own clearance; else the default."""
+    if marking is None:
+        marking = _default_marking(organization=organization, situation=situation, body=body)
+        # Made of known rows: once its marking row exists, one lookup by key finds it.
+        existing = MarkingSet.objects.filter(key=marking.key).first()
+        return existing or sharing_services.marking_set(
+            sharing_services.resolve_marking(marking, originator=organization)
+        )
+    resolved = sharing_services.resolve_marking(marking, originator=organization)
+    sharing_services.require_within_reach(author, resolved)
+    return sharing_services.marking_set(resolved)
+
+
 def _append(
     *,
     situation: Situation,
@@ -79,16 +135,27 @@ def _append(
     membership: Membership,
     language: str,
     text: str,
+    marking: MarkingSet | None = None,
     translation_text: str = "",
     event_at: datetime | None = None,
     significant: bool = False,
     corrects: LogEntry | None = None,
     support_request: SupportRequest | None = None,
 ) -> LogEntry:
-    """Add one entry to a locked situation's log, audit it and announce it."""
+    """Add one entry to a locked situation's log, audit it and announce it. Without a
+    marking row it gets the default marking."""
+    if marking is None:
+        marking = _entry_marking(
+            author=author,
+            organization=membership.organization,
+            situation=situation,
+            body=body,
+            marking=None,
+        )
     rev = _next_rev(situation)
     now = timezone.now()
     entry = LogEntry.objects.create(
+        marking=marking,
         situation=situation,
         seq=rev,
         rev=rev,
@@ -121,6 +188,7 @@ def _append(
             "event_at": entry.event_at,
             "significant": significant,
             "corrects": corrects.pk if corrects else None,
+            "marking": Marking.of(entry).as_json(),
         },
     )
     announce(situation.pk)
@@ -678,7 +746,10 @@ def entry_post(
     event_at: datetime | None = None,
     significant: bool = False,
     corrects: LogEntry | None = None,
+    marking: Marking | None = None,
 ) -> LogEntry:
+    """Post to a body's log. Without a marking the entry gets the default
+    (`_default_marking`); a correction gets that of the entry it corrects."""
     membership = policy.posting_membership(actor, body)
     if membership is None:
         raise PermissionDenied(
@@ -700,7 +771,20 @@ def entry_post(
         _check_event_time(event_at)
     if corrects is not None and corrects.situation_id != situation.pk:
         raise ValidationError({"corrects": _("A correction points at an entry of the same log.")})
+    if corrects is not None and not policy.entries_visible(actor).filter(pk=corrects.pk).exists():
+        raise ValidationError({"corrects": _("A correction points at an entry you can read.")})
+    if corrects is not None and marking is None:
+        marking_row = corrects.marking
+    else:
+        marking_row = _entry_marking(
+            author=actor,
+            organization=membership.organization,
+            situation=situation,
+            body=body,
+            marking=marking,
+        )
     return _append(
+        marking=marking_row,
         situation=situation,
         body=body,
         kind=kind,
@@ -723,7 +807,10 @@ def _revise(entry: LogEntry, fields: list[str]) -> LogEntry:
     return entry
 
 
-def _locked_entry(entry: LogEntry) -> LogEntry:
+def _locked_entry(entry: LogEntry, actor: Person) -> LogEntry:
+    """The entry, locked, when the actor may read it (its body and its marking)."""
+    if not policy.entries_visible(actor).filter(pk=entry.pk).exists():
+        raise PermissionDenied
     return (
         LogEntry.objects.select_for_update(of=("self",))
         .select_related("body", "situation")
@@ -734,7 +821,7 @@ def _locked_entry(entry: LogEntry) -> LogEntry:
 @transaction.atomic
 def entry_translate(*, actor: Person, entry: LogEntry, text: str, language: str) -> LogEntry:
     """A liaison officer gives the entry's text in the other language."""
-    entry = _locked_entry(entry)
+    entry = _locked_entry(entry, actor)
     if not policy.may_translate(actor, entry):
         raise PermissionDenied
     if language == entry.language:
@@ -772,7 +859,7 @@ def entry_translate(*, actor: Person, entry: LogEntry, text: str, language: str)
 @transaction.atomic
 def entry_vet(*, actor: Person, entry: LogEntry) -> LogEntry:
     """A coordinator lets a significant event onto the situation's board."""
-    entry = _locked_entry(entry)
+    entry = _locked_entry(entry, actor)
     if not policy.may_vet(actor, entry):
         raise PermissionDenied
     if not entry.significant:
@@ -790,7 +877,7 @@ def entry_vet(*, actor: Person, entry: LogEntry) -> LogEntry:
 def entry_set_event_time(
     *, actor: Person, entry: LogEntry, event_at: datetime, reason: str
 ) -> LogEntry:
-    entry = _locked_entry(entry)
+    entry = _locked_entry(entry, actor)
     if not policy.may_edit_event_time(actor, entry):
         raise PermissionDenied
     _check_event_time(event_at)

@@ -16,12 +16,16 @@ from typing import Any
 from asgiref.sync import sync_to_async
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
+from django.db.models import Max
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 
 from kizuna.core.models import Person
+from kizuna.sharing.models import MarkingSet
 
 from . import policy, selectors
 from .live import Subscription, broker, visible
+from .policy import LogReach
+from .selectors import ACCESS
 
 # A comment line this often keeps proxies from closing an idle stream.
 KEEPALIVE_SECONDS = 15.0
@@ -37,13 +41,27 @@ def _resume_point(request: HttpRequest) -> int | None:
     return int(raw) if raw and raw.isdigit() else None
 
 
-def _open(person: Person, situation_id: int, resume: int | None) -> tuple[int, set[int] | None]:
-    """Access and starting point, decided once. Runs in the request's own thread, whose
-    database connection is then closed: an open stream holds none."""
+def _decide(person: Person) -> tuple[LogReach, int]:
+    """The reader's reach, and the newest marking row it was decided against (read first, so
+    a marking made meanwhile counts as undecided)."""
+    newest = MarkingSet.objects.aggregate(newest=Max("pk"))["newest"] or 0
+    return policy.log_reach(person), newest
+
+
+def _open(person: Person, situation_id: int, resume: int | None) -> tuple[int, LogReach, int]:
+    """Access and starting point, decided once (bodies and markings): a reader never gets a
+    hidden entry, even as a bare id, live or on replay. Runs in the request's own thread,
+    whose database connection is then closed: an open stream holds none."""
     try:
         situation = selectors.situation_get(person=person, pk=situation_id)
-        body_ids = None if policy.is_overseer(person) else policy.visible_body_ids(person)
-        return (situation.last_seq if resume is None else resume), body_ids
+        return (situation.last_seq if resume is None else resume), *_decide(person)
+    finally:
+        connection.close()
+
+
+def _redecide(person: Person) -> tuple[LogReach, int]:
+    try:
+        return _decide(person)
     finally:
         connection.close()
 
@@ -65,13 +83,18 @@ def _read_after(situation_id: int, after: int) -> list[dict[str, Any]]:
 broker.fetch = _read_after
 
 
-async def _events(subscription: Subscription, body_ids: set[int] | None) -> AsyncIterator[bytes]:
+async def _events(
+    subscription: Subscription, person: Person, reach: LogReach, newest: int
+) -> AsyncIterator[bytes]:
     read = sync_to_async(_read_after, thread_sensitive=False)
     try:
         yield b"retry: 2000\n\n"
         pending = await read(subscription.situation_id, subscription.last)
         while True:
-            for payload in visible(pending, subscription.last, body_ids):
+            if any(p[ACCESS][1] > newest for p in pending):
+                # An entry bears a marking made after the reach was decided: decide again.
+                reach, newest = await sync_to_async(_redecide, thread_sensitive=False)(person)
+            for payload in visible(pending, subscription.last, reach):
                 yield _frame(payload)
             if pending:
                 subscription.last = max(subscription.last, pending[-1]["rev"])
@@ -97,11 +120,13 @@ async def situation_events(
     if not isinstance(user, Person) or not user.is_active:
         return HttpResponse(status=401)
     try:
-        start, body_ids = await sync_to_async(_open)(user, situation_id, _resume_point(request))
+        start, reach, newest = await sync_to_async(_open)(
+            user, situation_id, _resume_point(request)
+        )
     except Http404:
         return HttpResponse(status=404)
     subscription = broker.subscribe(situation_id, start)
-    response = StreamingHttpResponse(_events(subscription, body_ids))
+    response = StreamingHttpResponse(_events(subscription, user, reach, newest))
     response["Content-Type"] = "text/event-stream; charset=utf-8"
     response["Cache-Control"] = "no-cache"
     response["X-Accel-Buffering"] = "no"

@@ -228,6 +228,7 @@ def entry_post(request: HttpRequest, situation_id: int) -> HttpResponse:
                 language=data["language"],
                 event_at=data["event_at"],
                 significant=data["significant"],
+                marking=form.entry_marking(),
             ),
             _("Entry recorded."),
         )

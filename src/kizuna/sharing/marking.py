@@ -33,7 +33,12 @@ class Marking:
     @classmethod
     def of(cls, record: Marked) -> Marking:
         """The marking of any marked record, read from its marking row's key."""
-        codes = json.loads(record.marking.key)
+        return cls.from_key(record.marking.key)
+
+    @classmethod
+    def from_key(cls, key: str) -> Marking:
+        """A marking row's key read back, for lists that fetched the keys without a join."""
+        codes = json.loads(key)
         return cls(
             level=codes["level"],
             releasable_to=tuple(codes["releasable_to"]),

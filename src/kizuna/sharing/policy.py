@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TypeVar
 
-from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from django.db.models import Exists, IntegerField, Model, OuterRef, Q, QuerySet, Value
 
 from kizuna.core.models import Person, Role
 
@@ -46,20 +46,6 @@ def clearance_of(person: Person) -> Clearance | None:
         return None
 
 
-def covered_levels(level: ClassificationLevel) -> set[int]:
-    """Every level a clearance at `level` covers: its own nation's levels up to its rank, and
-    any level the equivalence table maps onto one of those."""
-    own = set(
-        ClassificationLevel.objects.filter(
-            nation=level.nation_id, rank__lte=level.rank
-        ).values_list("pk", flat=True)
-    )
-    mapped = LevelEquivalence.objects.filter(equivalent_id__in=own).values_list(
-        "level_id", flat=True
-    )
-    return own | set(mapped)
-
-
 def reach_of(person: Person) -> Reach | None:
     cached: Reach | None = getattr(person, "_sharing_reach", None)
     if cached is not None:
@@ -67,11 +53,33 @@ def reach_of(person: Person) -> Reach | None:
     clearance = clearance_of(person)
     if clearance is None:
         return None
+    # One query for the rest, as (kind, id) rows: the levels the clearance covers (its own
+    # nation's up to its rank, and any level the equivalence table maps onto one of those),
+    # then the caveats and the communities held. Every read starts here.
+    own = ClassificationLevel.objects.filter(
+        nation=clearance.level.nation_id, rank__lte=clearance.level.rank
+    ).order_by()
+    level, caveat, community = (Value(n, output_field=IntegerField()) for n in range(3))
+    rows = own.values_list(level, "pk").union(
+        LevelEquivalence.objects.filter(equivalent__in=own)
+        .order_by()
+        .values_list(level, "level_id"),
+        Clearance.caveats.through.objects.filter(clearance=clearance).values_list(
+            caveat, "handlingcaveat_id"
+        ),
+        Clearance.communities.through.objects.filter(clearance=clearance).values_list(
+            community, "community_id"
+        ),
+        all=True,
+    )
+    held: tuple[set[int], set[int], set[int]] = (set(), set(), set())
+    for kind, pk in rows:
+        held[kind].add(pk)
     reach = Reach(
         nation=clearance.level.nation_id,
-        levels=frozenset(covered_levels(clearance.level)),
-        caveats=frozenset(clearance.caveats.values_list("pk", flat=True)),
-        communities=frozenset(clearance.communities.values_list("pk", flat=True)),
+        levels=frozenset(held[0]),
+        caveats=frozenset(held[1]),
+        communities=frozenset(held[2]),
     )
     person._sharing_reach = reach  # type: ignore[attr-defined]
     return reach

@@ -1,12 +1,14 @@
-"""Template helpers of the coordination pages: `{{ value|dtg }}`."""
+"""Template helpers of the coordination pages: `{{ value|dtg }}`, `{% marking_line entry %}`."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from django import template
+from django.utils.translation import gettext as _
 
 from .. import dtg as dtg_module
+from ..models import LogEntry
 
 register = template.Library()
 
@@ -14,3 +16,17 @@ register = template.Library()
 @register.filter
 def dtg(value: datetime | None) -> str:
     return dtg_module.dtg(value) if value is not None else ""
+
+
+@register.simple_tag
+def marking_line(entry: LogEntry) -> str:
+    """An entry's marking in the reader's language: level, releasability, caveats and
+    communities (names read with the page's query: `selectors.ENTRY_RELATED`)."""
+    marking = entry.marking
+    names = [
+        marking.level.name,
+        _("releasable to %(nations)s") % {"nations": ", ".join(entry.shown_marking.releasable_to)},  # type: ignore[attr-defined]
+        *(c.name for c in marking.caveats.all()),
+        *(c.name for c in marking.communities.all()),
+    ]
+    return " · ".join(names)
