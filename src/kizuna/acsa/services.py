@@ -19,6 +19,10 @@ from django.utils.translation import gettext as _
 
 from kizuna.core.audit import record_event
 from kizuna.core.models import Organization, Person, Role
+from kizuna.sharing import policy as sharing_policy
+from kizuna.sharing import services as sharing_services
+from kizuna.sharing.marking import Marking
+from kizuna.sharing.models import ClassificationLevel, MarkingSet
 
 from . import policy, rules
 from .models import (
@@ -197,6 +201,44 @@ def _replayed(mine: QuerySet[R], key: str, digest: str) -> R | None:
     return earlier
 
 
+def default_marking(*, supplying_org: Organization, receiving_org: Organization) -> Marking:
+    """What an order is marked when its creator names nothing: the receiving (ordering)
+    nation's lowest level, releasable to both parties' nations."""
+    level = (
+        ClassificationLevel.objects.filter(nation=receiving_org.nation_id).order_by("rank").first()
+    )
+    if level is None:
+        raise ValidationError(
+            {
+                "level": _("%(nation)s has no classification level: give the order a marking.")
+                % {"nation": receiving_org.nation_id}
+            }
+        )
+    nations = tuple(sorted({receiving_org.nation_id, supplying_org.nation_id}))
+    return Marking(level=level.code, releasable_to=nations)
+
+
+def _order_marking(
+    marking: Marking, *, actor: Person, supplying_org: Organization, receiving_org: Organization
+) -> MarkingSet:
+    """The marking row of a new order: sharing's own checks (known codes, a level of the
+    ordering nation, releasable to it, within the creator's clearance), and releasable to
+    the supplying nation too, since both sides sign the order and must see it."""
+    if sharing_policy.reach_of(actor) is None:
+        raise PermissionDenied(_("Only a person holding a clearance may create an order."))
+    resolved = sharing_services.resolve_marking(marking, originator=receiving_org)
+    if supplying_org.nation_id not in {n.code for n in resolved.nations}:
+        raise ValidationError(
+            {
+                "releasable_to": _(
+                    "An order must be releasable to both parties' nations: both sign it."
+                )
+            }
+        )
+    sharing_services.require_within_reach(actor, resolved)
+    return sharing_services.marking_set(resolved)
+
+
 @transaction.atomic
 def order_create(
     *,
@@ -208,10 +250,12 @@ def order_create(
     currency: str,
     settlement_method: str,
     lines: list[LineInput],
+    marking: Marking | None = None,
     idempotency_key: str = "",
 ) -> Order:
-    """A draft order, made by the receiving side's ordering official. The same idempotency key
-    with the same content gives back the order it made; with other content it is refused."""
+    """A draft order, made by the receiving side's ordering official, marked with `marking`
+    or, when none is given, `default_marking`. The same idempotency key with the same content
+    gives back the order it made; with other content it is refused."""
     digest = _digest(
         {
             "supplying_org": supplying_org.code,
@@ -221,6 +265,7 @@ def order_create(
             "currency": currency,
             "settlement_method": settlement_method,
             "lines": [asdict(line) for line in lines],
+            "marking": marking.as_json() if marking else None,
         }
     )
     earlier = _replayed(Order.objects.filter(created_by=actor), idempotency_key, digest)
@@ -247,7 +292,11 @@ def order_create(
             errors[f"lines.{index}"] = problems
     if errors:
         raise ValidationError(errors)
+    marking = marking or default_marking(supplying_org=supplying_org, receiving_org=receiving_org)
     order = Order.objects.create(
+        marking=_order_marking(
+            marking, actor=actor, supplying_org=supplying_org, receiving_org=receiving_org
+        ),
         supplying_org=supplying_org,
         receiving_org=receiving_org,
         situation_type=situation_type,
@@ -277,7 +326,12 @@ def order_create(
         actor=actor,
         action="acsa.order.create",
         obj=order,
-        after={"digest": digest, "amount": order.amount_ordered, "currency": currency},
+        after={
+            "digest": digest,
+            "amount": order.amount_ordered,
+            "currency": currency,
+            "marking": marking.as_json(),
+        },
     )
     return order
 
@@ -637,9 +691,14 @@ def order_close(*, order: Order, actor: Person, version: int | None = None) -> O
 PARTIES = ("JPN", "USA")
 
 
-def _offsettable(currency: str, creditor: str, *, lock: bool = True) -> list[Delivery]:
-    """Signed-for deliveries still owed to `creditor` in `currency`, the soonest due first."""
+def _offsettable(
+    currency: str, creditor: str, *people: Person, lock: bool = True
+) -> list[Delivery]:
+    """Signed-for deliveries still owed to `creditor` in `currency`, the soonest due first,
+    on orders every one of `people` may see: nobody sets off what they cannot see."""
     deliveries = Delivery.objects.select_for_update() if lock else Delivery.objects.all()
+    for person in people:
+        deliveries = deliveries.filter(policy.order_filter(person, via="line__order__"))
     return list(
         deliveries.filter(
             line__order__currency=currency,
@@ -650,11 +709,13 @@ def _offsettable(currency: str, creditor: str, *, lock: bool = True) -> list[Del
     )
 
 
-def offsettable_amounts(currency: str, *, lock: bool = False) -> dict[str, Decimal]:
-    """What each party is owed in this currency, over deliveries that may be offset."""
+def offsettable_amounts(currency: str, person: Person, *, lock: bool = False) -> dict[str, Decimal]:
+    """What each party is owed in this currency, over deliveries that may be offset, on the
+    orders `person` may see."""
     return {
         creditor: sum(
-            (d.outstanding for d in _offsettable(currency, creditor, lock=lock)), Decimal(0)
+            (d.outstanding for d in _offsettable(currency, creditor, person, lock=lock)),
+            Decimal(0),
         )
         for creditor in PARTIES
     }
@@ -672,7 +733,7 @@ def offset_propose(*, actor: Person, currency: str) -> Offset:
     """One side's approving official proposes setting off what each side owes the other in
     one currency: the smaller of the two amounts. The proposer's approval is recorded."""
     side = _approving_side(actor)
-    amount = min(offsettable_amounts(currency, lock=True).values())
+    amount = min(offsettable_amounts(currency, actor, lock=True).values())
     if amount <= 0:
         raise ValidationError({"currency": _("Nothing is owed both ways in this currency.")})
     offset = Offset.objects.create(
@@ -707,7 +768,7 @@ def offset_approve(*, actor: Person, offset: Offset) -> Offset:
     offset.save(update_fields=[field, "applied_at"])
     for creditor in PARTIES:
         remaining = offset.amount
-        for delivery in _offsettable(offset.currency, creditor):
+        for delivery in _offsettable(offset.currency, creditor, offset.proposed_by, actor):
             take = min(remaining, delivery.outstanding)
             order = _lock(Order(pk=delivery.line.order_id), None)
             settlement = Settlement.objects.create(

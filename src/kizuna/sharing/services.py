@@ -105,8 +105,9 @@ def _apply_marking(item: SharedItem, resolved: ResolvedMarking) -> None:
     item.save(update_fields=["marking"])
 
 
-def _require_within_reach(person: Person, resolved: ResolvedMarking) -> None:
-    """Nobody marks an item beyond what they themselves may see."""
+def require_within_reach(person: Person, resolved: ResolvedMarking) -> None:
+    """Nobody marks a record beyond what they themselves may see (other apps' services
+    call this too)."""
     reach = policy.reach_of(person)
     if reach is None:
         raise PermissionDenied
@@ -164,7 +165,7 @@ def item_create(
     texts = _item_texts(original_language=original_language, title=title, body=body)
     _check_observation(kind, latitude, longitude, observed_at)
     resolved = resolve_marking(marking, originator=originator)
-    _require_within_reach(person, resolved)
+    require_within_reach(person, resolved)
     item = _new_item(
         resolved,
         kind=kind,
