@@ -13,6 +13,7 @@ from django.utils import timezone
 from kizuna.acsa import services
 from kizuna.acsa.models import Delivery, Order, SituationType
 from kizuna.core.models import Membership, Nation, Organization, Person, Role
+from kizuna.sharing.marking import Marking
 from kizuna.sharing.services import clearance_grant
 
 ROLES = {
@@ -115,9 +116,13 @@ def draft(
     *lines: services.LineInput,
     key: str = "",
     situation: str = "warning-and-surveillance",
+    marking: Marking | None = None,
+    actor: Person | None = None,
 ) -> Order:
+    """A draft for Japan to supply the US, made by the US ordering official (or `actor`),
+    with the default marking unless `marking` names one."""
     return services.order_create(
-        actor=cast.us_ordering,
+        actor=actor or cast.us_ordering,
         supplying_org=cast.jp_unit,
         receiving_org=cast.us_unit,
         situation_type=SituationType.objects.get(code=situation),
@@ -125,6 +130,7 @@ def draft(
         currency="JPY",
         settlement_method=Order.SettlementMethod.CURRENCY,
         lines=list(lines) or [fuel_line()],
+        marking=marking,
         idempotency_key=key,
     )
 
