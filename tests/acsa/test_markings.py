@@ -224,7 +224,7 @@ def test_a_creator_without_clearance_is_refused() -> None:
     uncleared = official(
         "us-ordering-2", nation="USA", org="usfj", role=Role.ORDERING_OFFICIAL, clearance=None
     )
-    with pytest.raises(PermissionDenied, match="clearance"):
+    with translation.override("en"), pytest.raises(PermissionDenied, match="clearance"):
         draft(cast, actor=uncleared)
     assert not Order.objects.exists()
 

@@ -23,7 +23,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Func, IntegerField, Q, QuerySet
+from django.db.models.lookups import In
 from django.utils.translation import gettext_lazy as _
 
 from kizuna.core.models import Person, Role
@@ -62,12 +63,29 @@ def may_use_acsa(person: Person) -> bool:
     return bool(acsa_nations(person)) or _standing(person).auditor
 
 
+class _Unindexed(Func):
+    """`+column`: the same value, but SQLite will not drive a query from the column's index."""
+
+    template = "+%(expressions)s"
+    output_field = IntegerField()
+
+
+def _marking_rule(person: Person, via: str) -> Q:
+    """`sharing.policy.marking_filter` on the order's marking, read through `_Unindexed`: an
+    order's marking says which rows a person sees, never how a query walks them. The few
+    markings each cover many orders, yet without statistics SQLite drove the balances
+    report from the marking index, order by order, at 2.5 times the cost of scanning the
+    deliveries."""
+    ids = list(sharing_policy.visible_markings(person).values_list("pk", flat=True))
+    return Q(In(_Unindexed(F(f"{via}marking_id")), ids))
+
+
 def order_filter(person: Person, via: str = "") -> Q:
     """The orders this person may see, as a condition on Order, or on a model reaching the
     order through `via` (e.g. "line__order__" from a delivery), so that reports filter on
     the join they already make instead of a subquery: the party/role rule AND the marking
     rule. Without a clearance the marking rule lets nothing in."""
-    markings = sharing_policy.marking_filter(person, via)
+    markings = _marking_rule(person, via)
     if _standing(person).auditor:
         return markings
     nations = acsa_nations(person)
