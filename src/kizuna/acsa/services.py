@@ -13,7 +13,9 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import BigIntegerField, F, Q, QuerySet, Sum
+from django.db.models.expressions import RawSQL
+from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,6 +33,7 @@ from .models import (
     Delivery,
     Idempotent,
     LedgerEntry,
+    LedgerOutOfBalance,
     Offset,
     Order,
     OrderLine,
@@ -105,18 +108,44 @@ def _require(person: Person, role: Role, nation: str) -> None:
         )
 
 
-def _lock(order: Order, version: int | None) -> Order:
-    locked = (
-        Order.objects.select_for_update()
-        .select_related("supplying_org", "receiving_org", "situation_type")
-        .get(pk=order.pk)
+# What the steps change on an order; everything else (parties, situation, currency, method,
+# marking, lines) is fixed when the order is made.
+_STEP_FIELDS = (
+    "status",
+    "version",
+    "amount_delivered",
+    "amount_settled",
+    "ordering_official_id",
+    "requested_at",
+    "approving_official_id",
+    "accepted_at",
+    "closed_at",
+    "cancelled_at",
+    "cancel_reason",
+)
+
+
+def _lock(order: Order, version: int | None, *also: str) -> list[dict[str, Any]]:
+    """Lock the order's row and bring what the steps change up to date on the caller's
+    object. The rest never changes, so it is taken from the object the caller holds (its
+    selector loaded the parties and situation with it) rather than read again. `also` reads
+    more through the same query, one row per related row (e.g. each line's category)."""
+    rows = list(
+        Order.objects.select_for_update(of=("self",))
+        .filter(pk=order.pk)
+        .values(*_STEP_FIELDS, *also)
     )
-    if version is not None and locked.version != version:
+    if not rows:
+        raise Order.DoesNotExist
+    state = rows[0]
+    if version is not None and state["version"] != version:
         raise Conflict(
             _("Someone else changed this order first (version %(now)s, you saw %(seen)s).")
-            % {"now": locked.version, "seen": version}
+            % {"now": state["version"], "seen": version}
         )
-    return locked
+    for name in _STEP_FIELDS:
+        setattr(order, name, state[name])
+    return rows
 
 
 def _expect(order: Order, *statuses: str) -> None:
@@ -130,35 +159,64 @@ def _expect(order: Order, *statuses: str) -> None:
 
 
 def _advance(order: Order, actor: Person, action: str, fields: dict[str, Any]) -> Order:
+    """Write a step's changes and its audit event. An update that changes the amounts also
+    compares them with the order's ledger in the same statement (`_ledger_matches`): an
+    amount changed without its entries is refused as `Order.save()` refuses it."""
     before = {"status": order.status, "version": order.version}
+    fields = {**fields, "version": order.version + 1}
+    rows = Order.objects.filter(pk=order.pk)
+    if {"amount_delivered", "amount_settled"} & fields.keys():
+        delivered = fields.get("amount_delivered", order.amount_delivered)
+        settled = fields.get("amount_settled", order.amount_settled)
+        rows = rows.filter(_ledger_matches(delivered - settled))
+    if rows.update(**fields) != 1:
+        raise LedgerOutOfBalance(f"order {order.pk}: its ledger does not match its amounts")
     for name, value in fields.items():
         setattr(order, name, value)
-    order.version += 1
-    order.save()
     record_event(
         actor=actor,
         action=f"acsa.order.{action}",
         obj=order,
         before=before,
-        after={"status": order.status, "version": order.version, **_ids(fields)},
+        after={"status": order.status, **_ids(fields)},
     )
     return order
+
+
+# The sum of an order's ledger in cents (SQLite sums decimals in floating point), for the
+# update of the order itself. Written as SQL: built from expressions, the subquery cost
+# Django five times as long to compile as the rest of the update.
+_BOOKED_CENTS = (
+    "(SELECT ROUND(COALESCE(SUM(amount), 0) * 100) FROM acsa_ledgerentry"
+    " WHERE order_id = acsa_order.id)"
+)
+
+
+def _ledger_matches(outstanding: Decimal) -> Q:
+    """The order's ledger sums to `outstanding`."""
+    booked = RawSQL(_BOOKED_CENTS, (), output_field=BigIntegerField())  # noqa: S611 - no input
+    return Q(Exact(booked, int(outstanding * 100)))
 
 
 def _ids(values: dict[str, Any]) -> dict[str, Any]:
     return {k: getattr(v, "pk", v) for k, v in values.items()}
 
 
-def _check_eligibility(order: Order, on: date) -> None:
+def _check_eligibility(order: Order, on: date, categories: list[str]) -> None:
     """Every line's category must be allowed, on this date, in the order's situation."""
     situation = rules.situation_type_for(order, on)
     problems = []
-    for line in order.lines.select_related("category"):
-        answer = rules.check(situation, line.category, on)
+    for category in categories:
+        answer = rules.check(situation, category, on)
         if answer.allowed is not True:
             problems.append(" ".join(str(r) for r in answer.reasons))
     if problems:
         raise ValidationError({"eligibility": problems})
+
+
+def _lock_to_sign(order: Order, version: int | None) -> list[str]:
+    """Lock the order for a signature, reading its lines' categories in the same query."""
+    return [row["lines__category__code"] for row in _lock(order, version, "lines__category__code")]
 
 
 def _validate_line(
@@ -285,7 +343,7 @@ def order_create(
         errors["settlement_method"] = [_("Unknown settlement method.")]
     if not lines:
         errors["lines"] = [_("An order needs at least one line.")]
-    categories = {c.code: c for c in Category.objects.all()}
+    categories = rules.categories()
     for index, line in enumerate(lines):
         problems = _validate_line(line, categories, situation_type)
         if problems:
@@ -339,11 +397,10 @@ def order_create(
 @transaction.atomic
 def order_request(*, order: Order, actor: Person, version: int | None = None) -> Order:
     """The receiving side's ordering official signs and sends the request."""
-    order = _lock(order, version)
+    categories = _lock_to_sign(order, version)
     _require(actor, Role.ORDERING_OFFICIAL, order.receiving_org.nation_id)
     _expect(order, Order.Status.DRAFT)
-    today = timezone.localdate()
-    _check_eligibility(order, today)
+    _check_eligibility(order, timezone.localdate(), categories)
     return _advance(
         order,
         actor,
@@ -359,10 +416,10 @@ def order_request(*, order: Order, actor: Person, version: int | None = None) ->
 @transaction.atomic
 def order_accept(*, order: Order, actor: Person, version: int | None = None) -> Order:
     """The supplying side's approving official accepts and signs: the order now binds."""
-    order = _lock(order, version)
+    categories = _lock_to_sign(order, version)
     _require(actor, Role.APPROVING_OFFICIAL, order.supplying_org.nation_id)
     _expect(order, Order.Status.REQUESTED)
-    _check_eligibility(order, timezone.localdate())
+    _check_eligibility(order, timezone.localdate(), categories)
     return _advance(
         order,
         actor,
@@ -378,7 +435,7 @@ def order_accept(*, order: Order, actor: Person, version: int | None = None) -> 
 @transaction.atomic
 def order_cancel(*, order: Order, actor: Person, reason: str, version: int | None = None) -> Order:
     """Before anything is delivered, either signatory's side may withdraw."""
-    order = _lock(order, version)
+    _lock(order, version)
     if not (
         policy.holds(actor, Role.ORDERING_OFFICIAL, order.receiving_org.nation_id)
         or policy.holds(actor, Role.APPROVING_OFFICIAL, order.supplying_org.nation_id)
@@ -443,10 +500,16 @@ def delivery_record(
     )
     if earlier is not None:
         return earlier
-    order = _lock(order, version)
+    _lock(order, version)
     _require(actor, Role.LOGISTICS_OFFICER, order.supplying_org.nation_id)
     _expect(order, Order.Status.ACCEPTED)
-    line = OrderLine.objects.select_for_update().get(pk=line.pk, order=order)
+    # What deliveries change on the order's lines, read again; the rest never changes.
+    remaining = dict(
+        OrderLine.objects.select_for_update()
+        .filter(order=order)
+        .values_list("pk", F("quantity") - F("quantity_delivered"))
+    )
+    line.quantity_delivered = line.quantity - remaining.pop(line.pk)
     errors: dict[str, str] = {}
     if not _within(quantity, MAX_QUANTITY):
         errors["quantity"] = _("The quantity delivered must be more than 0.")
@@ -486,11 +549,12 @@ def delivery_record(
         )
         for d in documents
     )
-    # Added here on the locked row, not as F() + quantity: SQLite would add in floating point.
+    # Added here under the order's lock, not as F() + quantity: SQLite would add in floating
+    # point.
     line.quantity_delivered = line.quantity_delivered + quantity
-    line.save(update_fields=["quantity_delivered"])
+    OrderLine.objects.filter(pk=line.pk).update(quantity_delivered=line.quantity_delivered)
     _book(order, delivery, LedgerEntry.Kind.DELIVERY, amount, actor)
-    fully = not order.lines.filter(quantity_delivered__lt=F("quantity")).exists()
+    fully = line.quantity_remaining <= 0 and not any(left > 0 for left in remaining.values())
     _advance(
         order,
         actor,
@@ -509,14 +573,19 @@ def receipt_sign(
 ) -> Delivery:
     """The receiving side's logistics officer signs for a delivery. When a Japanese unit's
     provision is received, the claim-occurrence notice is issued in the same step."""
-    order = _lock(order, version)
+    _lock(order, version)
     _require(actor, Role.LOGISTICS_OFFICER, order.receiving_org.nation_id)
-    delivery = Delivery.objects.select_for_update().get(pk=delivery.pk, line__order=order)
-    if delivery.receipt_signed_at:
-        raise ValidationError({"delivery": _("This delivery's receipt is already signed.")})
-    delivery.receipt_signed_by = actor
-    delivery.receipt_signed_at = timezone.now()
-    delivery.save(update_fields=["receipt_signed_by", "receipt_signed_at"])
+    # One conditional update signs it; its amount and due date never change, so the notice
+    # takes them from the delivery the caller holds.
+    now = timezone.now()
+    ours = Delivery.objects.filter(pk=delivery.pk, line__order=order)
+    if not ours.filter(receipt_signed_at__isnull=True).update(
+        receipt_signed_by=actor, receipt_signed_at=now
+    ):
+        if ours.exists():
+            raise ValidationError({"delivery": _("This delivery's receipt is already signed.")})
+        raise Delivery.DoesNotExist
+    delivery.receipt_signed_by, delivery.receipt_signed_at = actor, now
     if order.supplying_org.nation_id == "JPN":
         ClaimNotice.objects.create(
             delivery=delivery,
@@ -570,17 +639,22 @@ def settlement_record(
     )
     if earlier is not None:
         return earlier
-    order = _lock(order, version)
+    _lock(order, version)
     _require(actor, Role.APPROVING_OFFICIAL, order.receiving_org.nation_id)
-    delivery = (
-        Delivery.objects.select_for_update()
-        .select_related("line__category")
-        .get(pk=delivery.pk, line__order=order)
+    # What settlements and receipts change, read again and locked; the rest of the delivery
+    # never changes.
+    state = (
+        Delivery.objects.select_for_update(of=("self",))
+        .filter(pk=delivery.pk, line__order=order)
+        .values("amount_settled", "receipt_signed_at", "line__category__kind")
+        .get()
     )
+    delivery.amount_settled = state["amount_settled"]
+    delivery.receipt_signed_at = state["receipt_signed_at"]
     errors: dict[str, str] = {}
     if delivery.receipt_signed_at is None:
         errors["delivery"] = _("Sign the delivery's receipt before settling it.")
-    kind = delivery.line.category.kind
+    kind = state["line__category__kind"]
     allowed_methods: set[str] = {
         Category.Kind.GOODS.value: GOODS_METHODS,
         Category.Kind.SERVICES.value: SERVICE_METHODS,
@@ -598,13 +672,13 @@ def settlement_record(
             "currency": order.currency
         }
     # Counter-deliveries not yet signed for already spoken for part of what is owed.
-    pending = sum(
-        (
-            s.amount
-            for s in delivery.settlements.filter(receipt_signed_at__isnull=True)
-            if s.in_kind
-        ),
-        Decimal(0),
+    pending = money(
+        Decimal(
+            delivery.settlements.filter(receipt_signed_at__isnull=True)
+            .exclude(method=Order.SettlementMethod.CURRENCY)
+            .aggregate(total=Sum("amount"))["total"]
+            or 0
+        )
     )
     if not _within(amount, MAX_QUANTITY * MAX_UNIT_PRICE):
         errors["amount"] = _("The amount settled must be more than 0.")
@@ -645,7 +719,7 @@ def counter_receipt_sign(
     *, order: Order, settlement: Settlement, actor: Person, version: int | None = None
 ) -> Settlement:
     """The original supplier's logistics officer signs for goods or services returned."""
-    order = _lock(order, version)
+    _lock(order, version)
     _require(actor, Role.LOGISTICS_OFFICER, order.supplying_org.nation_id)
     settlement = Settlement.objects.select_for_update().get(
         pk=settlement.pk, delivery__line__order=order
@@ -664,7 +738,7 @@ def _apply_settlement(
     order: Order, delivery: Delivery, settlement: Settlement, actor: Person
 ) -> None:
     delivery.amount_settled += settlement.amount
-    delivery.save(update_fields=["amount_settled"])
+    Delivery.objects.filter(pk=delivery.pk).update(amount_settled=delivery.amount_settled)
     _book(order, delivery, LedgerEntry.Kind.SETTLEMENT, -settlement.amount, actor)
     settled = order.amount_settled + settlement.amount
     everything = order.status == Order.Status.RECEIVED and settled == order.amount_delivered
@@ -679,7 +753,7 @@ def _apply_settlement(
 @transaction.atomic
 def order_close(*, order: Order, actor: Person, version: int | None = None) -> Order:
     """The supplying side's approving official closes an order settled in full."""
-    order = _lock(order, version)
+    _lock(order, version)
     _require(actor, Role.APPROVING_OFFICIAL, order.supplying_org.nation_id)
     _expect(order, Order.Status.SETTLED)
     return _advance(
@@ -770,7 +844,8 @@ def offset_approve(*, actor: Person, offset: Offset) -> Offset:
         remaining = offset.amount
         for delivery in _offsettable(offset.currency, creditor, offset.proposed_by, actor):
             take = min(remaining, delivery.outstanding)
-            order = _lock(Order(pk=delivery.line.order_id), None)
+            order = Order.objects.get(pk=delivery.line.order_id)
+            _lock(order, None)
             settlement = Settlement.objects.create(
                 delivery=delivery,
                 method=Order.SettlementMethod.CURRENCY,
