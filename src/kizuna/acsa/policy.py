@@ -22,6 +22,7 @@ reaches the order through `order_filter`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import F, Func, IntegerField, Q, QuerySet
 from django.db.models.lookups import In
@@ -64,10 +65,14 @@ def may_use_acsa(person: Person) -> bool:
 
 
 class _Unindexed(Func):
-    """`+column`: the same value, but SQLite will not drive a query from the column's index."""
+    """On SQLite `+column`: the same value, but the planner will not drive a query from the
+    column's index. Elsewhere the plain column, whose statistics PostgreSQL plans with."""
 
-    template = "+%(expressions)s"
+    template = "%(expressions)s"
     output_field = IntegerField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(compiler, connection, template="+%(expressions)s", **extra)
 
 
 def _marking_rule(person: Person, via: str) -> Q:
@@ -75,7 +80,7 @@ def _marking_rule(person: Person, via: str) -> Q:
     order's marking says which rows a person sees, never how a query walks them. The few
     markings each cover many orders, yet without statistics SQLite drove the balances
     report from the marking index, order by order, at 2.5 times the cost of scanning the
-    deliveries."""
+    deliveries (PostgreSQL, given `+column`, misjudged it the other way)."""
     ids = list(sharing_policy.visible_markings(person).values_list("pk", flat=True))
     return Q(In(_Unindexed(F(f"{via}marking_id")), ids))
 
