@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db
 
 # Queries per step with the people's roles and clearance already read (once per request),
 # counting the savepoint and its release. PostgreSQL adds the audit chain's advisory lock.
-STEPS = {"create": 10, "request": 7, "accept": 7, "deliver": 11, "receive": 9, "settle": 11}
+STEPS = {"create": 10, "request": 7, "accept": 7, "deliver": 10, "receive": 9, "settle": 11}
 
 
 def _lifecycle(cast: Cast, counted: Callable[[str], object]) -> None:
@@ -118,3 +118,40 @@ def test_a_step_that_changes_the_amounts_refuses_a_ledger_out_of_step() -> None:
         Delivery.objects.count(),
         OrderLine.objects.get(order=order).quantity_delivered,
     )
+
+
+def test_a_line_or_delivery_of_another_order_is_refused_with_nothing_written() -> None:
+    """The steps check that the line or delivery they are given is the order's own, through
+    the lines read with the order's lock."""
+    cast = make_cast()
+    order, other = draft(cast), draft(cast)
+    for each in (order, other):
+        services.order_request(order=each, actor=cast.us_ordering)
+        services.order_accept(order=each, actor=cast.jp_approving)
+    foreign = deliver(cast, other, "10")
+    before = (AuditEvent.objects.count(), Delivery.objects.count())
+    with pytest.raises(OrderLine.DoesNotExist):
+        services.delivery_record(
+            order=order,
+            line=other.lines.get(),
+            actor=cast.jp_logistics,
+            quantity=Decimal(1),
+            delivered_on=timezone.localdate(),
+            documents=[services.Document("slip.pdf", b"%PDF")],
+        )
+    with pytest.raises(Delivery.DoesNotExist):
+        services.receipt_sign(order=order, delivery=foreign, actor=cast.us_logistics)
+    foreign.refresh_from_db()
+    assert foreign.receipt_signed_at is None
+    services.receipt_sign(order=other, delivery=foreign, actor=cast.us_logistics)
+    with pytest.raises(Delivery.DoesNotExist):
+        services.settlement_record(
+            order=order,
+            delivery=foreign,
+            actor=cast.us_approving,
+            method=Order.SettlementMethod.CURRENCY,
+            amount=Decimal(1),
+            currency="JPY",
+            settled_on=timezone.localdate(),
+        )
+    assert (AuditEvent.objects.count() - 1, Delivery.objects.count()) == before

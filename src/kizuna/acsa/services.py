@@ -108,28 +108,17 @@ def _require(person: Person, role: Role, nation: str) -> None:
         )
 
 
-# What the steps change on an order; everything else (parties, situation, currency, method,
-# marking, lines) is fixed when the order is made.
-_STEP_FIELDS = (
-    "status",
-    "version",
-    "amount_delivered",
-    "amount_settled",
-    "ordering_official_id",
-    "requested_at",
-    "approving_official_id",
-    "accepted_at",
-    "closed_at",
-    "cancelled_at",
-    "cancel_reason",
-)
+# What the steps decide on: read again, under the lock, at every step. The rest is fixed
+# when the order is made (parties, situation, currency, marking, lines) or only written by
+# the step that sets it.
+_STEP_FIELDS = ("status", "version", "amount_delivered", "amount_settled", "accepted_at")
 
 
 def _lock(order: Order, version: int | None, *also: str) -> list[dict[str, Any]]:
-    """Lock the order's row and bring what the steps change up to date on the caller's
-    object. The rest never changes, so it is taken from the object the caller holds (its
-    selector loaded the parties and situation with it) rather than read again. `also` reads
-    more through the same query, one row per related row (e.g. each line's category)."""
+    """Lock the order's row and bring what the steps decide on up to date on the caller's
+    object; the rest is taken from the object the caller holds (its selector loaded the
+    parties and situation with it) rather than read again. `also` reads more through the
+    same query, one row per related row (e.g. each line's category)."""
     rows = list(
         Order.objects.select_for_update(of=("self",))
         .filter(pk=order.pk)
@@ -263,7 +252,10 @@ def default_marking(*, supplying_org: Organization, receiving_org: Organization)
     """What an order is marked when its creator names nothing: the receiving (ordering)
     nation's lowest level, releasable to both parties' nations."""
     level = (
-        ClassificationLevel.objects.filter(nation=receiving_org.nation_id).order_by("rank").first()
+        ClassificationLevel.objects.filter(nation=receiving_org.nation_id)
+        .order_by("rank")
+        .values_list("code", flat=True)
+        .first()
     )
     if level is None:
         raise ValidationError(
@@ -273,7 +265,7 @@ def default_marking(*, supplying_org: Organization, receiving_org: Organization)
             }
         )
     nations = tuple(sorted({receiving_org.nation_id, supplying_org.nation_id}))
-    return Marking(level=level.code, releasable_to=nations)
+    return Marking(level=level, releasable_to=nations)
 
 
 def _order_marking(
@@ -500,15 +492,17 @@ def delivery_record(
     )
     if earlier is not None:
         return earlier
-    _lock(order, version)
+    # The lines' quantities come with the lock: their changes all happen under it.
+    remaining = {
+        row["lines__id"]: row["lines__quantity"] - row["lines__quantity_delivered"]
+        for row in _lock(
+            order, version, "lines__id", "lines__quantity", "lines__quantity_delivered"
+        )
+    }
     _require(actor, Role.LOGISTICS_OFFICER, order.supplying_org.nation_id)
     _expect(order, Order.Status.ACCEPTED)
-    # What deliveries change on the order's lines, read again; the rest never changes.
-    remaining = dict(
-        OrderLine.objects.select_for_update()
-        .filter(order=order)
-        .values_list("pk", F("quantity") - F("quantity_delivered"))
-    )
+    if line.pk not in remaining:
+        raise OrderLine.DoesNotExist
     line.quantity_delivered = line.quantity - remaining.pop(line.pk)
     errors: dict[str, str] = {}
     if not _within(quantity, MAX_QUANTITY):
@@ -573,12 +567,14 @@ def receipt_sign(
 ) -> Delivery:
     """The receiving side's logistics officer signs for a delivery. When a Japanese unit's
     provision is received, the claim-occurrence notice is issued in the same step."""
-    _lock(order, version)
+    lines = {row["lines__id"] for row in _lock(order, version, "lines__id")}
     _require(actor, Role.LOGISTICS_OFFICER, order.receiving_org.nation_id)
+    if delivery.line_id not in lines:
+        raise Delivery.DoesNotExist
     # One conditional update signs it; its amount and due date never change, so the notice
     # takes them from the delivery the caller holds.
     now = timezone.now()
-    ours = Delivery.objects.filter(pk=delivery.pk, line__order=order)
+    ours = Delivery.objects.filter(pk=delivery.pk)
     if not ours.filter(receipt_signed_at__isnull=True).update(
         receipt_signed_by=actor, receipt_signed_at=now
     ):
@@ -639,14 +635,19 @@ def settlement_record(
     )
     if earlier is not None:
         return earlier
-    _lock(order, version)
+    kinds = {
+        row["lines__id"]: row["lines__category__kind"]
+        for row in _lock(order, version, "lines__id", "lines__category__kind")
+    }
     _require(actor, Role.APPROVING_OFFICIAL, order.receiving_org.nation_id)
+    if delivery.line_id not in kinds:
+        raise Delivery.DoesNotExist
     # What settlements and receipts change, read again and locked; the rest of the delivery
     # never changes.
     state = (
-        Delivery.objects.select_for_update(of=("self",))
-        .filter(pk=delivery.pk, line__order=order)
-        .values("amount_settled", "receipt_signed_at", "line__category__kind")
+        Delivery.objects.select_for_update()
+        .filter(pk=delivery.pk)
+        .values("amount_settled", "receipt_signed_at")
         .get()
     )
     delivery.amount_settled = state["amount_settled"]
@@ -654,7 +655,7 @@ def settlement_record(
     errors: dict[str, str] = {}
     if delivery.receipt_signed_at is None:
         errors["delivery"] = _("Sign the delivery's receipt before settling it.")
-    kind = state["line__category__kind"]
+    kind = kinds[delivery.line_id]
     allowed_methods: set[str] = {
         Category.Kind.GOODS.value: GOODS_METHODS,
         Category.Kind.SERVICES.value: SERVICE_METHODS,
