@@ -567,20 +567,22 @@ def receipt_sign(
 ) -> Delivery:
     """The receiving side's logistics officer signs for a delivery. When a Japanese unit's
     provision is received, the claim-occurrence notice is issued in the same step."""
-    lines = {row["lines__id"] for row in _lock(order, version, "lines__id")}
+    # The order's deliveries, and which are unsigned, come with the lock: every receipt is
+    # signed under it.
+    signed = "lines__deliveries__receipt_signed_at"
+    unsigned = {
+        row["lines__deliveries__id"]: row[signed] is None
+        for row in _lock(order, version, "lines__deliveries__id", signed)
+        if row["lines__deliveries__id"] is not None
+    }
     _require(actor, Role.LOGISTICS_OFFICER, order.receiving_org.nation_id)
-    if delivery.line_id not in lines:
+    if delivery.pk not in unsigned:
         raise Delivery.DoesNotExist
-    # One conditional update signs it; its amount and due date never change, so the notice
-    # takes them from the delivery the caller holds.
+    if not unsigned.pop(delivery.pk):
+        raise ValidationError({"delivery": _("This delivery's receipt is already signed.")})
+    # Its amount and due date never change: the notice takes them from the caller's delivery.
     now = timezone.now()
-    ours = Delivery.objects.filter(pk=delivery.pk)
-    if not ours.filter(receipt_signed_at__isnull=True).update(
-        receipt_signed_by=actor, receipt_signed_at=now
-    ):
-        if ours.exists():
-            raise ValidationError({"delivery": _("This delivery's receipt is already signed.")})
-        raise Delivery.DoesNotExist
+    Delivery.objects.filter(pk=delivery.pk).update(receipt_signed_by=actor, receipt_signed_at=now)
     delivery.receipt_signed_by, delivery.receipt_signed_at = actor, now
     if order.supplying_org.nation_id == "JPN":
         ClaimNotice.objects.create(
@@ -589,10 +591,7 @@ def receipt_sign(
             currency=order.currency,
             due_on=delivery.due_on,
         )
-    all_received = (
-        order.status == Order.Status.DELIVERED
-        and not Delivery.objects.filter(line__order=order, receipt_signed_at__isnull=True).exists()
-    )
+    all_received = order.status == Order.Status.DELIVERED and not any(unsigned.values())
     _advance(
         order,
         actor,
@@ -642,14 +641,19 @@ def settlement_record(
     _require(actor, Role.APPROVING_OFFICIAL, order.receiving_org.nation_id)
     if delivery.line_id not in kinds:
         raise Delivery.DoesNotExist
-    # What settlements and receipts change, read again and locked; the rest of the delivery
-    # never changes.
+    # What settlements and receipts change, read again (every change of a delivery is made
+    # under its order's lock), with the counter-deliveries not yet signed for, which already
+    # speak for part of what is owed. The rest of the delivery never changes.
+    in_kind_unsigned = Q(settlements__receipt_signed_at__isnull=True) & ~Q(
+        settlements__method=Order.SettlementMethod.CURRENCY
+    )
     state = (
-        Delivery.objects.select_for_update()
-        .filter(pk=delivery.pk)
+        Delivery.objects.filter(pk=delivery.pk)
         .values("amount_settled", "receipt_signed_at")
+        .annotate(pending=Sum("settlements__amount", filter=in_kind_unsigned))
         .get()
     )
+    pending = money(Decimal(state["pending"] or 0))
     delivery.amount_settled = state["amount_settled"]
     delivery.receipt_signed_at = state["receipt_signed_at"]
     errors: dict[str, str] = {}
@@ -672,15 +676,6 @@ def settlement_record(
         errors["currency"] = _("Settle in the order's currency, %(currency)s.") % {
             "currency": order.currency
         }
-    # Counter-deliveries not yet signed for already spoken for part of what is owed.
-    pending = money(
-        Decimal(
-            delivery.settlements.filter(receipt_signed_at__isnull=True)
-            .exclude(method=Order.SettlementMethod.CURRENCY)
-            .aggregate(total=Sum("amount"))["total"]
-            or 0
-        )
-    )
     if not _within(amount, MAX_QUANTITY * MAX_UNIT_PRICE):
         errors["amount"] = _("The amount settled must be more than 0.")
     elif amount > delivery.outstanding - pending:

@@ -46,6 +46,8 @@ class ResolvedMarking:
 
 def _unknown(model: Any, codes: Iterable[str], field: str, message: str) -> list[Any]:
     wanted = list(dict.fromkeys(codes))
+    if not wanted:  # most markings name no caveat or community: no query to build
+        return []
     found = {o.code: o for o in model.objects.filter(code__in=wanted)}
     missing = [code for code in wanted if code not in found]
     if missing:
