@@ -56,7 +56,7 @@ def cast() -> dict[str, Any]:
     level (orders are marked), and the marking the services give the bench's orders."""
     from kizuna.acsa import services
     from kizuna.core.models import Membership, Nation, Organization, Person, Role
-    from kizuna.sharing.services import clearance_grant, marking_set, resolve_marking
+    from kizuna.sharing.services import clearance_grant, marking_set
 
     units = {
         nation: Organization.objects.create(
@@ -80,7 +80,7 @@ def cast() -> dict[str, Any]:
     clearance_grant(actor=None, person=auditor, level=LOWEST["JPN"])
     people["auditor"] = auditor
     default = services.default_marking(supplying_org=units["JPN"], receiving_org=units["USA"])
-    people["marking"] = marking_set(resolve_marking(default, originator=units["USA"]))
+    people["marking"] = marking_set(default)
     return people
 
 

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kizuna.core.audit import record_event
-from kizuna.core.models import Organization, Person, Role
+from kizuna.core.models import Nation, Organization, Person, Role
 from kizuna.sharing import policy as sharing_policy
 from kizuna.sharing import services as sharing_services
 from kizuna.sharing.marking import Marking
@@ -248,14 +248,14 @@ def _replayed(mine: QuerySet[R], key: str, digest: str) -> R | None:
     return earlier
 
 
-def default_marking(*, supplying_org: Organization, receiving_org: Organization) -> Marking:
+def default_marking(
+    *, supplying_org: Organization, receiving_org: Organization
+) -> sharing_services.ResolvedMarking:
     """What an order is marked when its creator names nothing: the receiving (ordering)
-    nation's lowest level, releasable to both parties' nations."""
+    nation's lowest level, releasable to both parties' nations; read as rows at once, since
+    it holds no code anyone typed."""
     level = (
-        ClassificationLevel.objects.filter(nation=receiving_org.nation_id)
-        .order_by("rank")
-        .values_list("code", flat=True)
-        .first()
+        ClassificationLevel.objects.filter(nation=receiving_org.nation_id).order_by("rank").first()
     )
     if level is None:
         raise ValidationError(
@@ -264,19 +264,19 @@ def default_marking(*, supplying_org: Organization, receiving_org: Organization)
                 % {"nation": receiving_org.nation_id}
             }
         )
-    nations = tuple(sorted({receiving_org.nation_id, supplying_org.nation_id}))
-    return Marking(level=level, releasable_to=nations)
+    parties = {receiving_org.nation_id, supplying_org.nation_id}
+    return sharing_services.ResolvedMarking(
+        level, list(Nation.objects.filter(code__in=parties)), [], []
+    )
 
 
 def _order_marking(
-    marking: Marking, *, actor: Person, supplying_org: Organization, receiving_org: Organization
+    resolved: sharing_services.ResolvedMarking, *, actor: Person, supplying_org: Organization
 ) -> MarkingSet:
-    """The marking row of a new order: sharing's own checks (known codes, a level of the
-    ordering nation, releasable to it, within the creator's clearance), and releasable to
-    the supplying nation too, since both sides sign the order and must see it."""
-    if sharing_policy.reach_of(actor) is None:
-        raise PermissionDenied(_("Only a person holding a clearance may create an order."))
-    resolved = sharing_services.resolve_marking(marking, originator=receiving_org)
+    """The marking row of a new order: within the creator's clearance (sharing's check), and
+    releasable to the supplying nation too, since both sides sign the order and must see it.
+    A marking the creator named has passed `resolve_marking` (known codes, a level of the
+    ordering nation, releasable to it)."""
     if supplying_org.nation_id not in {n.code for n in resolved.nations}:
         raise ValidationError(
             {
@@ -342,11 +342,15 @@ def order_create(
             errors[f"lines.{index}"] = problems
     if errors:
         raise ValidationError(errors)
-    marking = marking or default_marking(supplying_org=supplying_org, receiving_org=receiving_org)
+    if sharing_policy.reach_of(actor) is None:
+        raise PermissionDenied(_("Only a person holding a clearance may create an order."))
+    resolved = (
+        sharing_services.resolve_marking(marking, originator=receiving_org)
+        if marking
+        else default_marking(supplying_org=supplying_org, receiving_org=receiving_org)
+    )
     order = Order.objects.create(
-        marking=_order_marking(
-            marking, actor=actor, supplying_org=supplying_org, receiving_org=receiving_org
-        ),
+        marking=_order_marking(resolved, actor=actor, supplying_org=supplying_org),
         supplying_org=supplying_org,
         receiving_org=receiving_org,
         situation_type=situation_type,
@@ -380,7 +384,7 @@ def order_create(
             "digest": digest,
             "amount": order.amount_ordered,
             "currency": currency,
-            "marking": marking.as_json(),
+            "marking": Marking.of(order).as_json(),
         },
     )
     return order
