@@ -526,7 +526,11 @@ def delivery_record(
         errors["documents"] = _("Each document must hold between 1 byte and 10 MB.")
     if errors:
         raise ValidationError(errors)
-    amount = money(quantity * line.unit_price)
+    # What the line is worth delivered up to now less what it was worth before: rounded one
+    # delivery at a time, a line's deliveries could add up to more than the line (and the
+    # order's amounts would break their constraint); this way they add up to it exactly.
+    before = line.quantity_delivered
+    amount = money((before + quantity) * line.unit_price) - money(before * line.unit_price)
     delivery = Delivery.objects.create(
         line=line,
         quantity=quantity,
