@@ -1,5 +1,7 @@
 """ACSA benchmark: eligibility checks per second in process; the full order lifecycle through
-the services as a ratio to plain ORM bulk inserts of the same rows; the outstanding-balance
+the services as a ratio to plain ORM bulk inserts of the same rows (two baselines: every
+order's rows in one set of multi-row INSERTs, and each order's rows written step by step, one
+transaction per lifecycle step), with the queries each step runs; the outstanding-balance
 report over many delivery lines as a ratio to one hand-written SQL aggregate, and its time.
 
     python bench/acsa.py [--database-url URL] [--orders 200] [--lines 1000000] [--checks 500000]
@@ -15,6 +17,8 @@ import os
 import random
 import sys
 import time
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -48,7 +52,11 @@ def progress(total: int, desc: str) -> Any:
 
 
 def cast() -> dict[str, Any]:
+    """Each side's three ACSA officials and an auditor, cleared at their nation's lowest
+    level (orders are marked), and the marking the services give the bench's orders."""
+    from kizuna.acsa import services
     from kizuna.core.models import Membership, Nation, Organization, Person, Role
+    from kizuna.sharing.services import clearance_grant, marking_set
 
     units = {
         nation: Organization.objects.create(
@@ -65,11 +73,18 @@ def cast() -> dict[str, Any]:
         for role in (Role.ORDERING_OFFICIAL, Role.APPROVING_OFFICIAL, Role.LOGISTICS_OFFICER):
             person = Person.objects.create(username=f"{nation}-{role}")
             Membership.objects.create(person=person, organization=units[nation], role=role)
+            clearance_grant(actor=None, person=person, level=LOWEST[nation])
             people[f"{nation}-{role}"] = person
     auditor = Person.objects.create(username="bench-auditor")
     Membership.objects.create(person=auditor, organization=units["JPN"], role=Role.AUDITOR)
+    clearance_grant(actor=None, person=auditor, level=LOWEST["JPN"])
     people["auditor"] = auditor
+    default = services.default_marking(supplying_org=units["JPN"], receiving_org=units["USA"])
+    people["marking"] = marking_set(default)
     return people
+
+
+LOWEST = {"JPN": "jpn-j1", "USA": "usa-u1"}
 
 
 def bench_checks(count: int) -> dict[str, Any]:
@@ -101,6 +116,8 @@ def bench_checks(count: int) -> dict[str, Any]:
 
 
 def bench_lifecycle(people: dict[str, Any], orders: int) -> dict[str, Any]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
     from kizuna.acsa import services
@@ -123,10 +140,9 @@ def bench_lifecycle(people: dict[str, Any], orders: int) -> dict[str, Any]:
         "petroleum", "JP-5", Decimal(1000), "L", Decimal("98.5"), "Misawa", today
     )
     document = [services.Document("slip.pdf", b"%PDF fuel slip")]
-    audit_before = AuditEvent.objects.count()
-    bar = progress(orders, "lifecycle via services")
-    with measured() as through_services:
-        for _ in range(orders):
+
+    def lifecycle(step: Callable[[str], AbstractContextManager[object]]) -> None:
+        with step("create"):
             order = services.order_create(
                 actor=people["USA-ordering_official"],
                 supplying_org=jp,
@@ -137,8 +153,11 @@ def bench_lifecycle(people: dict[str, Any], orders: int) -> dict[str, Any]:
                 settlement_method="currency",
                 lines=[line],
             )
+        with step("request"):
             services.order_request(order=order, actor=people["USA-ordering_official"])
+        with step("accept"):
             services.order_accept(order=order, actor=people["JPN-approving_official"])
+        with step("deliver"):
             delivery = services.delivery_record(
                 order=order,
                 line=order.lines.get(),
@@ -147,9 +166,11 @@ def bench_lifecycle(people: dict[str, Any], orders: int) -> dict[str, Any]:
                 delivered_on=today,
                 documents=document,
             )
+        with step("receive"):
             services.receipt_sign(
                 order=order, delivery=delivery, actor=people["USA-logistics_officer"]
             )
+        with step("settle"):
             services.settlement_record(
                 order=order,
                 delivery=delivery,
@@ -159,9 +180,28 @@ def bench_lifecycle(people: dict[str, Any], orders: int) -> dict[str, Any]:
                 currency="JPY",
                 settled_on=today,
             )
+
+    audit_before = AuditEvent.objects.count()
+    bar = progress(orders, "lifecycle via services")
+    with measured() as through_services:
+        for _ in range(orders):
+            lifecycle(lambda name: nullcontext())
             bar.update()
     bar.close()
     events_per_order = (AuditEvent.objects.count() - audit_before) // orders
+
+    # One more lifecycle, untimed, counting the queries of each step as the timed ones ran
+    # them (each person's roles and clearance already read, as once per request).
+    queries: dict[str, int] = {}
+
+    @contextmanager
+    def counted(name: str) -> Iterator[None]:
+        with CaptureQueriesContext(connection) as captured:
+            yield
+        queries[name] = len(captured)
+
+    lifecycle(counted)
+    stepwise = bench_stepwise_bulk(people, orders)
 
     # The same rows, written with plain bulk inserts: no checks, no audit chain, no locks.
     now = timezone.now()
@@ -169,6 +209,7 @@ def bench_lifecycle(people: dict[str, Any], orders: int) -> dict[str, Any]:
     with measured() as bulk:
         made = Order.objects.bulk_create(
             Order(
+                marking=people["marking"],
                 supplying_org=jp,
                 receiving_org=us,
                 situation_type=situation,
@@ -252,11 +293,195 @@ def bench_lifecycle(people: dict[str, Any], orders: int) -> dict[str, Any]:
     return {
         "orders": orders,
         "services_s": round(through_services.seconds, 3),
-        "bulk_s": round(bulk.seconds, 4),
         "orders_per_s": round(orders / through_services.seconds, 1),
+        "queries_per_step": queries,
+        "queries_per_order": sum(queries.values()),
+        # Baseline 1: every order's rows at once, eight multi-row INSERTs for the whole run.
+        "bulk_s": round(bulk.seconds, 4),
         "ratio_bulk_to_services": round(bulk.seconds / through_services.seconds, 3),
-        "peak_rss_mb": max(through_services.peak_rss_mb, bulk.peak_rss_mb),
+        # Baseline 2: each order's rows step by step, one transaction per lifecycle step.
+        "stepwise_bulk_s": round(stepwise.seconds, 3),
+        "ratio_stepwise_bulk_to_services": round(stepwise.seconds / through_services.seconds, 3),
+        "peak_rss_mb": max(through_services.peak_rss_mb, bulk.peak_rss_mb, stepwise.peak_rss_mb),
     }
+
+
+def bench_stepwise_bulk(people: dict[str, Any], orders: int) -> Any:
+    """The rows the services write for one order, written for each order with plain ORM
+    bulk_create per table (and update() where a step changes a row), one transaction per
+    lifecycle step as five separate requests would: request (with the draft), accept,
+    deliver, receive, settle. No checks, no locks, no audit chain: only the writes."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from kizuna.acsa.models import (
+        ClaimNotice,
+        Delivery,
+        LedgerEntry,
+        Order,
+        OrderLine,
+        Settlement,
+        SituationType,
+        SourceDocument,
+    )
+    from kizuna.core.models import AuditEvent
+
+    situation = SituationType.objects.get(code="warning-and-surveillance")
+    category = line_category()
+    jp, us = people["units"]["JPN"], people["units"]["USA"]
+    ordering, approving = people["USA-ordering_official"], people["JPN-approving_official"]
+    supplier, receiver = people["JPN-logistics_officer"], people["USA-logistics_officer"]
+    settler = people["USA-approving_official"]
+    today, now = timezone.localdate(), timezone.now()
+    amount = Decimal(98500)
+    serial = iter(range(10**9))
+
+    def audit(order: Any, action: str, actor: Any) -> None:
+        AuditEvent.objects.bulk_create(
+            [
+                AuditEvent(
+                    at=now,
+                    actor=actor,
+                    action=f"bench.{action}",
+                    object_type="acsa.order",
+                    object_id=str(order.pk),
+                    prev_hash="0" * 64,
+                    hash=f"s{next(serial):063x}",
+                )
+            ]
+        )
+
+    bar = progress(orders, "same rows step by step")
+    with measured() as phase:
+        for _ in range(orders):
+            with transaction.atomic():
+                [order] = Order.objects.bulk_create(
+                    [
+                        Order(
+                            marking=people["marking"],
+                            supplying_org=jp,
+                            receiving_org=us,
+                            situation_type=situation,
+                            legal_basis="SDF Act Art. 100-6",
+                            currency="JPY",
+                            settlement_method="currency",
+                            status="requested",
+                            version=2,
+                            created_by=ordering,
+                            ordering_official=ordering,
+                            requested_at=now,
+                            amount_ordered=amount,
+                        )
+                    ]
+                )
+                [line] = OrderLine.objects.bulk_create(
+                    [
+                        OrderLine(
+                            order=order,
+                            position=1,
+                            category_id=category,
+                            description="JP-5",
+                            quantity=Decimal(1000),
+                            unit="L",
+                            unit_price=Decimal("98.5"),
+                            delivery_place="Misawa",
+                            delivery_date=today,
+                        )
+                    ]
+                )
+                audit(order, "create", ordering)
+                audit(order, "request", ordering)
+            with transaction.atomic():
+                Order.objects.filter(pk=order.pk).update(
+                    status="accepted", approving_official=approving, accepted_at=now, version=3
+                )
+                audit(order, "accept", approving)
+            with transaction.atomic():
+                [delivery] = Delivery.objects.bulk_create(
+                    [
+                        Delivery(
+                            line=line,
+                            quantity=Decimal(1000),
+                            amount=amount,
+                            delivered_on=today,
+                            due_on=today + timedelta(days=365),
+                            recorded_by=supplier,
+                        )
+                    ]
+                )
+                SourceDocument.objects.bulk_create(
+                    [
+                        SourceDocument(
+                            delivery=delivery,
+                            name="slip.pdf",
+                            content=b"%PDF",
+                            sha256="0" * 64,
+                            size=4,
+                        )
+                    ]
+                )
+                LedgerEntry.objects.bulk_create(
+                    [
+                        LedgerEntry(
+                            order=order,
+                            delivery=delivery,
+                            kind="delivery",
+                            amount=amount,
+                            currency="JPY",
+                            actor=supplier,
+                        )
+                    ]
+                )
+                OrderLine.objects.filter(pk=line.pk).update(quantity_delivered=Decimal(1000))
+                Order.objects.filter(pk=order.pk).update(
+                    status="delivered", amount_delivered=amount, version=4
+                )
+                audit(order, "deliver", supplier)
+            with transaction.atomic():
+                Delivery.objects.filter(pk=delivery.pk).update(
+                    receipt_signed_by=receiver, receipt_signed_at=now
+                )
+                ClaimNotice.objects.bulk_create(
+                    [
+                        ClaimNotice(
+                            delivery=delivery, amount=amount, currency="JPY", due_on=delivery.due_on
+                        )
+                    ]
+                )
+                Order.objects.filter(pk=order.pk).update(status="received", version=5)
+                audit(order, "receipt", receiver)
+            with transaction.atomic():
+                Settlement.objects.bulk_create(
+                    [
+                        Settlement(
+                            delivery=delivery,
+                            method="currency",
+                            amount=amount,
+                            settled_on=today,
+                            recorded_by=settler,
+                        )
+                    ]
+                )
+                LedgerEntry.objects.bulk_create(
+                    [
+                        LedgerEntry(
+                            order=order,
+                            delivery=delivery,
+                            kind="settlement",
+                            amount=-amount,
+                            currency="JPY",
+                            actor=settler,
+                        )
+                    ]
+                )
+                Delivery.objects.filter(pk=delivery.pk).update(amount_settled=amount)
+                Order.objects.filter(pk=order.pk).update(
+                    status="settled", amount_settled=amount, version=6
+                )
+                audit(order, "settle", settler)
+            bar.update()
+    bar.close()
+    return phase
 
 
 def line_category() -> int:
@@ -297,6 +522,7 @@ def bench_report(people: dict[str, Any], total: int) -> dict[str, Any]:
     units = people["units"]
     orders = Order.objects.bulk_create(
         Order(
+            marking=people["marking"],
             supplying_org=units["JPN"] if i % 3 else units["USA"],
             receiving_org=units["USA"] if i % 3 else units["JPN"],
             situation_type=situation,

@@ -1,5 +1,5 @@
 """An ordering official fills in an order, watches the eligibility answer change as the
-situation changes, saves it, and downloads the printable form."""
+situation changes, saves it with the default marking, and downloads the printable form."""
 
 from __future__ import annotations
 
@@ -15,8 +15,12 @@ PASSWORD = "correct horse battery staple"
 def test_create_an_order_with_live_eligibility_and_download_its_pdf(
     new_page: Callable[..., Page], make_person: Callable, tmp_path: Path
 ) -> None:
-    make_person("us-ordering", nation="USA", role="ordering_official", org="usfj")
-    make_person("jp-approving", nation="JPN", role="approving_official", org="asdf-6aw")
+    make_person(
+        "us-ordering", nation="USA", role="ordering_official", org="usfj", clearance="usa-u1"
+    )
+    make_person(
+        "jp-approving", nation="JPN", role="approving_official", org="asdf-6aw", clearance="jpn-j1"
+    )
     page = new_page()
     page.goto("/login/")
     page.get_by_label("ユーザー名").fill("us-ordering")
@@ -33,7 +37,7 @@ def test_create_an_order_with_live_eligibility_and_download_its_pdf(
     page.get_by_label("単価", exact=True).fill("50")
     page.get_by_label("引渡場所").fill("矢臼別演習場")
     page.get_by_label("引渡日").fill("2010-06-01")
-    page.get_by_label("区分").select_option(label="弾薬")
+    page.get_by_label("区分", exact=True).select_option(label="弾薬")
 
     answer = page.get_by_test_id("eligibility")
     page.get_by_label("事態").select_option(label="日米二国間訓練")
@@ -48,6 +52,9 @@ def test_create_an_order_with_live_eligibility_and_download_its_pdf(
     page.get_by_role("button", name="下書きとして保存").click()
     expect(page).to_have_url(re.compile(r"/acsa/orders/\d+/$"))
     expect(page.get_by_test_id("missing")).to_contain_text("受領側の要請権者")
+    # No marking chosen: the receiving nation's lowest level, releasable to both.
+    for banner in ("marking", "marking-bottom"):
+        expect(page.get_by_test_id(banner)).to_have_text("区分U1（管理） · 開示範囲 JPN, USA")
 
     with page.expect_download() as download:
         page.get_by_test_id("order-pdf").click()

@@ -13,6 +13,8 @@ from django.utils import timezone
 from kizuna.acsa import services
 from kizuna.acsa.models import Delivery, Order, SituationType
 from kizuna.core.models import Membership, Nation, Organization, Person, Role
+from kizuna.sharing.marking import Marking
+from kizuna.sharing.services import clearance_grant
 
 ROLES = {
     "ordering": Role.ORDERING_OFFICIAL,
@@ -45,8 +47,16 @@ class Cast:
         ]
 
 
-def official(username: str, *, nation: str, org: str, role: str | None) -> Person:
-    """A person holding one role in one unit; no password (hashing one costs a second)."""
+# Each nation's lowest level: what an order is marked by default, equivalent across nations.
+LOWEST_LEVEL = {"JPN": "jpn-j1", "USA": "usa-u1", "AUS": "aus-a1"}
+
+
+def official(
+    username: str, *, nation: str, org: str, role: str | None, clearance: str | None = ""
+) -> Person:
+    """A person holding one role in one unit, cleared at their nation's lowest level unless
+    `clearance` names another (None: no clearance); no password (hashing one costs a
+    second)."""
     person = Person.objects.create(username=username)
     if role is not None:
         organization, _ = Organization.objects.get_or_create(
@@ -59,6 +69,8 @@ def official(username: str, *, nation: str, org: str, role: str | None) -> Perso
             },
         )
         Membership.objects.create(person=person, organization=organization, role=role)
+        if clearance is not None:
+            clearance_grant(actor=None, person=person, level=clearance or LOWEST_LEVEL[nation])
     return person
 
 
@@ -69,11 +81,14 @@ def make_cast(make_person: Callable[..., Person] = official) -> Cast:
             nation="JPN" if side == "jp" else "USA",
             org="asdf-6aw" if side == "jp" else "usfj",
             role=role_value,
+            clearance=LOWEST_LEVEL["JPN" if side == "jp" else "USA"],
         )
         for side in ("jp", "us")
         for role, role_value in ROLES.items()
     }
-    outsider = make_person("outsider", nation="USA", org="usfj", role=Role.COORDINATOR)
+    outsider = make_person(
+        "outsider", nation="USA", org="usfj", role=Role.COORDINATOR, clearance="usa-u1"
+    )
     return Cast(
         **people,
         outsider=outsider,
@@ -101,9 +116,13 @@ def draft(
     *lines: services.LineInput,
     key: str = "",
     situation: str = "warning-and-surveillance",
+    marking: Marking | None = None,
+    actor: Person | None = None,
 ) -> Order:
+    """A draft for Japan to supply the US, made by the US ordering official (or `actor`),
+    with the default marking unless `marking` names one."""
     return services.order_create(
-        actor=cast.us_ordering,
+        actor=actor or cast.us_ordering,
         supplying_org=cast.jp_unit,
         receiving_org=cast.us_unit,
         situation_type=SituationType.objects.get(code=situation),
@@ -111,6 +130,7 @@ def draft(
         currency="JPY",
         settlement_method=Order.SettlementMethod.CURRENCY,
         lines=list(lines) or [fuel_line()],
+        marking=marking,
         idempotency_key=key,
     )
 

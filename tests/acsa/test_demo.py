@@ -11,6 +11,7 @@ from kizuna.acsa.demo import ORDERS
 from kizuna.acsa.models import LedgerEntry, Order
 from kizuna.core.audit import verify_chain
 from kizuna.core.models import Person
+from kizuna.sharing.models import Clearance
 
 pytestmark = pytest.mark.django_db
 
@@ -28,3 +29,18 @@ def test_demo_orders_at_every_stage_some_overdue_and_loaded_once() -> None:
         booked = sum(e.amount for e in LedgerEntry.objects.filter(order=order))
         assert booked == order.outstanding
     assert verify_chain().intact
+
+
+@override_settings(DEMO_MODE=True)
+def test_every_demo_official_acting_in_acsa_is_cleared_and_sees_every_order() -> None:
+    call_command("demo", verbosity=0)
+    acting = [
+        f"{side}-{role}"
+        for side in ("jp", "us")
+        for role in ("ordering", "approving", "logistics", "auditor")
+    ]
+    for username in acting:
+        person = Person.objects.get(username=username)
+        assert Clearance.objects.filter(person=person).exists(), username
+        assert selectors.order_list(person=person).count() == len(ORDERS), username
+    assert Order.objects.filter(marking__releasable_to="AUS").exists()

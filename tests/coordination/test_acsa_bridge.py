@@ -37,10 +37,17 @@ def in_english() -> Iterator[None]:
 @pytest.fixture
 def officials(cast: Cast, make_person: Callable[..., Person]) -> tuple[Person, Person]:
     """The western army's ordering official (who may also post to the CCC) and USFJ's
-    approving official."""
-    ordering = make_person("wa-ord", role=Role.ORDERING_OFFICIAL, org="western-army")
+    approving official, each cleared at their nation's lowest level (orders are marked)."""
+    ordering = make_person(
+        "wa-ord", role=Role.ORDERING_OFFICIAL, org="western-army", clearance="jpn-j1"
+    )
     approving = make_person(
-        "us-appr", nation="USA", role=Role.APPROVING_OFFICIAL, org="usfj", language="en"
+        "us-appr",
+        nation="USA",
+        role=Role.APPROVING_OFFICIAL,
+        org="usfj",
+        language="en",
+        clearance="usa-u1",
     )
     return ordering, approving
 

@@ -19,6 +19,8 @@ from pydantic import Field
 
 from kizuna.core.auth import person_of
 from kizuna.core.models import Organization, Person
+from kizuna.sharing.api import MarkingIn, MarkingOut
+from kizuna.sharing.marking import Marking
 
 from . import policy, rules, selectors, services
 from .models import Delivery, Offset, Order, Settlement, SituationType
@@ -101,6 +103,10 @@ class OrderIn(Schema):
     currency: str = Field(max_length=3)
     settlement_method: str
     lines: list[LineIn] = Field(max_length=200)
+    marking: MarkingIn | None = Field(
+        default=None,
+        description="Omitted: the receiving nation's lowest level, releasable to both nations.",
+    )
 
 
 class LineOut(Schema):
@@ -127,6 +133,7 @@ class OrderOut(Schema):
     legal_basis: str
     currency: str
     settlement_method: str
+    marking: MarkingOut
     ordering_official: str | None
     approving_official: str | None
     amount_ordered: Decimal
@@ -215,6 +222,10 @@ def _order_out(order: Order) -> dict[str, Any]:
         "legal_basis": order.legal_basis,
         "currency": order.currency,
         "settlement_method": order.settlement_method,
+        "marking": {
+            **Marking.of(order).as_json(),
+            "level_nation": order.marking.level.nation_id,
+        },
         "ordering_official": order.ordering_official.username if order.ordering_official else None,
         "approving_official": (
             order.approving_official.username if order.approving_official else None
@@ -293,6 +304,7 @@ def create_order(
         currency=payload.currency,
         settlement_method=payload.settlement_method,
         lines=[services.LineInput(**line.model_dump()) for line in payload.lines],
+        marking=payload.marking.marking() if payload.marking else None,
         idempotency_key=idempotency_key[:80],
     )
     return Status(201, _fresh(person, created.pk))

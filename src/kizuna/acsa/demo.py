@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from kizuna.core.demo import Step
 from kizuna.core.models import Organization, Person
+from kizuna.sharing.marking import Marking
 
 from . import services
 from .models import Order, SituationType
@@ -42,6 +43,10 @@ class DemoOrder:
     lines: list[tuple[str, str, str, str, str, str]] = field(default_factory=list)
     settle_share: Decimal = Decimal(1)
     cancel: str = ""
+    # None: the default, the receiving nation's lowest level releasable to both parties.
+    # Every demo marking stays within the clearances sharing's demo gives the officials who
+    # act on the order, so none of them loses sight of it.
+    marking: Marking | None = None
 
 
 JP_SUPPLY = "自衛隊法第100条の6 / SDF Act Art. 100-6"
@@ -153,6 +158,8 @@ ORDERS = [
                 "小松基地 / Komatsu AB",
             ),
         ],
+        # Also releasable to Australia, a partner in the region's exercises.
+        marking=Marking("usa-u1", ("AUS", "JPN", "USA")),
     ),
     DemoOrder(
         "demo-ys-79",
@@ -289,6 +296,7 @@ def _load(spec: DemoOrder) -> None:
                 services.LineInput(c, d, Decimal(q), u, Decimal(p), place, on)
                 for c, d, q, u, p, place in spec.lines
             ],
+            marking=spec.marking,
             idempotency_key=spec.key,
         )
         steps: list[Callable[[], object]] = [

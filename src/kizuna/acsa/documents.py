@@ -22,6 +22,7 @@ from kizuna.core.models import Person
 
 from . import policy
 from .models import ClaimNotice, Delivery, Order, Settlement
+from .selectors import marking_label
 
 FONT = Path(matplotlib_fontja.__file__).parent / "fonts" / "ipaexg.ttf"
 # fpdf2 subsets the font through fontTools, which reports every table it prunes.
@@ -29,16 +30,34 @@ logging.getLogger("fontTools.subset").setLevel(logging.WARNING)
 
 
 class _Form(FPDF):
-    def __init__(self, title_ja: str, title_en: str) -> None:
+    """A bilingual form whose every page carries the order's marking at its top and bottom,
+    as a marked paper document does."""
+
+    def __init__(self, title_ja: str, title_en: str, marking: str) -> None:
         super().__init__(format="A4")
+        self.marking = marking
         self.add_font("ipaexg", fname=str(FONT))
-        self.set_auto_page_break(auto=True, margin=15)
+        self.set_auto_page_break(auto=True, margin=20)
         self.add_page()
         self.set_font("ipaexg", size=16)
         self.cell(0, 10, title_ja, new_x="LMARGIN", new_y="NEXT")
         self.set_font("ipaexg", size=11)
         self.cell(0, 7, title_en, new_x="LMARGIN", new_y="NEXT")
         self.ln(4)
+
+    def _banner(self) -> None:
+        self.set_font("ipaexg", size=9)
+        self.set_text_color(122, 28, 28)
+        self.cell(0, 6, self.marking, border=1, align="C", new_x="LMARGIN", new_y="NEXT")
+        self.set_text_color(0, 0, 0)
+
+    def header(self) -> None:
+        self._banner()
+        self.ln(2)
+
+    def footer(self) -> None:
+        self.set_y(-15)
+        self._banner()
 
     def field(self, label_ja: str, label_en: str, value: object) -> None:
         self.set_font("ipaexg", size=8)
@@ -58,7 +77,7 @@ def _signature(person: Person | None, at: object) -> str:
 
 
 def order_pdf(order: Order) -> bytes:
-    pdf = _Form("物品役務の提供要請", f"ACSA order {order.number}")
+    pdf = _Form("物品役務の提供要請", f"ACSA order {order.number}", marking_label(order))
     pdf.field("番号", "Number", order.number)
     pdf.field("状態", "Status", order.status)
     pdf.field(
@@ -102,7 +121,7 @@ def order_pdf(order: Order) -> bytes:
 def claim_notice_pdf(notice: ClaimNotice) -> bytes:
     delivery = notice.delivery
     order = delivery.line.order
-    pdf = _Form("債権発生通知書", "Claim-occurrence notice")
+    pdf = _Form("債権発生通知書", "Claim-occurrence notice", marking_label(order))
     pdf.field("宛先", "To", "歳入徴収官 / Revenue collection officer")
     pdf.field(
         "提供部隊",

@@ -8,12 +8,26 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kizuna.core.models import Organization
+from kizuna.sharing.forms import MarkingFields
+from kizuna.sharing.marking import Marking
+from kizuna.sharing.models import ClassificationLevel
 
 from .models import Category, Order, SituationType
 from .services import LineInput
 
 
-class OrderForm(forms.Form):
+class OrderForm(MarkingFields):
+    # Both parties sign and see an order: never national only.
+    national_only = None  # type: ignore[assignment]
+    level = forms.ModelChoiceField(
+        label=_("Classification"),
+        queryset=ClassificationLevel.objects.select_related("nation"),
+        to_field_name="code",
+        required=False,
+        help_text=_(
+            "Leave empty for the receiving nation's lowest level, releasable to both nations."
+        ),
+    )
     supplying_org = forms.ModelChoiceField(
         Organization.objects.order_by("nation", "name_en"), label=_("Supplying unit")
     )
@@ -40,6 +54,27 @@ class OrderForm(forms.Form):
         label=_("Delivery date"), widget=forms.DateInput(attrs={"type": "date"})
     )
     idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    # The marking last, after the order it marks.
+    field_order = [
+        "supplying_org",
+        "receiving_org",
+        "situation_type",
+        "legal_basis",
+        "currency",
+        "settlement_method",
+        "category",
+        "description",
+        "quantity",
+        "unit",
+        "unit_price",
+        "delivery_place",
+        "delivery_date",
+    ]
+
+    def order_marking(self) -> Marking | None:
+        """The marking chosen, or None for the default one."""
+        return self.marking() if self.cleaned_data["level"] else None
 
     def line(self) -> LineInput:
         data = self.cleaned_data

@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kizuna.core.models import BilingualName
+from kizuna.sharing.models import Marked
 
 
 class ReferenceRow(BilingualName):
@@ -135,9 +136,10 @@ class Idempotent(models.Model):
         abstract = True
 
 
-class Order(Idempotent):
+class Order(Marked, Idempotent):
     """An ACSA order (物品役務の提供要請): the receiving party asks, the supplying party's
-    authorized official accepts and signs; it binds only with both signatures."""
+    authorized official accepts and signs; it binds only with both signatures. It carries a
+    marking, as shared reports do, and is seen only by those the marking lets in."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")

@@ -13,7 +13,10 @@ side the supplying unit's. Who takes each step (see docs/acsa.md):
   counter-delivery whose receipt the supplying side's logistics officer signs.
 
 Orders are seen by the ACSA officials of either party's nation, and by auditors and
-administrators; anyone else gets 404, as for a missing order.
+administrators, and by them only where the order's marking lets them in (sharing's one rule:
+`sharing.policy.marking_filter`); anyone else gets 404, as for a missing order. Everything
+derived from orders (lines, deliveries, settlements, ledger, notices, reports, exports)
+reaches the order through `order_filter`.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kizuna.core.models import Person, Role
 from kizuna.core.policy import is_auditor
+from kizuna.sharing import policy as sharing_policy
 
 from .models import Order
 
@@ -44,10 +48,7 @@ def _standing(person: Person) -> _Standing:
     if standing is None:
         standing = _Standing(
             auditor=is_auditor(person),
-            roles=frozenset(
-                (m.role, m.organization.nation_id)
-                for m in person.memberships.select_related("organization")
-            ),
+            roles=frozenset((m.role, m.organization.nation_id) for m in person.membership_rows()),
         )
         person.__dict__["_acsa_standing"] = standing
     return standing
@@ -64,15 +65,18 @@ def may_use_acsa(person: Person) -> bool:
 def order_filter(person: Person, via: str = "") -> Q:
     """The orders this person may see, as a condition on Order, or on a model reaching the
     order through `via` (e.g. "line__order__" from a delivery), so that reports filter on
-    the join they already make instead of a subquery."""
+    the join they already make instead of a subquery: the party/role rule AND the marking
+    rule. Without a clearance the marking rule lets nothing in."""
+    markings = sharing_policy.marking_filter(person, via)
     if _standing(person).auditor:
-        return Q()
+        return markings
     nations = acsa_nations(person)
     if not nations:
         return Q(pk__in=[])
-    return Q(**{f"{via}supplying_org__nation_id__in": nations}) | Q(
+    parties = Q(**{f"{via}supplying_org__nation_id__in": nations}) | Q(
         **{f"{via}receiving_org__nation_id__in": nations}
     )
+    return parties & markings
 
 
 def orders_visible(person: Person) -> QuerySet[Order]:

@@ -244,6 +244,7 @@ class _Reference:
 class _Index:
     def __init__(self, reference: _Reference) -> None:
         self.situation_codes = sorted(reference.situations)
+        self.categories = reference.categories
         self.category_codes = sorted(reference.categories)
         self.by_pair: dict[tuple[str, str], tuple[list[int], list[Answer]]] = {}
         for situation in reference.situations.values():
@@ -286,6 +287,11 @@ def _current() -> _Index:
             if index is None or time.monotonic() - index.built_at > INDEX_MAX_AGE:
                 index = _index = _Index(_Reference.load())
     return index
+
+
+def categories() -> dict[str, Category]:
+    """The categories by code, as the index read them (at most INDEX_MAX_AGE old)."""
+    return _current().categories
 
 
 def version_on(day: date) -> str | None:

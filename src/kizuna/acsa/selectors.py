@@ -7,12 +7,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import F, Prefetch, Q, QuerySet, Sum
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from kizuna.core.models import AuditEvent, Person
+from kizuna.sharing.marking import Marking
+from kizuna.sharing.models import Community, HandlingCaveat
 
 from . import policy, services
 from .models import (
@@ -62,8 +64,21 @@ def situation_rows() -> list[dict[str, Any]]:
 
 def _orders(person: Person) -> QuerySet[Order]:
     return policy.orders_visible(person).select_related(
-        "supplying_org", "receiving_org", "situation_type"
+        "supplying_org", "receiving_org", "situation_type", "marking__level"
     )
+
+
+def marking_label(order: Order) -> str:
+    """The order's marking as its banners show it, in the reader's language."""
+    codes = Marking.of(order)
+    parts = [
+        order.marking.level.name,
+        gettext("Releasable to %(nations)s") % {"nations": ", ".join(codes.releasable_to)},
+    ]
+    for model, wanted in ((HandlingCaveat, codes.caveats), (Community, codes.communities)):
+        if wanted:
+            parts.extend(row.name for row in model.objects.filter(code__in=wanted))
+    return " · ".join(parts)
 
 
 def order_list(*, person: Person, status: str = "", situation: str = "") -> QuerySet[Order]:
@@ -227,6 +242,7 @@ def claim_notice_get(*, person: Person, pk: int) -> ClaimNotice:
             "delivery__line__category",
             "delivery__line__order__supplying_org",
             "delivery__line__order__receiving_org",
+            "delivery__line__order__marking__level",
         ).get(policy.order_filter(person, via="delivery__line__order__"), pk=pk)
     except ClaimNotice.DoesNotExist:
         raise Http404 from None
@@ -284,14 +300,14 @@ def netting(*, person: Person) -> dict[str, Any]:
         raise Http404
     currencies = sorted(
         set(
-            Delivery.objects.filter(
-                receipt_signed_at__isnull=False, amount_settled__lt=F("amount")
-            ).values_list("line__order__currency", flat=True)
+            Delivery.objects.filter(policy.order_filter(person, via="line__order__"))
+            .filter(receipt_signed_at__isnull=False, amount_settled__lt=F("amount"))
+            .values_list("line__order__currency", flat=True)
         )
     )
     rows = []
     for currency in currencies:
-        owed = services.offsettable_amounts(currency)
+        owed = services.offsettable_amounts(currency, person)
         rows.append(
             {
                 "currency": currency,
@@ -300,20 +316,33 @@ def netting(*, person: Person) -> dict[str, Any]:
                 "proposable": min(owed.values()),
             }
         )
-    pending = Offset.objects.filter(applied_at__isnull=True).select_related(
-        "proposed_by", "approved_by_japan", "approved_by_us"
-    )
     return {
         "rows": rows,
-        "pending": pending,
-        "applied": Offset.objects.filter(applied_at__isnull=False)[:20],
+        "pending": _offsets(person, rows).filter(applied_at__isnull=True),
+        "applied": _offsets(person, rows).filter(applied_at__isnull=False)[:20],
     }
+
+
+def _offsets(person: Person, rows: list[dict[str, Any]]) -> QuerySet[Offset]:
+    """Offsets that tell the reader nothing of orders hidden from them: applied ones whose
+    every settlement is on an order they see; pending ones no larger than what the reader
+    could set off in that currency (a larger one includes what they cannot see, and their
+    approval would be refused anyway)."""
+    proposable = Q(pk__in=[])
+    for row in rows:
+        proposable |= Q(currency=row["currency"], amount__lte=row["proposable"])
+    hidden = Settlement.objects.filter(offset=OuterRef("pk")).exclude(
+        policy.order_filter(person, via="delivery__line__order__")
+    )
+    return Offset.objects.filter(
+        (Q(applied_at__isnull=True) & proposable) | (Q(applied_at__isnull=False) & ~Exists(hidden))
+    ).select_related("proposed_by", "approved_by_japan", "approved_by_us")
 
 
 def offset_get(*, person: Person, pk: int) -> Offset:
     if not policy.may_net(person):
         raise Http404
     try:
-        return Offset.objects.get(pk=pk)
+        return _offsets(person, netting(person=person)["rows"]).get(pk=pk)
     except Offset.DoesNotExist:
         raise Http404 from None

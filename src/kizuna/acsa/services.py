@@ -13,12 +13,18 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import BigIntegerField, F, Q, QuerySet, Sum
+from django.db.models.expressions import RawSQL
+from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kizuna.core.audit import record_event
-from kizuna.core.models import Organization, Person, Role
+from kizuna.core.models import Nation, Organization, Person, Role
+from kizuna.sharing import policy as sharing_policy
+from kizuna.sharing import services as sharing_services
+from kizuna.sharing.marking import Marking
+from kizuna.sharing.models import ClassificationLevel, MarkingSet
 
 from . import policy, rules
 from .models import (
@@ -27,6 +33,7 @@ from .models import (
     Delivery,
     Idempotent,
     LedgerEntry,
+    LedgerOutOfBalance,
     Offset,
     Order,
     OrderLine,
@@ -101,18 +108,33 @@ def _require(person: Person, role: Role, nation: str) -> None:
         )
 
 
-def _lock(order: Order, version: int | None) -> Order:
-    locked = (
-        Order.objects.select_for_update()
-        .select_related("supplying_org", "receiving_org", "situation_type")
-        .get(pk=order.pk)
+# What the steps decide on: read again, under the lock, at every step. The rest is fixed
+# when the order is made (parties, situation, currency, marking, lines) or only written by
+# the step that sets it.
+_STEP_FIELDS = ("status", "version", "amount_delivered", "amount_settled", "accepted_at")
+
+
+def _lock(order: Order, version: int | None, *also: str) -> list[dict[str, Any]]:
+    """Lock the order's row and bring what the steps decide on up to date on the caller's
+    object; the rest is taken from the object the caller holds (its selector loaded the
+    parties and situation with it) rather than read again. `also` reads more through the
+    same query, one row per related row (e.g. each line's category)."""
+    rows = list(
+        Order.objects.select_for_update(of=("self",))
+        .filter(pk=order.pk)
+        .values(*_STEP_FIELDS, *also)
     )
-    if version is not None and locked.version != version:
+    if not rows:
+        raise Order.DoesNotExist
+    state = rows[0]
+    if version is not None and state["version"] != version:
         raise Conflict(
             _("Someone else changed this order first (version %(now)s, you saw %(seen)s).")
-            % {"now": locked.version, "seen": version}
+            % {"now": state["version"], "seen": version}
         )
-    return locked
+    for name in _STEP_FIELDS:
+        setattr(order, name, state[name])
+    return rows
 
 
 def _expect(order: Order, *statuses: str) -> None:
@@ -126,35 +148,64 @@ def _expect(order: Order, *statuses: str) -> None:
 
 
 def _advance(order: Order, actor: Person, action: str, fields: dict[str, Any]) -> Order:
+    """Write a step's changes and its audit event. An update that changes the amounts also
+    compares them with the order's ledger in the same statement (`_ledger_matches`): an
+    amount changed without its entries is refused as `Order.save()` refuses it."""
     before = {"status": order.status, "version": order.version}
+    fields = {**fields, "version": order.version + 1}
+    rows = Order.objects.filter(pk=order.pk)
+    if {"amount_delivered", "amount_settled"} & fields.keys():
+        delivered = fields.get("amount_delivered", order.amount_delivered)
+        settled = fields.get("amount_settled", order.amount_settled)
+        rows = rows.filter(_ledger_matches(delivered - settled))
+    if rows.update(**fields) != 1:
+        raise LedgerOutOfBalance(f"order {order.pk}: its ledger does not match its amounts")
     for name, value in fields.items():
         setattr(order, name, value)
-    order.version += 1
-    order.save()
     record_event(
         actor=actor,
         action=f"acsa.order.{action}",
         obj=order,
         before=before,
-        after={"status": order.status, "version": order.version, **_ids(fields)},
+        after={"status": order.status, **_ids(fields)},
     )
     return order
+
+
+# The sum of an order's ledger in cents (SQLite sums decimals in floating point), for the
+# update of the order itself. Written as SQL: built from expressions, the subquery cost
+# Django five times as long to compile as the rest of the update.
+_BOOKED_CENTS = (
+    "(SELECT ROUND(COALESCE(SUM(amount), 0) * 100) FROM acsa_ledgerentry"
+    " WHERE order_id = acsa_order.id)"
+)
+
+
+def _ledger_matches(outstanding: Decimal) -> Q:
+    """The order's ledger sums to `outstanding`."""
+    booked = RawSQL(_BOOKED_CENTS, (), output_field=BigIntegerField())  # noqa: S611 - no input
+    return Q(Exact(booked, int(outstanding * 100)))
 
 
 def _ids(values: dict[str, Any]) -> dict[str, Any]:
     return {k: getattr(v, "pk", v) for k, v in values.items()}
 
 
-def _check_eligibility(order: Order, on: date) -> None:
+def _check_eligibility(order: Order, on: date, categories: list[str]) -> None:
     """Every line's category must be allowed, on this date, in the order's situation."""
     situation = rules.situation_type_for(order, on)
     problems = []
-    for line in order.lines.select_related("category"):
-        answer = rules.check(situation, line.category, on)
+    for category in categories:
+        answer = rules.check(situation, category, on)
         if answer.allowed is not True:
             problems.append(" ".join(str(r) for r in answer.reasons))
     if problems:
         raise ValidationError({"eligibility": problems})
+
+
+def _lock_to_sign(order: Order, version: int | None) -> list[str]:
+    """Lock the order for a signature, reading its lines' categories in the same query."""
+    return [row["lines__category__code"] for row in _lock(order, version, "lines__category__code")]
 
 
 def _validate_line(
@@ -197,6 +248,47 @@ def _replayed(mine: QuerySet[R], key: str, digest: str) -> R | None:
     return earlier
 
 
+def default_marking(
+    *, supplying_org: Organization, receiving_org: Organization
+) -> sharing_services.ResolvedMarking:
+    """What an order is marked when its creator names nothing: the receiving (ordering)
+    nation's lowest level, releasable to both parties' nations; read as rows at once, since
+    it holds no code anyone typed."""
+    level = (
+        ClassificationLevel.objects.filter(nation=receiving_org.nation_id).order_by("rank").first()
+    )
+    if level is None:
+        raise ValidationError(
+            {
+                "level": _("%(nation)s has no classification level: give the order a marking.")
+                % {"nation": receiving_org.nation_id}
+            }
+        )
+    parties = {receiving_org.nation_id, supplying_org.nation_id}
+    return sharing_services.ResolvedMarking(
+        level, list(Nation.objects.filter(code__in=parties)), [], []
+    )
+
+
+def _order_marking(
+    resolved: sharing_services.ResolvedMarking, *, actor: Person, supplying_org: Organization
+) -> MarkingSet:
+    """The marking row of a new order: within the creator's clearance (sharing's check), and
+    releasable to the supplying nation too, since both sides sign the order and must see it.
+    A marking the creator named has passed `resolve_marking` (known codes, a level of the
+    ordering nation, releasable to it)."""
+    if supplying_org.nation_id not in {n.code for n in resolved.nations}:
+        raise ValidationError(
+            {
+                "releasable_to": _(
+                    "An order must be releasable to both parties' nations: both sign it."
+                )
+            }
+        )
+    sharing_services.require_within_reach(actor, resolved)
+    return sharing_services.marking_set(resolved)
+
+
 @transaction.atomic
 def order_create(
     *,
@@ -208,10 +300,12 @@ def order_create(
     currency: str,
     settlement_method: str,
     lines: list[LineInput],
+    marking: Marking | None = None,
     idempotency_key: str = "",
 ) -> Order:
-    """A draft order, made by the receiving side's ordering official. The same idempotency key
-    with the same content gives back the order it made; with other content it is refused."""
+    """A draft order, made by the receiving side's ordering official, marked with `marking`
+    or, when none is given, `default_marking`. The same idempotency key with the same content
+    gives back the order it made; with other content it is refused."""
     digest = _digest(
         {
             "supplying_org": supplying_org.code,
@@ -221,6 +315,7 @@ def order_create(
             "currency": currency,
             "settlement_method": settlement_method,
             "lines": [asdict(line) for line in lines],
+            "marking": marking.as_json() if marking else None,
         }
     )
     earlier = _replayed(Order.objects.filter(created_by=actor), idempotency_key, digest)
@@ -240,14 +335,22 @@ def order_create(
         errors["settlement_method"] = [_("Unknown settlement method.")]
     if not lines:
         errors["lines"] = [_("An order needs at least one line.")]
-    categories = {c.code: c for c in Category.objects.all()}
+    categories = rules.categories()
     for index, line in enumerate(lines):
         problems = _validate_line(line, categories, situation_type)
         if problems:
             errors[f"lines.{index}"] = problems
     if errors:
         raise ValidationError(errors)
+    if sharing_policy.reach_of(actor) is None:
+        raise PermissionDenied(_("Only a person holding a clearance may create an order."))
+    resolved = (
+        sharing_services.resolve_marking(marking, originator=receiving_org)
+        if marking
+        else default_marking(supplying_org=supplying_org, receiving_org=receiving_org)
+    )
     order = Order.objects.create(
+        marking=_order_marking(resolved, actor=actor, supplying_org=supplying_org),
         supplying_org=supplying_org,
         receiving_org=receiving_org,
         situation_type=situation_type,
@@ -277,7 +380,12 @@ def order_create(
         actor=actor,
         action="acsa.order.create",
         obj=order,
-        after={"digest": digest, "amount": order.amount_ordered, "currency": currency},
+        after={
+            "digest": digest,
+            "amount": order.amount_ordered,
+            "currency": currency,
+            "marking": Marking.of(order).as_json(),
+        },
     )
     return order
 
@@ -285,11 +393,10 @@ def order_create(
 @transaction.atomic
 def order_request(*, order: Order, actor: Person, version: int | None = None) -> Order:
     """The receiving side's ordering official signs and sends the request."""
-    order = _lock(order, version)
+    categories = _lock_to_sign(order, version)
     _require(actor, Role.ORDERING_OFFICIAL, order.receiving_org.nation_id)
     _expect(order, Order.Status.DRAFT)
-    today = timezone.localdate()
-    _check_eligibility(order, today)
+    _check_eligibility(order, timezone.localdate(), categories)
     return _advance(
         order,
         actor,
@@ -305,10 +412,10 @@ def order_request(*, order: Order, actor: Person, version: int | None = None) ->
 @transaction.atomic
 def order_accept(*, order: Order, actor: Person, version: int | None = None) -> Order:
     """The supplying side's approving official accepts and signs: the order now binds."""
-    order = _lock(order, version)
+    categories = _lock_to_sign(order, version)
     _require(actor, Role.APPROVING_OFFICIAL, order.supplying_org.nation_id)
     _expect(order, Order.Status.REQUESTED)
-    _check_eligibility(order, timezone.localdate())
+    _check_eligibility(order, timezone.localdate(), categories)
     return _advance(
         order,
         actor,
@@ -324,7 +431,7 @@ def order_accept(*, order: Order, actor: Person, version: int | None = None) -> 
 @transaction.atomic
 def order_cancel(*, order: Order, actor: Person, reason: str, version: int | None = None) -> Order:
     """Before anything is delivered, either signatory's side may withdraw."""
-    order = _lock(order, version)
+    _lock(order, version)
     if not (
         policy.holds(actor, Role.ORDERING_OFFICIAL, order.receiving_org.nation_id)
         or policy.holds(actor, Role.APPROVING_OFFICIAL, order.supplying_org.nation_id)
@@ -389,10 +496,18 @@ def delivery_record(
     )
     if earlier is not None:
         return earlier
-    order = _lock(order, version)
+    # The lines' quantities come with the lock: their changes all happen under it.
+    remaining = {
+        row["lines__id"]: row["lines__quantity"] - row["lines__quantity_delivered"]
+        for row in _lock(
+            order, version, "lines__id", "lines__quantity", "lines__quantity_delivered"
+        )
+    }
     _require(actor, Role.LOGISTICS_OFFICER, order.supplying_org.nation_id)
     _expect(order, Order.Status.ACCEPTED)
-    line = OrderLine.objects.select_for_update().get(pk=line.pk, order=order)
+    if line.pk not in remaining:
+        raise OrderLine.DoesNotExist
+    line.quantity_delivered = line.quantity - remaining.pop(line.pk)
     errors: dict[str, str] = {}
     if not _within(quantity, MAX_QUANTITY):
         errors["quantity"] = _("The quantity delivered must be more than 0.")
@@ -411,7 +526,11 @@ def delivery_record(
         errors["documents"] = _("Each document must hold between 1 byte and 10 MB.")
     if errors:
         raise ValidationError(errors)
-    amount = money(quantity * line.unit_price)
+    # What the line is worth delivered up to now less what it was worth before: rounded one
+    # delivery at a time, a line's deliveries could add up to more than the line (and the
+    # order's amounts would break their constraint); this way they add up to it exactly.
+    before = line.quantity_delivered
+    amount = money((before + quantity) * line.unit_price) - money(before * line.unit_price)
     delivery = Delivery.objects.create(
         line=line,
         quantity=quantity,
@@ -432,11 +551,12 @@ def delivery_record(
         )
         for d in documents
     )
-    # Added here on the locked row, not as F() + quantity: SQLite would add in floating point.
+    # Added here under the order's lock, not as F() + quantity: SQLite would add in floating
+    # point.
     line.quantity_delivered = line.quantity_delivered + quantity
-    line.save(update_fields=["quantity_delivered"])
+    OrderLine.objects.filter(pk=line.pk).update(quantity_delivered=line.quantity_delivered)
     _book(order, delivery, LedgerEntry.Kind.DELIVERY, amount, actor)
-    fully = not order.lines.filter(quantity_delivered__lt=F("quantity")).exists()
+    fully = line.quantity_remaining <= 0 and not any(left > 0 for left in remaining.values())
     _advance(
         order,
         actor,
@@ -455,14 +575,23 @@ def receipt_sign(
 ) -> Delivery:
     """The receiving side's logistics officer signs for a delivery. When a Japanese unit's
     provision is received, the claim-occurrence notice is issued in the same step."""
-    order = _lock(order, version)
+    # The order's deliveries, and which are unsigned, come with the lock: every receipt is
+    # signed under it.
+    signed = "lines__deliveries__receipt_signed_at"
+    unsigned = {
+        row["lines__deliveries__id"]: row[signed] is None
+        for row in _lock(order, version, "lines__deliveries__id", signed)
+        if row["lines__deliveries__id"] is not None
+    }
     _require(actor, Role.LOGISTICS_OFFICER, order.receiving_org.nation_id)
-    delivery = Delivery.objects.select_for_update().get(pk=delivery.pk, line__order=order)
-    if delivery.receipt_signed_at:
+    if delivery.pk not in unsigned:
+        raise Delivery.DoesNotExist
+    if not unsigned.pop(delivery.pk):
         raise ValidationError({"delivery": _("This delivery's receipt is already signed.")})
-    delivery.receipt_signed_by = actor
-    delivery.receipt_signed_at = timezone.now()
-    delivery.save(update_fields=["receipt_signed_by", "receipt_signed_at"])
+    # Its amount and due date never change: the notice takes them from the caller's delivery.
+    now = timezone.now()
+    Delivery.objects.filter(pk=delivery.pk).update(receipt_signed_by=actor, receipt_signed_at=now)
+    delivery.receipt_signed_by, delivery.receipt_signed_at = actor, now
     if order.supplying_org.nation_id == "JPN":
         ClaimNotice.objects.create(
             delivery=delivery,
@@ -470,10 +599,7 @@ def receipt_sign(
             currency=order.currency,
             due_on=delivery.due_on,
         )
-    all_received = (
-        order.status == Order.Status.DELIVERED
-        and not Delivery.objects.filter(line__order=order, receipt_signed_at__isnull=True).exists()
-    )
+    all_received = order.status == Order.Status.DELIVERED and not any(unsigned.values())
     _advance(
         order,
         actor,
@@ -516,17 +642,32 @@ def settlement_record(
     )
     if earlier is not None:
         return earlier
-    order = _lock(order, version)
+    kinds = {
+        row["lines__id"]: row["lines__category__kind"]
+        for row in _lock(order, version, "lines__id", "lines__category__kind")
+    }
     _require(actor, Role.APPROVING_OFFICIAL, order.receiving_org.nation_id)
-    delivery = (
-        Delivery.objects.select_for_update()
-        .select_related("line__category")
-        .get(pk=delivery.pk, line__order=order)
+    if delivery.line_id not in kinds:
+        raise Delivery.DoesNotExist
+    # What settlements and receipts change, read again (every change of a delivery is made
+    # under its order's lock), with the counter-deliveries not yet signed for, which already
+    # speak for part of what is owed. The rest of the delivery never changes.
+    in_kind_unsigned = Q(settlements__receipt_signed_at__isnull=True) & ~Q(
+        settlements__method=Order.SettlementMethod.CURRENCY
     )
+    state = (
+        Delivery.objects.filter(pk=delivery.pk)
+        .values("amount_settled", "receipt_signed_at")
+        .annotate(pending=Sum("settlements__amount", filter=in_kind_unsigned))
+        .get()
+    )
+    pending = money(Decimal(state["pending"] or 0))
+    delivery.amount_settled = state["amount_settled"]
+    delivery.receipt_signed_at = state["receipt_signed_at"]
     errors: dict[str, str] = {}
     if delivery.receipt_signed_at is None:
         errors["delivery"] = _("Sign the delivery's receipt before settling it.")
-    kind = delivery.line.category.kind
+    kind = kinds[delivery.line_id]
     allowed_methods: set[str] = {
         Category.Kind.GOODS.value: GOODS_METHODS,
         Category.Kind.SERVICES.value: SERVICE_METHODS,
@@ -543,15 +684,6 @@ def settlement_record(
         errors["currency"] = _("Settle in the order's currency, %(currency)s.") % {
             "currency": order.currency
         }
-    # Counter-deliveries not yet signed for already spoken for part of what is owed.
-    pending = sum(
-        (
-            s.amount
-            for s in delivery.settlements.filter(receipt_signed_at__isnull=True)
-            if s.in_kind
-        ),
-        Decimal(0),
-    )
     if not _within(amount, MAX_QUANTITY * MAX_UNIT_PRICE):
         errors["amount"] = _("The amount settled must be more than 0.")
     elif amount > delivery.outstanding - pending:
@@ -591,7 +723,7 @@ def counter_receipt_sign(
     *, order: Order, settlement: Settlement, actor: Person, version: int | None = None
 ) -> Settlement:
     """The original supplier's logistics officer signs for goods or services returned."""
-    order = _lock(order, version)
+    _lock(order, version)
     _require(actor, Role.LOGISTICS_OFFICER, order.supplying_org.nation_id)
     settlement = Settlement.objects.select_for_update().get(
         pk=settlement.pk, delivery__line__order=order
@@ -610,7 +742,7 @@ def _apply_settlement(
     order: Order, delivery: Delivery, settlement: Settlement, actor: Person
 ) -> None:
     delivery.amount_settled += settlement.amount
-    delivery.save(update_fields=["amount_settled"])
+    Delivery.objects.filter(pk=delivery.pk).update(amount_settled=delivery.amount_settled)
     _book(order, delivery, LedgerEntry.Kind.SETTLEMENT, -settlement.amount, actor)
     settled = order.amount_settled + settlement.amount
     everything = order.status == Order.Status.RECEIVED and settled == order.amount_delivered
@@ -625,7 +757,7 @@ def _apply_settlement(
 @transaction.atomic
 def order_close(*, order: Order, actor: Person, version: int | None = None) -> Order:
     """The supplying side's approving official closes an order settled in full."""
-    order = _lock(order, version)
+    _lock(order, version)
     _require(actor, Role.APPROVING_OFFICIAL, order.supplying_org.nation_id)
     _expect(order, Order.Status.SETTLED)
     return _advance(
@@ -637,9 +769,14 @@ def order_close(*, order: Order, actor: Person, version: int | None = None) -> O
 PARTIES = ("JPN", "USA")
 
 
-def _offsettable(currency: str, creditor: str, *, lock: bool = True) -> list[Delivery]:
-    """Signed-for deliveries still owed to `creditor` in `currency`, the soonest due first."""
+def _offsettable(
+    currency: str, creditor: str, *people: Person, lock: bool = True
+) -> list[Delivery]:
+    """Signed-for deliveries still owed to `creditor` in `currency`, the soonest due first,
+    on orders every one of `people` may see: nobody sets off what they cannot see."""
     deliveries = Delivery.objects.select_for_update() if lock else Delivery.objects.all()
+    for person in people:
+        deliveries = deliveries.filter(policy.order_filter(person, via="line__order__"))
     return list(
         deliveries.filter(
             line__order__currency=currency,
@@ -650,11 +787,13 @@ def _offsettable(currency: str, creditor: str, *, lock: bool = True) -> list[Del
     )
 
 
-def offsettable_amounts(currency: str, *, lock: bool = False) -> dict[str, Decimal]:
-    """What each party is owed in this currency, over deliveries that may be offset."""
+def offsettable_amounts(currency: str, person: Person, *, lock: bool = False) -> dict[str, Decimal]:
+    """What each party is owed in this currency, over deliveries that may be offset, on the
+    orders `person` may see."""
     return {
         creditor: sum(
-            (d.outstanding for d in _offsettable(currency, creditor, lock=lock)), Decimal(0)
+            (d.outstanding for d in _offsettable(currency, creditor, person, lock=lock)),
+            Decimal(0),
         )
         for creditor in PARTIES
     }
@@ -672,7 +811,7 @@ def offset_propose(*, actor: Person, currency: str) -> Offset:
     """One side's approving official proposes setting off what each side owes the other in
     one currency: the smaller of the two amounts. The proposer's approval is recorded."""
     side = _approving_side(actor)
-    amount = min(offsettable_amounts(currency, lock=True).values())
+    amount = min(offsettable_amounts(currency, actor, lock=True).values())
     if amount <= 0:
         raise ValidationError({"currency": _("Nothing is owed both ways in this currency.")})
     offset = Offset.objects.create(
@@ -707,9 +846,10 @@ def offset_approve(*, actor: Person, offset: Offset) -> Offset:
     offset.save(update_fields=[field, "applied_at"])
     for creditor in PARTIES:
         remaining = offset.amount
-        for delivery in _offsettable(offset.currency, creditor):
+        for delivery in _offsettable(offset.currency, creditor, offset.proposed_by, actor):
             take = min(remaining, delivery.outstanding)
-            order = _lock(Order(pk=delivery.line.order_id), None)
+            order = Order.objects.get(pk=delivery.line.order_id)
+            _lock(order, None)
             settlement = Settlement.objects.create(
                 delivery=delivery,
                 method=Order.SettlementMethod.CURRENCY,

@@ -113,6 +113,7 @@ def order_new(request: HttpRequest) -> HttpResponse:
                 currency=data["currency"].upper(),
                 settlement_method=data["settlement_method"],
                 lines=[form.line()],
+                marking=form.order_marking(),
                 idempotency_key=data["idempotency_key"],
             )
         except (ValidationError, PermissionDenied) as error:
@@ -131,6 +132,7 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "acsa/order_detail.html",
         {
             "order": order,
+            "marking": selectors.marking_label(order),
             "lines": selectors.order_lines(order),
             "timeline": selectors.order_timeline(order),
             "missing": selectors.missing(order),

@@ -66,7 +66,7 @@ class MarkingFields(forms.Form):
         data = self.cleaned_data
         nations = (
             (NATIONAL_ONLY,)
-            if data["national_only"]
+            if data.get("national_only")
             else tuple(n.code for n in data["releasable_to"])
         )
         return Marking(

@@ -126,11 +126,13 @@ def visible_markings(person: Person) -> QuerySet[MarkingSet]:
     )
 
 
-def marking_filter(person: Person) -> Q:
-    """The access rule as a Q object for any model that inherits `Marked`. The markings are
-    decided first (one small query) and enter the records' query as a literal id list: a
-    subquery there made PostgreSQL re-run the marking checks for every candidate row."""
-    return Q(marking_id__in=list(visible_markings(person).values_list("pk", flat=True)))
+def marking_filter(person: Person, via: str = "") -> Q:
+    """The access rule as a Q object for any model that inherits `Marked`, or for a model
+    reaching one through `via` (e.g. "line__order__"). The markings are decided first (one
+    small query) and enter the records' query as a literal id list: a subquery there made
+    PostgreSQL re-run the marking checks for every candidate row."""
+    ids = list(visible_markings(person).values_list("pk", flat=True))
+    return Q(**{f"{via}marking_id__in": ids})
 
 
 def restrict(queryset: QuerySet[M], person: Person) -> QuerySet[M]:

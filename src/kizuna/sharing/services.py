@@ -46,6 +46,8 @@ class ResolvedMarking:
 
 def _unknown(model: Any, codes: Iterable[str], field: str, message: str) -> list[Any]:
     wanted = list(dict.fromkeys(codes))
+    if not wanted:  # most markings name no caveat or community: no query to build
+        return []
     found = {o.code: o for o in model.objects.filter(code__in=wanted)}
     missing = [code for code in wanted if code not in found]
     if missing:
@@ -106,8 +108,8 @@ def _apply_marking(item: SharedItem, resolved: ResolvedMarking) -> None:
 
 
 def require_within_reach(person: Person, resolved: ResolvedMarking) -> None:
-    """Nobody marks an item beyond what they themselves may see (any marked record: other
-    apps call this too)."""
+    """Nobody marks a record beyond what they themselves may see (other apps' services
+    call this too)."""
     reach = policy.reach_of(person)
     if reach is None:
         raise PermissionDenied
