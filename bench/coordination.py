@@ -4,11 +4,11 @@
    reader (cleared usa-u1) sitting in two; every tenth entry is marked for Japan alone, so
    the marking filter leaves it out. 50 readers ask for pages of 50 entries at random keyset
    positions through the real API while one writer posts an entry every 100 ms, first at
-   the load people make (`--pause` between pages), then saturated; then the same readers ask
-   a bare Django view returning a body of the same size from memory (same middleware,
-   session and person), on the same servers. Reported: p50/p95/p99 of each, the API's
-   throughput as a ratio of the bare view's, and the CPU the servers and the load generator
-   each spent.
+   the load people make (`--pause` seconds on a page on average, readers out of step), then
+   saturated; then the same readers ask a bare Django view returning a body of the same
+   size from memory (same middleware, session and person), on the same servers. Reported:
+   p50/p95/p99 of each, the API's throughput as a ratio of the bare view's, and the CPU the
+   servers and the load generator each spent.
 2. Live fan-out: 500 event streams opened across two server processes; one entry posted;
    the time until each stream has it (p50/p99/max), repeated a few times.
 
@@ -244,6 +244,7 @@ async def _readers(
 ) -> tuple[Latencies, int, int, float]:
     latencies = Latencies()
     done = failures = 0
+    think = random.Random(3)
     stop = time.perf_counter() + seconds
     limits = httpx.Limits(max_connections=readers + 4)
     async with httpx.AsyncClient(
@@ -252,6 +253,12 @@ async def _readers(
 
         async def reader(n: int) -> None:
             nonlocal done, failures
+            if pause:
+                # People neither arrive nor read in step: each reader starts at a random
+                # moment of the first pause, and the time spent on a page is exponential
+                # with mean `pause`. Fixed pauses from one start kept all readers in step,
+                # 50 requests landing together each second: a herd no group of people makes.
+                await asyncio.sleep(think.uniform(0, pause))
             while time.perf_counter() < stop:
                 url = urls[(n + done) % len(urls)]
                 if "{before}" in url:
@@ -267,7 +274,7 @@ async def _readers(
                 response.raise_for_status()
                 done += 1
                 if pause:
-                    await asyncio.sleep(pause)
+                    await asyncio.sleep(think.expovariate(1 / pause))
 
         async def writing() -> None:
             assert writer is not None
@@ -455,7 +462,7 @@ def main() -> None:
     parser.add_argument("--readers", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument(
-        "--pause", type=float, default=1.0, help="seconds a reader spends on a page"
+        "--pause", type=float, default=1.0, help="mean seconds on a page (exponential)"
     )
     parser.add_argument("--streams", type=int, default=500)
     parser.add_argument("--rounds", type=int, default=5)
