@@ -8,7 +8,8 @@ import sys
 from typing import Any
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
 
 
 class Command(BaseCommand):
@@ -21,6 +22,12 @@ class Command(BaseCommand):
         parser.add_argument("--no-worker", action="store_true", help="do not start the task worker")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["workers"] > 1 and connection.vendor == "sqlite":
+            # Live updates fan out in process on SQLite; a second process would never hear.
+            raise CommandError(
+                "On the embedded SQLite database Kizuna runs as one process (--workers 1): "
+                "live updates reach other processes only through PostgreSQL."
+            )
         call_command("collectstatic", interactive=False, verbosity=0)
         worker = None
         if not options["no_worker"]:
