@@ -22,87 +22,46 @@ from kizuna.acsa import selectors
 from kizuna.acsa.models import Category, Delivery, Order, OrderLine, SituationType
 from kizuna.core.models import Membership, Organization, Person, Role
 from kizuna.sharing import policy as sharing_policy
-from kizuna.sharing.marking import Marking
-from kizuna.sharing.models import ClassificationLevel, Clearance, Community, HandlingCaveat
-from kizuna.sharing.services import marking_set, resolve_marking
+
+from ..marked_worlds import ClearanceSpec, MarkingSpec, allows, clear, clearances, mark, markings
 
 pytestmark = pytest.mark.django_db
 
-LEVELS = {"JPN": ["jpn-j1", "jpn-j2", "jpn-j3"], "USA": ["usa-u1", "usa-u2", "usa-u3"]}
-PERSON_LEVELS = {**LEVELS, "AUS": ["aus-a1"]}
-# Migration 0002 of sharing: each pair handled as equal, both ways.
-EQUAL = {("jpn-j1", "usa-u1"), ("jpn-j2", "usa-u2"), ("jpn-j3", "usa-u3")}
-EQUAL |= {("aus-a1", "jpn-j1"), ("aus-a1", "usa-u1")}
-EQUAL |= {(b, a) for a, b in EQUAL}
-CAVEATS = ["originator-controlled", "no-copies"]
-COMMUNITIES = ["bmd", "joint-isr"]
 ROLES = [Role.ORDERING_OFFICIAL, Role.LOGISTICS_OFFICER, Role.AUDITOR, Role.COORDINATOR]
+PARTIES = frozenset({"JPN", "USA"})
 
 
 @dataclass(frozen=True)
 class PersonSpec:
-    nation: str
-    level: str
-    caveats: frozenset[str]
-    communities: frozenset[str]
+    clearance: ClearanceSpec
     role: str
 
 
 @dataclass(frozen=True)
 class OrderSpec:
     receiving: str  # the ordering nation; the other party supplies
-    level: str
-    also_aus: bool
-    caveats: frozenset[str]
-    communities: frozenset[str]
-
-    @property
-    def parties(self) -> set[str]:
-        return {"JPN", "USA"}
+    marking: MarkingSpec
 
 
 @st.composite
 def people(draw: st.DrawFn) -> PersonSpec:
-    nation = draw(st.sampled_from(list(PERSON_LEVELS)))
-    return PersonSpec(
-        nation=nation,
-        level=draw(st.sampled_from(PERSON_LEVELS[nation])),
-        caveats=draw(st.frozensets(st.sampled_from(CAVEATS))),
-        communities=draw(st.frozensets(st.sampled_from(COMMUNITIES))),
-        role=draw(st.sampled_from(ROLES)),
-    )
+    return PersonSpec(draw(clearances(("JPN", "USA", "AUS"))), draw(st.sampled_from(ROLES)))
 
 
 @st.composite
 def orders(draw: st.DrawFn) -> OrderSpec:
-    receiving = draw(st.sampled_from(list(LEVELS)))
-    return OrderSpec(
-        receiving=receiving,
-        level=draw(st.sampled_from(LEVELS[receiving])),
-        also_aus=draw(st.booleans()),
-        caveats=draw(st.frozensets(st.sampled_from(CAVEATS), max_size=1)),
-        communities=draw(st.frozensets(st.sampled_from(COMMUNITIES), max_size=1)),
-    )
+    receiving = draw(st.sampled_from(sorted(PARTIES)))
+    # Both parties must be able to read the order; a third nation may be released to.
+    return OrderSpec(receiving, draw(markings(receiving, must_release=PARTIES)))
 
 
 def _may_see(person: PersonSpec, order: OrderSpec) -> bool:
     """Both rules, written again independently of the policy modules."""
     if person.role == Role.COORDINATOR:
         return False
-    if person.role != Role.AUDITOR and person.nation not in order.parties:
+    if person.role != Role.AUDITOR and person.clearance.nation not in PARTIES:
         return False
-    rank = {code: int(code[-1]) for codes in PERSON_LEVELS.values() for code in codes}
-
-    def covers(level: str) -> bool:
-        return level[:3] == person.level[:3] and rank[level] <= rank[person.level]
-
-    released = order.parties | ({"AUS"} if order.also_aus else set())
-    return (
-        person.nation in released
-        and (covers(order.level) or any(a == order.level and covers(b) for a, b in EQUAL))
-        and order.caveats <= person.caveats
-        and order.communities <= person.communities
-    )
+    return allows(person.clearance, order.marking)
 
 
 def _build(
@@ -116,18 +75,15 @@ def _build(
             kind="other",
             nation_id=nation,
         )
-        for nation in PERSON_LEVELS
+        for nation in ("JPN", "USA", "AUS")
     }
-    level = {lv.code: lv for lv in ClassificationLevel.objects.all()}
-    caveat = {c.code: c for c in HandlingCaveat.objects.all()}
-    community = {c.code: c for c in Community.objects.all()}
     persons = []
     for n, spec in enumerate(world_people):
         person = Person.objects.create(username=f"p{n}")
-        Membership.objects.create(person=person, organization=units[spec.nation], role=spec.role)
-        clearance = Clearance.objects.create(person=person, level=level[spec.level])
-        clearance.caveats.set([caveat[c] for c in spec.caveats])
-        clearance.communities.set([community[c] for c in spec.communities])
+        Membership.objects.create(
+            person=person, organization=units[spec.clearance.nation], role=spec.role
+        )
+        clear(person, spec.clearance)
         persons.append(person)
     situation = SituationType.objects.get(code="warning-and-surveillance")
     fuel = Category.objects.get(code="petroleum")
@@ -136,10 +92,8 @@ def _build(
     for spec in world_orders:
         receiving = units[spec.receiving]
         supplying = units["USA" if spec.receiving == "JPN" else "JPN"]
-        nations = ("JPN", "USA", "AUS") if spec.also_aus else ("JPN", "USA")
-        marking = Marking(spec.level, nations, tuple(spec.caveats), tuple(spec.communities))
         order = Order.objects.create(
-            marking=marking_set(resolve_marking(marking, originator=receiving)),
+            marking=mark(spec.marking, receiving),
             supplying_org=supplying,
             receiving_org=receiving,
             situation_type=situation,
