@@ -131,7 +131,7 @@ def _build(
 
 
 @settings(
-    max_examples=10,
+    max_examples=40,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
