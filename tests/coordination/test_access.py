@@ -496,9 +496,10 @@ def test_the_situation_page_keeps_its_query_count(
             language="ja",
         )
     _as(client, world, "jp_coordinator")
-    # Constant, whatever the number of entries: the reader's clearance (5 queries), the
-    # markings they may read (one per list), the marking form's four choice lists.
-    with django_assert_max_num_queries(53):
+    # Constant, whatever the number of entries: the reader's clearance (2 queries), the
+    # bodies and markings they may read (decided once for the page's three lists), the
+    # marking form's four choice lists.
+    with django_assert_max_num_queries(45):
         response = client.get(f"/coordination/situations/{world.cast.situation.pk}/")
     assert response.content.decode().count('data-testid="entry"') == 34 + 3
 

@@ -230,9 +230,11 @@ def entries_page(
     before: int | None = None,
     limit: int = PAGE_SIZE,
     body: Body | None = None,
+    reach: policy.LogReach | None = None,
 ) -> list[LogEntry]:
-    """A page of the log as the situation page shows it."""
-    reach = policy.log_reach(person)
+    """A page of the log as the situation page shows it. `reach`: the reader's, when the
+    caller has decided it already for other lists of the same page."""
+    reach = reach or policy.log_reach(person)
     queryset = (
         _entries(reach, situation).select_related(*ENTRY_RELATED).prefetch_related(*ENTRY_EXTRAS)
     )
@@ -287,9 +289,15 @@ def entry_get(*, person: Person, pk: int) -> LogEntry:
     return _present([entry], reach)[0]
 
 
-def board(*, person: Person, situation: Situation, limit: int = 20) -> list[LogEntry]:
+def board(
+    *,
+    person: Person,
+    situation: Situation,
+    limit: int = 20,
+    reach: policy.LogReach | None = None,
+) -> list[LogEntry]:
     """The situation's board: significant events a coordinator has vetted."""
-    reach = policy.log_reach(person)
+    reach = reach or policy.log_reach(person)
     return _present(
         _entries(reach, situation)
         .select_related(*PAYLOAD_RELATED)
@@ -299,9 +307,11 @@ def board(*, person: Person, situation: Situation, limit: int = 20) -> list[LogE
     )
 
 
-def awaiting_vetting(*, person: Person, situation: Situation) -> list[LogEntry]:
+def awaiting_vetting(
+    *, person: Person, situation: Situation, reach: policy.LogReach | None = None
+) -> list[LogEntry]:
     """What waits for the person's vetting (the page shows how many)."""
-    reach = policy.log_reach(person)
+    reach = reach or policy.log_reach(person)
     return _present(
         (
             e

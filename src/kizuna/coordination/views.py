@@ -173,10 +173,13 @@ def request_create(request: HttpRequest, situation_id: int) -> HttpResponse:
 def _situation_context(request: HttpRequest, situation: Situation) -> dict[str, Any]:
     person = person_of(request)
     before = request.GET.get("before")
+    # One decision of what the reader sees serves the page's three lists of entries.
+    reach = policy.log_reach(person)
     entries = selectors.entries_page(
         person=person,
         situation=situation,
         before=int(before) if before and before.isdigit() else None,
+        reach=reach,
     )
     postable = selectors.postable_bodies(person=person, situation=situation)
     return {
@@ -184,8 +187,10 @@ def _situation_context(request: HttpRequest, situation: Situation) -> dict[str, 
         "in_force": selectors.designation_in_force(situation, timezone.now()),
         "designations": selectors.designations_of(situation),
         "bodies": selectors.bodies_of(person=person, situation=situation),
-        "board": selectors.board(person=person, situation=situation),
-        "awaiting_vetting": selectors.awaiting_vetting(person=person, situation=situation),
+        "board": selectors.board(person=person, situation=situation, reach=reach),
+        "awaiting_vetting": selectors.awaiting_vetting(
+            person=person, situation=situation, reach=reach
+        ),
         "entries": entries,
         "older": entries[-1].seq if len(entries) == selectors.PAGE_SIZE else None,
         "totals": sorted(selectors.resource_totals(situation).items()),
