@@ -3,31 +3,21 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kizuna.core.models import Organization
-from kizuna.sharing.forms import MarkingFields
-from kizuna.sharing.marking import Marking
-from kizuna.sharing.models import ClassificationLevel
+from kizuna.sharing.forms import OptionalMarkingFields
 
 from .models import Category, Order, SituationType
 from .services import LineInput
 
 
-class OrderForm(MarkingFields):
+class OrderForm(OptionalMarkingFields):
     # Both parties sign and see an order: never national only.
     national_only = None  # type: ignore[assignment]
-    level = forms.ModelChoiceField(
-        label=_("Classification"),
-        queryset=ClassificationLevel.objects.select_related("nation"),
-        to_field_name="code",
-        required=False,
-        help_text=_(
-            "Leave empty for the receiving nation's lowest level, releasable to both nations."
-        ),
-    )
     supplying_org = forms.ModelChoiceField(
         Organization.objects.order_by("nation", "name_en"), label=_("Supplying unit")
     )
@@ -72,9 +62,11 @@ class OrderForm(MarkingFields):
         "delivery_date",
     ]
 
-    def order_marking(self) -> Marking | None:
-        """The marking chosen, or None for the default one."""
-        return self.marking() if self.cleaned_data["level"] else None
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["level"].help_text = _(
+            "Leave empty for the receiving nation's lowest level, releasable to both nations."
+        )
 
     def line(self) -> LineInput:
         data = self.cleaned_data

@@ -113,7 +113,7 @@ def order_new(request: HttpRequest) -> HttpResponse:
                 currency=data["currency"].upper(),
                 settlement_method=data["settlement_method"],
                 lines=[form.line()],
-                marking=form.order_marking(),
+                marking=form.chosen_marking(),
                 idempotency_key=data["idempotency_key"],
             )
         except (ValidationError, PermissionDenied) as error:

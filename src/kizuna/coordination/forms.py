@@ -8,13 +8,12 @@ from django.utils.translation import gettext_lazy as _
 
 from kizuna.acsa.models import Category, Order, SituationType
 from kizuna.core.models import Organization
-from kizuna.sharing.forms import MarkingFields
-from kizuna.sharing.marking import Marking
+from kizuna.sharing.forms import OptionalMarkingFields
 
 from .models import Body, Language, LogEntry, Situation, SupportRequest
 
 
-class EntryForm(MarkingFields):
+class EntryForm(OptionalMarkingFields):
     """An entry, and optionally its marking (sharing's fields; no level: the default)."""
 
     field_order = ["body", "kind", "language", "text", "event_at", "significant"]
@@ -36,13 +35,6 @@ class EntryForm(MarkingFields):
         field = self.fields["body"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = Body.objects.filter(pk__in=[b.pk for b in bodies])
-        level = self.fields["level"]
-        assert isinstance(level, forms.ModelChoiceField)
-        level.required = False
-        level.empty_label = _("default marking")
-
-    def entry_marking(self) -> Marking | None:
-        return self.marking() if self.cleaned_data.get("level") else None
 
 
 class TranslationForm(forms.Form):

@@ -233,7 +233,7 @@ def entry_post(request: HttpRequest, situation_id: int) -> HttpResponse:
                 language=data["language"],
                 event_at=data["event_at"],
                 significant=data["significant"],
-                marking=form.entry_marking(),
+                marking=form.chosen_marking(),
             ),
             _("Entry recorded."),
         )

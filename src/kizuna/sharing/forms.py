@@ -77,6 +77,23 @@ class MarkingFields(forms.Form):
         )
 
 
+class OptionalMarkingFields(MarkingFields):
+    """The marking part of a form for records with a default marking (log entries, ACSA
+    orders): no level chosen means the default, which the record's service decides."""
+
+    level = forms.ModelChoiceField(
+        label=_("Classification"),
+        queryset=ClassificationLevel.objects.select_related("nation"),
+        to_field_name="code",
+        required=False,
+        empty_label=_("default marking"),
+    )
+
+    def chosen_marking(self) -> Marking | None:
+        """The marking chosen, or None for the default one."""
+        return self.marking() if self.cleaned_data.get("level") else None
+
+
 class ItemForm(MarkingFields):
     kind = forms.ChoiceField(label=_("Kind"), choices=SharedItem.Kind.choices)
     domain = forms.ChoiceField(label=_("Domain"), choices=Domain.choices)
