@@ -11,13 +11,12 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils.translation import gettext
 from ninja import Header, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field
 
-from kizuna.core.auth import person_of
 from kizuna.core.models import Organization, Person
 from kizuna.sharing.api import MarkingIn, MarkingOut
 from kizuna.sharing.marking import Marking
@@ -203,13 +202,6 @@ class BalanceOut(Schema):
     total: Decimal
 
 
-def _person(request: HttpRequest) -> Person:
-    person = person_of(request)
-    if not policy.may_use_acsa(person):
-        raise Http404
-    return person
-
-
 def _order_out(order: Order) -> dict[str, Any]:
     return {
         "id": order.pk,
@@ -261,7 +253,7 @@ def _conflicts_as_409() -> Iterator[None]:
 
 @router.get("/orders", response=list[OrderOut])
 def orders(request: HttpRequest, status: str = "", situation: str = "") -> list[dict[str, Any]]:
-    person = _person(request)
+    person = policy.acsa_person(request)
     return [
         _order_out(o)
         for o in selectors.order_list(person=person, status=status, situation=situation)[:200]
@@ -270,7 +262,7 @@ def orders(request: HttpRequest, status: str = "", situation: str = "") -> list[
 
 @router.get("/orders/{pk}", response=OrderOut)
 def order(request: HttpRequest, pk: int) -> dict[str, Any]:
-    return _fresh(_person(request), pk)
+    return _fresh(policy.acsa_person(request), pk)
 
 
 def _organization(code: str, field: str) -> Organization:
@@ -288,7 +280,7 @@ def create_order(
 ) -> Status[dict[str, Any]]:
     """A draft order. Send an Idempotency-Key header to make retries safe: the same key and
     body give back the same order; the same key with another body is refused."""
-    person = _person(request)
+    person = policy.acsa_person(request)
     situation = SituationType.objects.filter(code=payload.situation).first()
     if situation is None:
         known = list(SituationType.objects.values_list("code", flat=True))
@@ -328,7 +320,7 @@ def _delivery_out(d: Delivery) -> dict[str, Any]:
 def record_delivery(
     request: HttpRequest, pk: int, payload: DeliveryIn, idempotency_key: IdempotencyKey = ""
 ) -> Status[dict[str, Any]]:
-    person = _person(request)
+    person = policy.acsa_person(request)
     target = selectors.order_get(person=person, pk=pk)
     line = selectors.order_line_get(order=target, pk=payload.line)
     try:
@@ -356,7 +348,7 @@ def record_delivery(
 def sign_receipt(
     request: HttpRequest, pk: int, delivery_id: int, payload: StepIn
 ) -> dict[str, Any]:
-    person = _person(request)
+    person = policy.acsa_person(request)
     target = selectors.order_get(person=person, pk=pk)
     delivery = selectors.delivery_get(order=target, pk=delivery_id)
     with _conflicts_as_409():
@@ -381,7 +373,7 @@ def _settlement_out(s: Settlement) -> dict[str, Any]:
 def record_settlement(
     request: HttpRequest, pk: int, payload: SettlementIn, idempotency_key: IdempotencyKey = ""
 ) -> Status[dict[str, Any]]:
-    person = _person(request)
+    person = policy.acsa_person(request)
     target = selectors.order_get(person=person, pk=pk)
     delivery = selectors.delivery_get(order=target, pk=payload.delivery)
     with _conflicts_as_409():
@@ -404,7 +396,7 @@ def record_settlement(
 def sign_counter_receipt(
     request: HttpRequest, pk: int, settlement_id: int, payload: StepIn
 ) -> dict[str, Any]:
-    person = _person(request)
+    person = policy.acsa_person(request)
     target = selectors.order_get(person=person, pk=pk)
     settlement = selectors.settlement_get(order=target, pk=settlement_id)
     with _conflicts_as_409():
@@ -418,12 +410,13 @@ def sign_counter_receipt(
 def outstanding(request: HttpRequest, by: str = "") -> list[dict[str, Any]]:
     """Outstanding balances by creditor side and currency; `by=situation` or `by=category`
     breaks them down further."""
-    return selectors.outstanding_by(person=_person(request), by=by)
+    return selectors.outstanding_by(person=policy.acsa_person(request), by=by)
 
 
 @router.get("/reports/overdue", response=list[DeliveryOut])
 def overdue(request: HttpRequest) -> list[dict[str, Any]]:
-    deliveries = selectors.overdue_deliveries(person=_person(request)).prefetch_related("documents")
+    person = policy.acsa_person(request)
+    deliveries = selectors.overdue_deliveries(person=person).prefetch_related("documents")
     return [_delivery_out(d) for d in deliveries[:500]]
 
 
@@ -460,12 +453,12 @@ def _offset_out(offset: Offset) -> dict[str, Any]:
 
 @router.get("/netting", response=list[NettingRowOut])
 def netting(request: HttpRequest) -> list[dict[str, Any]]:
-    return selectors.netting(person=_person(request))["rows"]
+    return selectors.netting(person=policy.acsa_person(request))["rows"]
 
 
 @router.post("/offsets", response={201: OffsetOut})
 def propose_offset(request: HttpRequest, payload: OffsetIn) -> Status[dict[str, Any]]:
-    person = _person(request)
+    person = policy.acsa_person(request)
     selectors.netting(person=person)
     return Status(
         201, _offset_out(services.offset_propose(actor=person, currency=payload.currency))
@@ -474,7 +467,7 @@ def propose_offset(request: HttpRequest, payload: OffsetIn) -> Status[dict[str, 
 
 @router.post("/offsets/{pk}/approve", response=OffsetOut)
 def approve_offset(request: HttpRequest, pk: int) -> dict[str, Any]:
-    person = _person(request)
+    person = policy.acsa_person(request)
     offset = selectors.offset_get(person=person, pk=pk)
     return _offset_out(services.offset_approve(actor=person, offset=offset))
 
@@ -489,7 +482,7 @@ def order_step(
 ) -> dict[str, Any]:
     """request (receiving side's ordering official), accept (supplying side's approving
     official), close (the same, once settled), cancel (either, before any delivery)."""
-    person = _person(request)
+    person = policy.acsa_person(request)
     target = selectors.order_get(person=person, pk=pk)
     with _conflicts_as_409():
         if step == "cancel":

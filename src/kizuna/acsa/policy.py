@@ -24,8 +24,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from kizuna.core.auth import person_of
 from kizuna.core.models import Person, Role
 from kizuna.core.policy import is_auditor
 from kizuna.sharing import policy as sharing_policy
@@ -60,6 +62,15 @@ def acsa_nations(person: Person) -> set[str]:
 
 def may_use_acsa(person: Person) -> bool:
     return bool(acsa_nations(person)) or _standing(person).auditor
+
+
+def acsa_person(request: HttpRequest) -> Person:
+    """The signed-in person, for pages and API routes of ACSA; anyone who may not use ACSA
+    gets 404, as for a page that is not there."""
+    person = person_of(request)
+    if not may_use_acsa(person):
+        raise Http404
+    return person
 
 
 def order_filter(person: Person, via: str = "") -> Q:

@@ -20,7 +20,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kizuna.core.auth import person_of
 from kizuna.core.models import Person
 from kizuna.core.selectors import zones_for
 
@@ -29,16 +28,9 @@ from .forms import OrderForm
 from .models import Order
 
 
-def _person(request: HttpRequest) -> Person:
-    person = person_of(request)
-    if not policy.may_use_acsa(person):
-        raise Http404
-    return person
-
-
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    person = _person(request)
+    person = policy.acsa_person(request)
     return render(
         request,
         "acsa/index.html",
@@ -63,7 +55,7 @@ def home_panel(request: HttpRequest) -> str | None:
 @login_required
 def check(request: HttpRequest) -> HttpResponse:
     """The live eligibility answer, as an HTMX fragment, for the checker and the order form."""
-    _person(request)
+    policy.acsa_person(request)
     situation = request.GET.get("situation") or request.GET.get("situation_type") or ""
     category = request.GET.get("category", "")
     answer, error = None, ""
@@ -81,7 +73,7 @@ def check(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def order_list(request: HttpRequest) -> HttpResponse:
-    person = _person(request)
+    person = policy.acsa_person(request)
     status, situation = request.GET.get("status", ""), request.GET.get("situation", "")
     orders = selectors.order_list(person=person, status=status, situation=situation)
     return render(
@@ -99,7 +91,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def order_new(request: HttpRequest) -> HttpResponse:
-    person = _person(request)
+    person = policy.acsa_person(request)
     form = OrderForm(request.POST or None, initial={"idempotency_key": uuid.uuid4().hex})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -125,7 +117,7 @@ def order_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    person = _person(request)
+    person = policy.acsa_person(request)
     order = selectors.order_get(person=person, pk=pk)
     return render(
         request,
@@ -152,7 +144,7 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def order_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
-    person = _person(request)
+    person = policy.acsa_person(request)
     order = selectors.order_get(person=person, pk=pk)
     if step not in services.SIGNATURE_STEPS:
         raise Http404
@@ -165,7 +157,7 @@ def order_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 
 def _filtered_orders(request: HttpRequest) -> QuerySet[Order]:
     return selectors.order_list(
-        person=_person(request),
+        person=policy.acsa_person(request),
         status=request.GET.get("status", ""),
         situation=request.GET.get("situation", ""),
     )
@@ -209,7 +201,7 @@ def order_export_xlsx(request: HttpRequest) -> FileResponse:
 
 @login_required
 def order_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    order = selectors.order_get(person=_person(request), pk=pk)
+    order = selectors.order_get(person=policy.acsa_person(request), pk=pk)
     response = HttpResponse(documents.order_pdf(order), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{order.number}.pdf"'
     return response
@@ -217,7 +209,7 @@ def order_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def claim_notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    notice = selectors.claim_notice_get(person=_person(request), pk=pk)
+    notice = selectors.claim_notice_get(person=policy.acsa_person(request), pk=pk)
     response = HttpResponse(documents.claim_notice_pdf(notice), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="claim-notice-{notice.pk}.pdf"'
     return response
@@ -225,20 +217,20 @@ def claim_notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def balances_chart(request: HttpRequest) -> HttpResponse:
-    svg = documents.balances_svg(_person(request), _("Outstanding balances over time"))
+    svg = documents.balances_svg(policy.acsa_person(request), _("Outstanding balances over time"))
     return HttpResponse(svg, content_type="image/svg+xml")
 
 
 @login_required
 def netting(request: HttpRequest) -> HttpResponse:
-    person = _person(request)
+    person = policy.acsa_person(request)
     return render(request, "acsa/netting.html", selectors.netting(person=person))
 
 
 @login_required
 @require_POST
 def netting_propose(request: HttpRequest) -> HttpResponse:
-    person = _person(request)
+    person = policy.acsa_person(request)
     selectors.netting(person=person)  # the same gate as the page
     try:
         services.offset_propose(actor=person, currency=request.POST.get("currency", ""))
@@ -250,7 +242,7 @@ def netting_propose(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def netting_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    person = _person(request)
+    person = policy.acsa_person(request)
     offset = selectors.offset_get(person=person, pk=pk)
     try:
         services.offset_approve(actor=person, offset=offset)
@@ -289,7 +281,7 @@ def _day(value: str) -> date:
 @login_required
 @require_POST
 def delivery_new(request: HttpRequest, pk: int, line_id: int) -> HttpResponse:
-    person = _person(request)
+    person = policy.acsa_person(request)
     order = selectors.order_get(person=person, pk=pk)
     line = selectors.order_line_get(order=order, pk=line_id)
     documents = [
@@ -314,7 +306,7 @@ def delivery_new(request: HttpRequest, pk: int, line_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def delivery_receipt(request: HttpRequest, pk: int, delivery_id: int) -> HttpResponse:
-    person = _person(request)
+    person = policy.acsa_person(request)
     order = selectors.order_get(person=person, pk=pk)
     delivery = selectors.delivery_get(order=order, pk=delivery_id)
     try:
@@ -329,7 +321,7 @@ def delivery_receipt(request: HttpRequest, pk: int, delivery_id: int) -> HttpRes
 @login_required
 @require_POST
 def delivery_settle(request: HttpRequest, pk: int, delivery_id: int) -> HttpResponse:
-    person = _person(request)
+    person = policy.acsa_person(request)
     order = selectors.order_get(person=person, pk=pk)
     delivery = selectors.delivery_get(order=order, pk=delivery_id)
     quantity = request.POST.get("quantity", "")
