@@ -89,7 +89,6 @@ def forget_reach(person: Person) -> None:
     """Drop what is cached on the person after their clearance or roles changed."""
     person.__dict__.pop("_sharing_reach", None)
     person.__dict__.pop("_sharing_roles", None)
-    person.__dict__.pop("_sharing_roles", None)
 
 
 def _rows_of(name: str, **match: object) -> QuerySet[Model]:
@@ -164,10 +163,11 @@ TRANSLATOR_ROLES = (Role.COORDINATOR, Role.INFORMATION_MANAGER)
 
 
 def _roles(person: Person) -> frozenset[tuple[str, str]]:
-    """(role, nation) pairs the person holds, read once per request."""
+    """(role, nation) pairs the person holds, kept on the person for the request; from the
+    memberships core.auth loaded with the signed-in person, so no query of its own."""
     cached: frozenset[tuple[str, str]] | None = getattr(person, "_sharing_roles", None)
     if cached is None:
-        cached = frozenset(person.memberships.values_list("role", "organization__nation_id"))
+        cached = frozenset((m.role, m.organization.nation_id) for m in person.membership_rows())
         person._sharing_roles = cached  # type: ignore[attr-defined]
     return cached
 
