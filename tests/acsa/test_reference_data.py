@@ -12,10 +12,9 @@ from kizuna.acsa.models import AgreementVersion, Category, SituationType
 
 pytestmark = pytest.mark.django_db
 
+# The white paper's section as text, kept in the repository (docs/sources/README.md).
 SEED = "".join(
-    (Path(__file__).resolve().parents[2] / ".." / "shared" / "seed")
-    .glob("*.txt")
-    .__next__()
+    (Path(__file__).resolve().parents[2] / "docs" / "sources" / "white-paper-2021-ch3-sec2.txt")
     .read_text(encoding="utf-8")
     .split()
 )
