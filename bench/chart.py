@@ -29,8 +29,11 @@ def latencies(figures: dict[str, Any], prefix: str = "") -> Iterator[tuple[str, 
 
 
 def label(figures: dict[str, Any]) -> str:
+    """Engine and size, and the line's `run` when it names one (a line added to the file
+    by hand may say which code it measured)."""
     size = next((f"{v:,} {k}" for k, v in figures.items() if k in ("items", "entries")), "")
-    return " · ".join(part for part in (figures.get("engine", ""), size) if part)
+    parts = (figures.get("engine", ""), size, figures.get("run", ""))
+    return " · ".join(part for part in parts if part)
 
 
 def draw(lines: list[dict[str, Any]], goals: dict[str, float], out: Path) -> None:

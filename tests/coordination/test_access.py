@@ -10,11 +10,13 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
 from kizuna.coordination import services
 from kizuna.coordination.models import Body, LogEntry, SupportRequest
+from kizuna.core import access
 from kizuna.core.models import AuditEvent
 
 from .conftest import Cast, hours_ago, org
@@ -377,6 +379,45 @@ def test_lists_show_only_what_the_reader_may_see(client: Client, world: World) -
     }
 
 
+def test_a_change_of_access_written_anywhere_counts_from_the_next_request(
+    client: Client, world: World
+) -> None:
+    """The reach is remembered between requests (core.access); a change made outside the
+    application, in plain SQL as a script or another process would, still counts at once."""
+    client.force_login(world.cast.mef_officer)  # III MEF sits in the CCC only
+    url = S.format(w=world) + "/entries"
+
+    def seqs() -> set[int] | int:
+        response = client.get(url)
+        return (
+            {e["seq"] for e in response.json()["entries"]}
+            if response.status_code == 200
+            else response.status_code
+        )
+
+    assert world.entry.seq in seqs()  # type: ignore[operator]
+    assert world.entry.seq in seqs()  # type: ignore[operator]  # remembered
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM coordination_body_organizations WHERE body_id = %s "
+            "AND organization_id = %s",
+            [world.cast.ccc.pk, org("iii-mef").pk],
+        )
+    assert seqs() == 404  # no body of the situation left: the situation is hidden
+    world.cast.ccc.organizations.add(org("iii-mef"))
+    assert world.entry.seq in seqs()  # type: ignore[operator]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM sharing_clearance_caveats WHERE clearance_id IN "
+            "(SELECT id FROM sharing_clearance WHERE person_id = %s)",
+            [world.cast.mef_officer.pk],
+        )
+        cursor.execute(
+            "DELETE FROM sharing_clearance WHERE person_id = %s", [world.cast.mef_officer.pk]
+        )
+    assert seqs() == set()  # no clearance: no marked entry
+
+
 def _as(client: Client, world: World, who: str) -> Client:
     client.force_login(getattr(world.cast, who))
     return client
@@ -496,12 +537,17 @@ def test_the_situation_page_keeps_its_query_count(
             language="ja",
         )
     _as(client, world, "jp_coordinator")
+    access.forget_all()
     # Constant, whatever the number of entries: the reader's clearance (2 queries), the
-    # bodies and markings they may read (decided once for the page's three lists), the
-    # marking form's four choice lists.
-    with django_assert_max_num_queries(45):
+    # situations, bodies and markings they may read (decided once for the page's three
+    # lists), the marking form's four choice lists.
+    with django_assert_max_num_queries(47):
         response = client.get(f"/coordination/situations/{world.cast.situation.pk}/")
     assert response.content.decode().count('data-testid="entry"') == 34 + 3
+    # The next visit finds the reach remembered: one read of the access token instead of
+    # the five queries that decide it.
+    with django_assert_max_num_queries(42):
+        client.get(f"/coordination/situations/{world.cast.situation.pk}/")
 
 
 def test_the_coordination_index_keeps_its_query_count(

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
+from kizuna.core import access
 from kizuna.core.models import Membership, Organization, Person, Role
 from kizuna.sharing import policy as sharing_policy
 
@@ -117,31 +118,51 @@ def situations_visible(person: Person) -> QuerySet[Situation]:
 
 @dataclass(frozen=True)
 class LogReach:
-    """What of a log one reader may see, decided once (per read, or per live stream): the
-    bodies whose entries they read (None: every body) and the markings they may read, by id
-    with each one's key (what an entry shows of its marking, without a join)."""
+    """What of the logs one reader may see, decided once (and remembered until access
+    changes, see `log_reach`): the situations they see and the bodies whose entries they
+    read (None: all), and the markings they may read, by id with each one's key (what an
+    entry shows of its marking, without a join)."""
 
+    situation_ids: frozenset[int] | None
     body_ids: frozenset[int] | None
     markings: Mapping[int, str]
 
     def q(self) -> Q:
         markings = Q(marking_id__in=list(self.markings))
-        if self.body_ids is None:
+        if self.body_ids is None or self.situation_ids is None:
             return markings
-        return (Q(body__isnull=True) | Q(body_id__in=self.body_ids)) & markings
+        return (
+            Q(situation_id__in=self.situation_ids)
+            & (Q(body__isnull=True) | Q(body_id__in=self.body_ids))
+            & markings
+        )
+
+    def sees_situation(self, situation_id: int) -> bool:
+        return self.situation_ids is None or situation_id in self.situation_ids
 
     def sees(self, body_id: int | None, marking_id: int) -> bool:
+        """Whether an entry of a situation the reader sees is theirs to read."""
         return marking_id in self.markings and (
             self.body_ids is None or body_id is None or body_id in self.body_ids
         )
 
 
-def log_reach(person: Person) -> LogReach:
-    """Not cached on the person: a write in the same request may make a new marking."""
+def _decide_log_reach(person: Person) -> LogReach:
+    overseer = is_overseer(person)
     return LogReach(
-        body_ids=None if is_overseer(person) else frozenset(visible_body_ids(person)),
+        situation_ids=None
+        if overseer
+        else frozenset(situations_visible(person).values_list("pk", flat=True)),
+        body_ids=None if overseer else frozenset(visible_body_ids(person)),
         markings=dict(sharing_policy.visible_markings(person).values_list("pk", "key")),
     )
+
+
+def log_reach(person: Person) -> LogReach:
+    """The reader's reach, remembered between requests while no row that decides it changes
+    (core.access: memberships, bodies' members, situations' leads, clearances, markings).
+    Asked afresh after a write in the same request: the write may have made a new marking."""
+    return access.remembered("coordination.log_reach", person.pk, lambda: _decide_log_reach(person))
 
 
 def entry_filter(person: Person) -> Q:
@@ -151,9 +172,7 @@ def entry_filter(person: Person) -> Q:
 
 
 def entries_visible(person: Person) -> QuerySet[LogEntry]:
-    return LogEntry.objects.filter(situation__in=situations_visible(person)).filter(
-        entry_filter(person)
-    )
+    return LogEntry.objects.filter(entry_filter(person))
 
 
 def requests_visible(person: Person) -> QuerySet[SupportRequest]:

@@ -249,15 +249,13 @@ def entries_payloads(
     limit: int = PAGE_SIZE,
     body: str | None = None,
 ) -> list[dict[str, Any]]:
-    """A page of the log as the API gives it. The situation's visibility is part of the page
-    query; only an empty page asks separately whether the situation is hidden (404) or its
-    page is empty."""
+    """A page of the log as the API gives it. The reach says which situations the reader
+    sees (a hidden one answers 404 like a missing one); only an empty page asks whether the
+    situation exists at all."""
     reach = policy.log_reach(person)
-    queryset = LogEntry.objects.filter(
-        reach.q(),
-        situation_id=situation_id,
-        situation__in=policy.situations_visible(person),
-    )
+    if not reach.sees_situation(situation_id):
+        raise Http404
+    queryset = LogEntry.objects.filter(reach.q(), situation_id=situation_id)
     chosen = body_in_reach(person=person, code=body) if body is not None else None
     payloads = _payloads(_keyset(queryset, before, limit, chosen), reach)
     if not payloads:
@@ -268,10 +266,7 @@ def entries_payloads(
 def entry_payload(*, person: Person, pk: int) -> dict[str, Any]:
     """One entry as the API gives it; 404 whether it is missing or hidden."""
     reach = policy.log_reach(person)
-    found = _payloads(
-        LogEntry.objects.filter(reach.q(), pk=pk, situation__in=policy.situations_visible(person)),
-        reach,
-    )
+    found = _payloads(LogEntry.objects.filter(reach.q(), pk=pk), reach)
     if not found:
         raise Http404
     return found[0]
@@ -280,8 +275,7 @@ def entry_payload(*, person: Person, pk: int) -> dict[str, Any]:
 def entry_get(*, person: Person, pk: int) -> LogEntry:
     reach = policy.log_reach(person)
     entry: LogEntry = _get(
-        LogEntry.objects.filter(situation__in=policy.situations_visible(person))
-        .filter(reach.q())
+        LogEntry.objects.filter(reach.q())
         .select_related("situation", *ENTRY_RELATED)
         .prefetch_related(*ENTRY_EXTRAS),
         pk=pk,

@@ -243,3 +243,18 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.action} {self.object_type}:{self.object_id}"
+
+
+class AccessEpoch(models.Model):
+    """One row whose token changes with every change of who may see what (core.access):
+    database triggers on the tables that decide access draw a new one."""
+
+    token = models.CharField(_("token"), max_length=64)
+
+    class Meta:
+        verbose_name = _("access epoch")
+        verbose_name_plural = _("access epochs")
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="one_access_epoch")]
+
+    def __str__(self) -> str:
+        return self.token

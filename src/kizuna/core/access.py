@@ -1,0 +1,112 @@
+"""Access answers remembered between requests, and the token that says when they went stale.
+
+Deciding what a person may see reads several tables (memberships, clearances, the level
+equivalences, the markings in use, who sits in which body); on the log's hot read that was a
+third of every request. The answer changes only when one of those rows changes, so each such
+table carries a database trigger (`watch`, added by each app's migrations for its own
+tables) that gives the single row of `core_accessepoch` a new random token in the same
+transaction as the change. `remembered` keeps an answer under the token read before it was
+computed and gives it back only while that token is still the current one:
+
+- a change commits together with its new token, so the first decision after the commit
+  reads the new token and decides afresh, in every process, whoever wrote the change (a
+  service, the back office, a script, plain SQL);
+- the token is random rather than a counter, so a token drawn by a transaction that rolled
+  back never comes back to vouch for what that transaction saw;
+- no token (the row gone, as after a test database flush) means nothing is remembered.
+
+On SQLite a migration that rebuilds a watched table drops its triggers (SQLite rebuilds a
+table to alter it); tests/core/test_access.py fails until the migration adds them back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+from django.db import connection, migrations
+
+T = TypeVar("T")
+
+# How many answers a process keeps; past it, it starts again (people, times kinds of answer).
+MAX_REMEMBERED = 10_000
+
+_remembered: dict[tuple[str, int, str], Any] = {}
+
+
+def current_token() -> str | None:
+    """The token of the current state of access, as this connection sees it."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT token FROM core_accessepoch WHERE id = 1")
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def remembered(kind: str, person_id: int | None, decide: Callable[[], T]) -> T:
+    """`decide()`'s answer for this person, reused for as long as no watched row changed."""
+    token = current_token() if person_id is not None else None
+    if token is None or person_id is None:
+        return decide()
+    key = (kind, person_id, token)
+    try:
+        answer: T = _remembered[key]
+    except KeyError:
+        answer = decide()
+        if len(_remembered) >= MAX_REMEMBERED:
+            # Plain dict operations only: threads of one process may race here, and a lost
+            # entry only costs a recomputation; a wrong one cannot arise (the key has the token).
+            _remembered.clear()
+        _remembered[key] = answer
+    return answer
+
+
+def forget_all() -> None:
+    """Drop every remembered answer of this process (tests that count queries start cold)."""
+    _remembered.clear()
+
+
+# --- the triggers ----------------------------------------------------------------------------
+
+_NEW_TOKEN = {
+    "postgresql": "gen_random_uuid()::text",
+    "sqlite": "lower(hex(randomblob(16)))",
+}
+
+
+def _trigger_sql(vendor: str, table: str, update_of: Sequence[str]) -> list[str]:
+    name = f"{table}_access_epoch"
+    update = f"UPDATE OF {', '.join(update_of)}" if update_of else "UPDATE"
+    bump = f"UPDATE core_accessepoch SET token = {_NEW_TOKEN[vendor]}"  # noqa: S608 (constants)
+    if vendor == "postgresql":
+        # Once per statement, TRUNCATE included; the function is core's (migration 0003).
+        return [
+            f"CREATE TRIGGER {name} AFTER INSERT OR DELETE OR TRUNCATE OR {update} ON {table} "
+            "FOR EACH STATEMENT EXECUTE FUNCTION core_access_epoch_bump()"
+        ]
+    return [
+        f"CREATE TRIGGER {name}_{event.split()[0].lower()} AFTER {event} ON {table} "
+        f"BEGIN {bump}; END"
+        for event in ("INSERT", "DELETE", update)
+    ]
+
+
+def _drop_sql(vendor: str, table: str) -> list[str]:
+    name = f"{table}_access_epoch"
+    if vendor == "postgresql":
+        return [f"DROP TRIGGER IF EXISTS {name} ON {table}"]
+    return [f"DROP TRIGGER IF EXISTS {name}_{event}" for event in ("insert", "delete", "update")]
+
+
+def watch(table: str, update_of: Sequence[str] = ()) -> migrations.RunPython:
+    """A migration operation: any insert, delete or update (of `update_of` only, when given)
+    on `table` draws a new access token. For the migrations of the app that owns `table`."""
+
+    def create(apps: Any, schema_editor: Any) -> None:
+        for statement in _trigger_sql(schema_editor.connection.vendor, table, update_of):
+            schema_editor.execute(statement)
+
+    def drop(apps: Any, schema_editor: Any) -> None:
+        for statement in _drop_sql(schema_editor.connection.vendor, table):
+            schema_editor.execute(statement)
+
+    return migrations.RunPython(create, drop)
