@@ -6,13 +6,15 @@
    positions through the real API while one writer posts an entry every 100 ms, first at
    the load people make (`--pause` seconds on a page on average, readers out of step), then
    saturated; then the same readers ask a bare Django view returning a body of the same
-   size from memory (same middleware, session and person), on the same servers. Reported:
+   size from memory (same middleware, session and person), on the same servers: as many
+   processes as docs/operations.md recommends (two per CPU; `--processes`). Reported:
    p50/p95/p99 of each, the API's throughput as a ratio of the bare view's, and the CPU the
    servers and the load generator each spent.
 2. Live fan-out: 500 event streams opened across two server processes; one entry posted;
    the time until each stream has it (p50/p99/max), repeated a few times.
 
-Servers are uvicorn processes on loopback ports 8201-8299 running the application (with the
+Servers are uvicorn processes on loopback ports 8211 and up (reads) and 8221-8222 (streams)
+running the application (with the
 bare view added, see coordination_server.py). Peak RSS is each server's high-water mark.
 
     .venv/bin/python bench/coordination.py --database-url postgres://…/kizuna_coordination_bench
@@ -40,8 +42,8 @@ from tqdm import tqdm
 
 from harness import ROOT, Latencies, emit, setup_django
 
-READER_PORTS = (8211, 8212)
-STREAM_PORTS = (8221, 8222)
+FIRST_READER_PORT = 8211  # and on, one port per process
+STREAM_PORTS = (8221, 8222)  # the goal's two processes
 BODIES = 3  # the reader sits in the first two
 
 
@@ -327,12 +329,16 @@ def measured_run(pids: list[int], *args: Any, **kwargs: Any) -> dict[str, Any]:
 
 
 def read_phase(
-    args: argparse.Namespace, data: dict[str, Any], bare_file: Path, pids: list[int]
+    args: argparse.Namespace,
+    data: dict[str, Any],
+    bare_file: Path,
+    ports: tuple[int, ...],
+    pids: list[int],
 ) -> dict[str, Any]:
     api = [
         f"http://127.0.0.1:{port}/api/coordination/situations/{data['situation']}/entries"
         "?limit=50&before={before}"
-        for port in READER_PORTS
+        for port in ports
     ]
     page = httpx.get(
         api[0].format(before=data["last_seq"]), cookies={"sessionid": data["reader_cookie"]}
@@ -341,7 +347,7 @@ def read_phase(
     assert len(page.json()["entries"]) == 50
     bare_file.write_bytes(page.content)
     writer = {
-        "url": f"http://127.0.0.1:{READER_PORTS[0]}/api/coordination/bodies/{data['body']}/entries",
+        "url": f"http://127.0.0.1:{ports[0]}/api/coordination/bodies/{data['body']}/entries",
         "token": data["writer_token"],
     }
     # Latency is measured at the load people make: each reader reads a page, reads it for
@@ -352,9 +358,10 @@ def read_phase(
     people = measured_run(pids, api, cookie, args.readers, args.seconds, last, writer, args.pause)
     log(f"saturation: {args.readers} readers without pause, log API then bare view")
     saturated = measured_run(pids, api, cookie, args.readers, args.seconds, last, writer)
-    bare = [f"http://127.0.0.1:{port}/bench/bare" for port in READER_PORTS]
+    bare = [f"http://127.0.0.1:{port}/bench/bare" for port in ports]
     bare_saturated = measured_run(pids, bare, cookie, args.readers, args.seconds, last, writer)
     return {
+        "processes": len(ports),
         "page_bytes": len(page.content),
         "readers_pause_s": args.pause,
         "api_at_people_load": people,
@@ -464,6 +471,13 @@ def main() -> None:
     parser.add_argument(
         "--pause", type=float, default=1.0, help="mean seconds on a page (exponential)"
     )
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=2 * (os.cpu_count() or 1),
+        help="server processes for the log reads (default: two per CPU, as docs/operations.md "
+        "recommends on PostgreSQL)",
+    )
     parser.add_argument("--streams", type=int, default=500)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--open-at-once", type=int, default=20)
@@ -479,8 +493,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         bare_file = Path(tmp) / "page.json"
         bare_file.write_bytes(b"{}")
-        with servers(READER_PORTS, args.database_url, str(bare_file)) as processes:
-            figures["log_reads"] = read_phase(args, data, bare_file, [p.pid for p in processes])
+        ports = tuple(FIRST_READER_PORT + n for n in range(args.processes))
+        with servers(ports, args.database_url, str(bare_file)) as processes:
+            pids = [p.pid for p in processes]
+            figures["log_reads"] = read_phase(args, data, bare_file, ports, pids)
             figures["log_reads"]["server_peak_rss_mb"] = [peak_rss_mb(p.pid) for p in processes]
             log(f"log reads: {json.dumps(figures['log_reads'])}")
         with servers(STREAM_PORTS, args.database_url, str(bare_file)) as processes:

@@ -68,10 +68,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "kizuna.core.middleware.PersonPreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Innermost and synchronous only, so that under ASGI the whole chain above runs in one
+    # thread; see the module's docstring.
+    "kizuna.core.middleware.PersonPreferencesMiddleware",
 ]
 
 ROOT_URLCONF = "kizuna.urls"

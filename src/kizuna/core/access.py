@@ -44,8 +44,7 @@ def current_token() -> str | None:
 
 def remembered(kind: str, person_id: int | None, decide: Callable[[], T]) -> T:
     """`decide()`'s answer for this person, reused for as long as no watched row changed."""
-    token = current_token() if person_id is not None else None
-    if token is None or person_id is None:
+    if person_id is None or (token := current_token()) is None:
         return decide()
     key = (kind, person_id, token)
     try:
