@@ -2,9 +2,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 import pytest
 import time_machine
+from django.db import connection
+from django.db.migrations.recorder import MigrationRecorder
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -159,10 +162,20 @@ def test_unknown_page_is_a_bilingual_404_without_traceback(client: Client) -> No
     assert "Traceback" not in body
 
 
-def test_healthz_reports_database_and_migrations(client: Client) -> None:
-    response = client.get("/healthz")
+def test_healthz_reports_database_and_migrations(
+    client: Client, django_assert_num_queries: Any
+) -> None:
+    with django_assert_num_queries(1):
+        response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "database": True, "migrations": True}
+
+
+def test_healthz_is_unavailable_while_a_migration_is_not_applied(client: Client) -> None:
+    MigrationRecorder(connection).record_unapplied("sharing", "0005_access_epoch")
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable", "database": True, "migrations": False}
 
 
 @pytest.mark.parametrize(

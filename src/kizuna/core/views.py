@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
@@ -9,7 +11,8 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.loader import MigrationLoader
+from django.db.migrations.recorder import MigrationRecorder
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
@@ -161,15 +164,22 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     )
 
 
+@functools.cache
+def _migrations_in_code() -> frozenset[tuple[str, str]]:
+    """Every migration the code holds, read from disk once per process: new migration files
+    come with a deploy, which starts new processes."""
+    return frozenset(MigrationLoader(None, ignore_no_migrations=True).graph.nodes)
+
+
 @require_GET
 def healthz(request: HttpRequest) -> HttpResponse:
-    """Up when the database answers and every migration is applied."""
+    """Up when the database answers and every migration is applied (one query: a load
+    balancer asks every few seconds)."""
     checks: dict[str, bool] = {}
     try:
-        connection.ensure_connection()
+        applied = set(MigrationRecorder(connection).migration_qs.values_list("app", "name"))
         checks["database"] = True
-        executor = MigrationExecutor(connection)
-        checks["migrations"] = not executor.migration_plan(executor.loader.graph.leaf_nodes())
+        checks["migrations"] = _migrations_in_code() <= applied
     except Exception:
         checks.setdefault("database", False)
         checks["migrations"] = False
