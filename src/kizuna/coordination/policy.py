@@ -161,7 +161,8 @@ def _decide_log_reach(person: Person) -> LogReach:
 def log_reach(person: Person) -> LogReach:
     """The reader's reach, remembered between requests while no row that decides it changes
     (core.access: memberships, bodies' members, situations' leads, clearances, markings).
-    Asked afresh after a write in the same request: the write may have made a new marking."""
+    Every call reads the access token, so a write earlier in the same request that made a
+    new marking is seen at once."""
     return access.remembered("coordination.log_reach", person.pk, lambda: _decide_log_reach(person))
 
 
