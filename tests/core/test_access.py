@@ -165,6 +165,8 @@ def test_an_answer_is_remembered_until_a_watched_row_changes(person: Person) -> 
     assert access.remembered("other kind", person.pk, decide) == 2
     Membership.objects.filter(person=person).update(role=Role.INFORMATION_MANAGER)
     assert access.remembered("test", person.pk, decide) == 3
+    # Answers under older tokens are dropped, not kept until the process is full.
+    assert list(access._answers.by_key.values()) == [3]
 
 
 def test_a_token_drawn_in_a_rolled_back_transaction_never_comes_back(person: Person) -> None:

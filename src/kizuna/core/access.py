@@ -28,10 +28,30 @@ from django.db import connection, migrations
 
 T = TypeVar("T")
 
-# How many answers a process keeps; past it, it starts again (people, times kinds of answer).
-MAX_REMEMBERED = 10_000
+# How many answers a process keeps under one token (people times kinds of answer); past it,
+# it starts again. An answer is a few kB (ids of situations, bodies, markings).
+MAX_REMEMBERED = 2_000
 
-_remembered: dict[tuple[str, int, str], Any] = {}
+
+class _Answers:
+    """This process's answers by (kind, person, token). Only the last token's are kept: once
+    a newer one is current the older answers serve nobody. Plain dict operations only:
+    threads may race here, and a lost answer costs a decision; a wrong one cannot arise,
+    since every key holds its token."""
+
+    def __init__(self) -> None:
+        self.token = ""
+        self.by_key: dict[tuple[str, int, str], Any] = {}
+
+    def keep(self, key: tuple[str, int, str], answer: Any) -> None:
+        token = key[2]
+        if token != self.token or len(self.by_key) >= MAX_REMEMBERED:
+            self.by_key = {}
+            self.token = token
+        self.by_key[key] = answer
+
+
+_answers = _Answers()
 
 
 def current_token() -> str | None:
@@ -48,20 +68,16 @@ def remembered(kind: str, person_id: int | None, decide: Callable[[], T]) -> T:
         return decide()
     key = (kind, person_id, token)
     try:
-        answer: T = _remembered[key]
+        answer: T = _answers.by_key[key]
     except KeyError:
         answer = decide()
-        if len(_remembered) >= MAX_REMEMBERED:
-            # Plain dict operations only: threads of one process may race here, and a lost
-            # entry only costs a recomputation; a wrong one cannot arise (the key has the token).
-            _remembered.clear()
-        _remembered[key] = answer
+        _answers.keep(key, answer)
     return answer
 
 
 def forget_all() -> None:
     """Drop every remembered answer of this process (tests that count queries start cold)."""
-    _remembered.clear()
+    _answers.by_key = {}
 
 
 # --- the triggers ----------------------------------------------------------------------------
