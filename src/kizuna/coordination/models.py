@@ -20,7 +20,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from kizuna.acsa.models import Category, SituationType
-from kizuna.core.models import BilingualName, Organization
+from kizuna.core.models import BilingualName, Organization, Translated
 from kizuna.sharing.models import Marked
 
 
@@ -236,7 +236,7 @@ class Body(BilingualName):
         return self.stood_down_at is None
 
 
-class LogEntry(Marked, models.Model):
+class LogEntry(Marked, Translated):
     """One entry of the activity log (活動記録). Never deleted; see the module doc. Marked like
     shared items: `kizuna.sharing.policy` decides who reads it."""
 
@@ -280,15 +280,6 @@ class LogEntry(Marked, models.Model):
     language = models.CharField(_("original language"), max_length=2, choices=Language.choices)
     text = models.TextField(_("original text"))
     translation = models.TextField(_("translation"), blank=True)
-    translated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("translated by"),
-    )
-    translated_at = models.DateTimeField(_("translated"), null=True, blank=True)
     significant = models.BooleanField(_("significant event"), default=False)
     vetted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -29,6 +29,25 @@ class BilingualName(models.Model):
         return self.name_ja if (get_language() or "ja").startswith("ja") else self.name_en
 
 
+class Translated(models.Model):
+    """Who translated a record written in one language into the other, and when (both empty
+    until someone does): the reader sees which text is the original and whose translation
+    the other is."""
+
+    translated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("translated by"),
+    )
+    translated_at = models.DateTimeField(_("translated"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
 class Nation(BilingualName):
     """A nation by its ISO 3166-1 alpha-3 code (JPN, USA, and partners in multilateral work)."""
 

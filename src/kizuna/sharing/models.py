@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from kizuna.core.models import BilingualName, Nation, Organization
+from kizuna.core.models import BilingualName, Nation, Organization, Translated
 
 
 class Domain(models.TextChoices):
@@ -181,7 +181,7 @@ class Clearance(models.Model):
             )
 
 
-class SharedItem(Marked):
+class SharedItem(Marked, Translated):
     """A report shared between the nations, in one of five kinds, bilingual."""
 
     class Kind(models.TextChoices):
@@ -220,15 +220,6 @@ class SharedItem(Marked):
     title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
     body_ja = models.TextField(_("body (Japanese)"), blank=True)
     body_en = models.TextField(_("body (English)"), blank=True)
-    translated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("translated by"),
-    )
-    translated_at = models.DateTimeField(_("translated"), null=True, blank=True)
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
     observed_at = models.DateTimeField(_("observed at"), null=True, blank=True)
