@@ -24,7 +24,7 @@ from kizuna.coordination.live import broker
 from kizuna.coordination.models import LogEntry, Situation
 from kizuna.core.models import Person
 
-from .conftest import Cast
+from .conftest import Cast, org
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -112,6 +112,14 @@ class EventStream:
         await asyncio.sleep(0.3)
         return self.events.empty()
 
+    async def ended(self) -> bool:
+        """Whether the server ends the stream by itself (within a few seconds)."""
+        try:
+            await asyncio.wait_for(asyncio.shield(self._task), 5)
+        except TimeoutError:
+            return False
+        return True
+
 
 def in_thread(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Run a write as another browser's request would: in its own thread, committed, and
@@ -177,6 +185,50 @@ async def test_a_reader_gets_nothing_from_bodies_they_do_not_sit_in(cast: Cast) 
         visible = await in_thread(two_posts)()
         assert (await stream.next())["event_id"] == visible.rev
         assert await stream.nothing_more()
+
+
+def leave(body_id: int, organization_code: str) -> None:
+    """An organization leaves a body in plain SQL, as a script or another process would."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM coordination_body_organizations WHERE body_id = %s "
+            "AND organization_id = %s",
+            [body_id, org(organization_code).pk],
+        )
+
+
+async def test_access_revoked_while_a_stream_is_open_counts_from_the_next_entry(
+    cast: Cast,
+) -> None:
+    cookie = await in_thread(session_cookie)(cast.us_coordinator)  # USFJ: the ACG and BOCC
+    path = f"/coordination/situations/{cast.situation.pk}/events"
+    post = in_thread(services.entry_post)
+    async with EventStream(path, cookie) as stream:
+        before = await post(
+            actor=cast.us_coordinator, body=cast.bocc, kind="report", text="1", language="en"
+        )
+        assert (await stream.next())["event_id"] == before.rev
+        await in_thread(leave)(cast.bocc.pk, "usfj")
+        await post(
+            actor=cast.jp_coordinator, body=cast.bocc, kind="report", text="2", language="ja"
+        )
+        still = await post(
+            actor=cast.jp_coordinator, body=cast.acg, kind="report", text="3", language="ja"
+        )
+        assert (await stream.next())["event_id"] == still.rev  # the BOCC entry never came
+        assert await stream.nothing_more()
+
+
+async def test_a_stream_ends_when_its_reader_no_longer_sees_the_situation(cast: Cast) -> None:
+    cookie = await in_thread(session_cookie)(cast.mef_officer)  # III MEF: the CCC only
+    path = f"/coordination/situations/{cast.situation.pk}/events"
+    async with EventStream(path, cookie) as stream:
+        await in_thread(leave)(cast.ccc.pk, "iii-mef")
+        await in_thread(services.entry_post)(
+            actor=cast.wa_officer, body=cast.ccc, kind="report", text="after", language="ja"
+        )
+        assert await stream.ended()
+        assert stream.events.empty()
 
 
 async def test_a_reconnecting_reader_gets_what_it_missed_and_nothing_twice(cast: Cast) -> None:

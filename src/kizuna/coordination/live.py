@@ -5,7 +5,8 @@ under the situation's row lock so revisions commit in order). The writer announc
 revision inside its transaction; each server process has one `Broker` that hears the
 announcement after commit, reads the new revisions once, and hands them to the streams of
 that situation, which keep only what their reader may see (the bodies they sit in and the
-markings sharing's policy lets them read, decided when the stream opens). A stream sends
+markings sharing's policy lets them read, decided when the stream opens and again whenever
+the access token read with a batch says access changed). A stream sends
 each entry with `id: <rev>`; a reconnecting browser sends Last-Event-ID and gets everything
 after it.
 
@@ -46,10 +47,13 @@ def announce(situation_id: int) -> None:
 
 @dataclass(eq=False)
 class Batch:
-    """Entry payloads of one situation with revisions after `after`, in revision order."""
+    """Entry payloads of one situation with revisions after `after`, in revision order, and
+    the access token read after them (core.access): a stream whose reach was decided under
+    another token decides it again before sending any of them."""
 
     after: int
     payloads: list[dict[str, Any]]
+    token: str | None
 
 
 @dataclass(eq=False)
@@ -60,7 +64,7 @@ class Subscription:
     batches: asyncio.Queue[Batch] = field(default_factory=asyncio.Queue)
 
 
-Fetch = Callable[[int, int], list[dict[str, Any]]]
+Fetch = Callable[[int, int], Batch]
 
 
 class Broker:
@@ -111,11 +115,10 @@ class Broker:
             if not streams:
                 return
             after = self._last.get(situation_id, min(s.last for s in streams))
-            payloads = await sync_to_async(self.fetch, thread_sensitive=False)(situation_id, after)
-            if not payloads:
+            batch = await sync_to_async(self.fetch, thread_sensitive=False)(situation_id, after)
+            if not batch.payloads:
                 return
-            self._last[situation_id] = payloads[-1]["rev"]
-            batch = Batch(after=after, payloads=payloads)
+            self._last[situation_id] = batch.payloads[-1]["rev"]
             for subscription in list(self._subscriptions.get(situation_id, ())):
                 subscription.batches.put_nowait(batch)
 
