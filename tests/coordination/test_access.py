@@ -540,8 +540,9 @@ def test_the_situation_page_keeps_its_query_count(
     access.forget_all()
     # Constant, whatever the number of entries: the reader's clearance (2 queries), the
     # situations, bodies and markings they may read (decided once for the page's three
-    # lists), the marking form's four choice lists.
-    with django_assert_max_num_queries(47):
+    # lists; the reach and the markings within it each read the access token), the marking
+    # form's four choice lists.
+    with django_assert_max_num_queries(48):
         response = client.get(f"/coordination/situations/{world.cast.situation.pk}/")
     assert response.content.decode().count('data-testid="entry"') == 34 + 3
     # The next visit finds the reach remembered: one read of the access token instead of

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from django.db import connection
 from django.test import Client
 
 from kizuna.core.models import Person, Role
@@ -123,3 +124,24 @@ def test_a_hidden_item_answers_exactly_like_a_missing_one(
         )
         assert a.status_code == b.status_code == 404
         assert a.json() == b.json()
+
+
+def test_a_clearance_narrowed_in_plain_sql_counts_from_the_next_request(
+    client: Client, jp_info: Person, cleared: Callable, share: Callable
+) -> None:
+    """What a person may read is remembered between requests (core.access); a change made
+    outside the application, as a script or another process would make it, still counts at
+    once."""
+    reader = cleared("caveat-holder", caveats=("no-copies",))
+    item = share(jp_info, caveats=("no-copies",))
+    client.force_login(reader)
+    url = f"/api/sharing/items/{item.pk}"
+    assert client.get(url).status_code == 200
+    assert client.get(url).status_code == 200  # remembered
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM sharing_clearance_caveats WHERE clearance_id IN "
+            "(SELECT id FROM sharing_clearance WHERE person_id = %s)",
+            [reader.pk],
+        )
+    assert client.get(url).status_code == 404

@@ -154,7 +154,7 @@ def _decide_log_reach(person: Person) -> LogReach:
         if overseer
         else frozenset(situations_visible(person).values_list("pk", flat=True)),
         body_ids=None if overseer else frozenset(visible_body_ids(person)),
-        markings=dict(sharing_policy.visible_markings(person).values_list("pk", "key")),
+        markings=sharing_policy.visible_marking_keys(person),
     )
 
 

@@ -15,11 +15,14 @@ the marking names. Every selector of this app starts here; other apps adopt it t
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import TypeVar
 
 from django.db.models import Exists, IntegerField, Model, OuterRef, Q, QuerySet, Value
 
+from kizuna.core import access
 from kizuna.core.models import Person, Role
 
 from .models import ClassificationLevel, Clearance, LevelEquivalence, MarkingSet, SharedItem
@@ -125,13 +128,23 @@ def visible_markings(person: Person) -> QuerySet[MarkingSet]:
     )
 
 
+def visible_marking_keys(person: Person) -> Mapping[int, str]:
+    """The markings `person` may read, by id with each one's key (what a record shows of
+    its marking). Decided by `visible_markings` and remembered between requests until a
+    clearance, level, equivalence or marking changes (core.access)."""
+    return access.remembered(
+        "sharing.visible_markings",
+        person.pk,
+        lambda: MappingProxyType(dict(visible_markings(person).values_list("pk", "key"))),
+    )
+
+
 def marking_filter(person: Person, via: str = "") -> Q:
     """The access rule as a Q object for any model that inherits `Marked`, or for a model
-    reaching one through `via` (e.g. "line__order__"). The markings are decided first (one
-    small query) and enter the records' query as a literal id list: a subquery there made
-    PostgreSQL re-run the marking checks for every candidate row."""
-    ids = list(visible_markings(person).values_list("pk", flat=True))
-    return Q(**{f"{via}marking_id__in": ids})
+    reaching one through `via` (e.g. "line__order__"). The markings are decided first
+    (remembered, see above) and enter the records' query as a literal id list: a subquery
+    there made PostgreSQL re-run the marking checks for every candidate row."""
+    return Q(**{f"{via}marking_id__in": list(visible_marking_keys(person))})
 
 
 def restrict(queryset: QuerySet[M], person: Person) -> QuerySet[M]:
