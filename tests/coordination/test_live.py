@@ -209,12 +209,23 @@ async def test_access_revoked_while_a_stream_is_open_counts_from_the_next_entry(
         )
         assert (await stream.next())["event_id"] == before.rev
         await in_thread(leave)(cast.bocc.pk, "usfj")
-        await post(
-            actor=cast.jp_coordinator, body=cast.bocc, kind="report", text="2", language="ja"
-        )
-        still = await post(
-            actor=cast.jp_coordinator, body=cast.acg, kind="report", text="3", language="ja"
-        )
+
+        def two_posts() -> LogEntry:
+            # One transaction, so the stream reads once after both (the in-memory SQLite
+            # test database locks whole tables between threads, see above).
+            with transaction.atomic():
+                services.entry_post(
+                    actor=cast.jp_coordinator,
+                    body=cast.bocc,
+                    kind="report",
+                    text="2",
+                    language="ja",
+                )
+                return services.entry_post(
+                    actor=cast.jp_coordinator, body=cast.acg, kind="report", text="3", language="ja"
+                )
+
+        still = await in_thread(two_posts)()
         assert (await stream.next())["event_id"] == still.rev  # the BOCC entry never came
         assert await stream.nothing_more()
 

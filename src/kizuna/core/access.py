@@ -67,11 +67,11 @@ def remembered(kind: str, person_id: int | None, decide: Callable[[], T]) -> T:
     if person_id is None or (token := current_token()) is None:
         return decide()
     key = (kind, person_id, token)
-    try:
+    if key in _answers.by_key:
         answer: T = _answers.by_key[key]
-    except KeyError:
-        answer = decide()
-        _answers.keep(key, answer)
+        return answer
+    answer = decide()
+    _answers.keep(key, answer)
     return answer
 
 
