@@ -65,6 +65,7 @@ class EventStream:
             "server": ("testserver", 80),
         }
         self.status: int | None = None
+        self._first_line = False
         self.events: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self._disconnect = asyncio.Event()
         self._buffer = ""
@@ -80,6 +81,7 @@ class EventStream:
         if message["type"] == "http.response.start":
             self.status = message["status"]
         elif message["type"] == "http.response.body":
+            self._first_line = True
             self._buffer += message.get("body", b"").decode()
             while "\n\n" in self._buffer:
                 frame, self._buffer = self._buffer.split("\n\n", 1)
@@ -91,8 +93,11 @@ class EventStream:
 
     async def __aenter__(self) -> EventStream:
         self._task = asyncio.create_task(application(self.scope, self._receive, self._send))
+        # Until the first line: the stream has then read what it missed and listens, so a
+        # write from the test cannot race its first read (the in-memory SQLite test database
+        # locks whole tables between threads).
         for _ in range(1000):  # generous: the machine running the suite may be busy
-            if self.status is not None:
+            if self._first_line:
                 break
             await asyncio.sleep(0.02)
         return self

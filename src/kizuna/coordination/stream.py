@@ -93,8 +93,10 @@ async def _events(
 ) -> AsyncIterator[bytes]:
     read = sync_to_async(_read_after, thread_sensitive=False)
     try:
-        yield b"retry: 2000\n\n"
+        # What was missed is read before the first line goes out, so a client that has the
+        # first line knows the stream is listening and caught up.
         batch = await read(subscription.situation_id, subscription.last)
+        yield b"retry: 2000\n\n"
         while True:
             if batch.token != token or token is None:
                 # Access changed since the reach was decided (a membership, a clearance, a
