@@ -190,22 +190,25 @@ def _entries(reach: policy.LogReach, situation: Situation) -> QuerySet[LogEntry]
     return LogEntry.objects.filter(situation=situation).filter(reach.q())
 
 
+def _access_of(entry_ids: set[int]) -> dict[int, tuple[int | None, int]]:
+    """(body, marking) of each entry named, what a reader's access to it is decided by (the
+    entries that others correct); no query when none is named, as on most pages."""
+    if not entry_ids:
+        return {}
+    return {
+        pk: (body_id, marking_id)
+        for pk, body_id, marking_id in LogEntry.objects.filter(pk__in=entry_ids).values_list(
+            "pk", "body_id", "marking_id"
+        )
+    }
+
+
 def _present(entries: Iterable[LogEntry], reach: policy.LogReach) -> list[LogEntry]:
     """Give each entry the marking it shows (`shown_marking`, from the reach's keys: no join)
     and the entry it corrects (`shown_corrects`) only when the reader may see that one."""
     entries = list(entries)
-    corrected = {e.corrects_id for e in entries if e.corrects_id is not None}
-    seen = (
-        {
-            pk
-            for pk, body_id, marking_id in LogEntry.objects.filter(pk__in=corrected).values_list(
-                "pk", "body_id", "marking_id"
-            )
-            if reach.sees(body_id, marking_id)
-        }
-        if corrected
-        else set()
-    )
+    corrected = _access_of({e.corrects_id for e in entries if e.corrects_id is not None})
+    seen = {pk for pk, access in corrected.items() if reach.sees(*access)}
     for entry in entries:
         entry.shown_marking = Marking.from_key(reach.markings[entry.marking_id])  # type: ignore[attr-defined]
         entry.shown_corrects = entry.corrects_id if entry.corrects_id in seen else None  # type: ignore[attr-defined]
@@ -390,12 +393,7 @@ def _payloads(queryset: QuerySet[LogEntry], reach: policy.LogReach | None) -> li
             )
         )
     )
-    corrected = {
-        pk: (body_id, marking_id)
-        for pk, body_id, marking_id in LogEntry.objects.filter(
-            pk__in={r["corrects_id"] for r in rows if r["corrects_id"] is not None}
-        ).values_list("pk", "body_id", "marking_id")
-    }
+    corrected = _access_of({r["corrects_id"] for r in rows if r["corrects_id"] is not None})
     markings: dict[int, dict[str, Any]] = {}
     payloads = []
     for row in rows:
