@@ -194,3 +194,13 @@ def test_administrators_edit_the_glossary_in_the_back_office_audited(
         request.user = who
         assert not model_admin.has_add_permission(request)
         assert not model_admin.has_change_permission(request)
+
+
+def test_the_api_says_what_the_glossary_added(
+    client: Client, us_info: Person, reports: None
+) -> None:
+    client.force_login(us_info)
+    page = client.get("/api/sharing/items", {"q": "earthquake"}).json()
+    assert [i["title_ja"] for i in page["items"]] == [NANKAI]
+    assert page["searched_also"] == [{"said": "earthquake", "means": "地震"}]
+    assert (page["count"], page["count_capped"]) == (1, False)
