@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, TypeAlias
 
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Count, FloatField, QuerySet, Window
+from django.db.models import FloatField, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -430,24 +430,35 @@ def ranked(
     return found.annotate(rank=rank).order_by("-rank", "-created_at", "-id")
 
 
+# One page of a PostgreSQL search with the count of all matches: the inner statement (the
+# ranked matches, filtered and access-checked as Django compiled it) computes each rank in
+# the scan; the window then counts narrow rows. Without the fence (OFFSET 0) PostgreSQL
+# merges the two and carries every match's vector through the window, spilling to disk.
+_PG_PAGE = (
+    'SELECT "id", count(*) OVER () FROM ({matches} OFFSET 0) AS matches'
+    ' ORDER BY "rank" DESC, "created_at" DESC, "id" DESC LIMIT %s OFFSET %s'
+)
+
+
 def ranked_page(
     queryset: QuerySet[SharedItem], query: Query, start: int, stop: int, markings: Markings = None
 ) -> tuple[list[int], int]:
     """The ids of matches `start` to `stop`, best first, and how many match in all.
     PostgreSQL ranks and counts in one pass: ranking reads every match anyway, so the count
-    is a window over them rather than a second query reading the same rows again (the rank
-    is selected so that it is computed below the window, which then holds no vectors).
-    SQLite cannot call bm25() beside a window function; its count is a second, cheap FTS
-    query."""
+    is a window over them rather than a second query reading the same rows again. SQLite
+    cannot call bm25() beside a window function; its count is a second, cheap FTS query."""
     best = ranked(queryset, query, markings)
-    if connection.vendor == "postgresql":
-        counted = best.annotate(total=Window(Count("pk"))).values_list("pk", "total", "rank")
-        found = list(counted[start:stop])
-        if found:
-            return [pk for pk, _total, _rank in found], found[0][1]
-        return [], matching(queryset, query, markings).count()  # past the last page
-    ids = list(best.values_list("pk", flat=True)[start:stop])
-    return ids, matching(queryset, query).count()
+    if connection.vendor != "postgresql":
+        ids = list(best.values_list("pk", flat=True)[start:stop])
+        return ids, matching(queryset, query).count()
+    matches = best.order_by().values_list("id", "rank", "created_at")  # type: ignore[misc]
+    sql, params = matches.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(_PG_PAGE.format(matches=sql), [*params, stop - start, start])
+        found = cursor.fetchall()
+    if found:
+        return [pk for pk, _total in found], found[0][1]
+    return [], matching(queryset, query, markings).count()  # past the last page
 
 
 SNIPPET_CHARS = 160
