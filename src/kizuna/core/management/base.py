@@ -49,6 +49,26 @@ ARGPARSE_WORDS = (
 )
 
 
+# The help of the options Django gives every command, for the catalogue (as Django 5.2
+# writes them; one it rewords simply shows in English until this list follows).
+DJANGO_OPTION_WORDS = (
+    gettext_noop("Show program's version number and exit."),
+    gettext_noop(
+        "Verbosity level; 0=minimal output, 1=normal output, 2=verbose output, "
+        "3=very verbose output"
+    ),
+    gettext_noop(
+        'The Python path to a settings module, e.g. "myproject.settings.main". If this '
+        "isn't provided, the DJANGO_SETTINGS_MODULE environment variable will be used."
+    ),
+    gettext_noop('A directory to add to the Python path, e.g. "/home/djangoprojects/myproject".'),
+    gettext_noop("Display a full stack trace on CommandError exceptions."),
+    gettext_noop("Don't colorize the command output."),
+    gettext_noop("Force colorization of the command output."),
+    gettext_noop("Skip system checks."),
+)
+
+
 def _language_of_locale(value: str) -> str | None:
     """ja for a Japanese locale (ja_JP.UTF-8, ja), en for any other named language, None
     for C/POSIX or nothing."""
@@ -124,6 +144,9 @@ class KizunaCommand(BaseCommand):
         parser = super().create_parser(prog_name, subcommand, **kwargs)
         # `help` is English, marked with gettext_noop; the operator reads it translated.
         parser.description = gettext(self.help) if self.help else None
+        for action in parser._actions:
+            if action.help in DJANGO_OPTION_WORDS:
+                action.help = gettext(action.help)
         _add_lang(parser)
         return parser
 
