@@ -107,6 +107,10 @@ def test_the_query_tree_is_an_and_of_alternatives() -> None:
 
 
 def test_too_many_terms_after_expansion_are_refused_in_the_readers_language() -> None:
+    with translation.override("en"), pytest.raises(ValidationError, match="too long"):
+        search.parse("地震" * 101, [("地震", "earthquake")])
+    with translation.override("ja"), pytest.raises(ValidationError, match="長すぎ"):
+        search.parse("地震" * 101, [("地震", "earthquake")])
     glossary = [(f"訳語{n}", "missile") for n in range(60)]
     with translation.override("en"), pytest.raises(ValidationError, match="glossary"):
         search.parse("missile", glossary)
