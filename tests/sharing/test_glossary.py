@@ -81,6 +81,14 @@ def test_the_expansion_keeps_the_access_filter(
     assert selectors.item_count(person=jp_info, filters=ItemFilters(q="earthquake")) == 2
 
 
+def test_a_reader_who_may_see_no_marking_gets_an_empty_page(
+    jp_info: Person, us_info: Person, share: Callable
+) -> None:
+    share(jp_info, "地震の被害（国内限り）", releasable_to=("national_only",))
+    page = selectors.item_page(person=us_info, filters=ItemFilters(q="earthquake"))
+    assert (page.rows, page.count) == ([], 0)
+
+
 def test_the_page_counts_exactly_what_it_ranks(jp_info: Person, share: Callable) -> None:
     for n in range(7):
         share(jp_info, f"地震の報告{n}")

@@ -29,7 +29,7 @@ from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeAlias
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connection
 from django.db.models import FloatField, QuerySet
 from django.db.models.expressions import RawSQL
@@ -452,7 +452,10 @@ def ranked_page(
         ids = list(best.values_list("pk", flat=True)[start:stop])
         return ids, matching(queryset, query).count()
     matches = best.order_by().values_list("id", "rank", "created_at")  # type: ignore[misc]
-    sql, params = matches.query.sql_with_params()
+    try:
+        sql, params = matches.query.sql_with_params()
+    except EmptyResultSet:  # the reader may see no marking at all: nothing to rank
+        return [], 0
     with connection.cursor() as cursor:
         cursor.execute(_PG_PAGE.format(matches=sql), [*params, stop - start, start])
         found = cursor.fetchall()
