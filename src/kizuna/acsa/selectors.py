@@ -12,6 +12,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from kizuna.core import formats
 from kizuna.core.models import AuditEvent, Person
 from kizuna.sharing.marking import Marking
 from kizuna.sharing.models import Community, HandlingCaveat
@@ -160,8 +161,11 @@ def missing(order: Order) -> list[str]:
     for line in order_lines(order):
         if line.quantity_remaining > 0:
             gaps.append(
-                gettext("Line %(line)s: %(left)s %(unit)s still to be delivered.")
-                % {"line": line.position, "left": line.quantity_remaining, "unit": line.unit}
+                gettext("Line %(line)s: %(left)s still to be delivered.")
+                % {
+                    "line": line.position,
+                    "left": formats.quantity(line.quantity_remaining, line.unit),
+                }
             )
         for delivery in line.deliveries.all():
             if delivery.receipt_signed_at is None:
@@ -172,13 +176,11 @@ def missing(order: Order) -> list[str]:
             elif delivery.outstanding > 0:
                 gaps.append(
                     gettext(
-                        "Line %(line)s: %(amount)s %(currency)s owed on the delivery of %(day)s, "
-                        "due %(due)s."
+                        "Line %(line)s: %(amount)s owed on the delivery of %(day)s, due %(due)s."
                     )
                     % {
                         "line": line.position,
-                        "amount": delivery.outstanding,
-                        "currency": order.currency,
+                        "amount": formats.money(delivery.outstanding, order.currency),
                         "day": delivery.delivered_on,
                         "due": delivery.due_on,
                     }
@@ -279,14 +281,13 @@ def cap_warnings(order: Order, on: date | None = None) -> list[str]:
         if adding and used + adding > cap.amount:
             warnings.append(
                 gettext(
-                    "Accepting this order would bring %(cap)s to %(total)s %(currency)s, "
+                    "Accepting this order would bring %(cap)s to %(total)s, "
                     "over its limit of %(limit)s (%(note)s)."
                 )
                 % {
                     "cap": cap.name,
-                    "total": used + adding,
-                    "currency": cap.currency,
-                    "limit": cap.amount,
+                    "total": formats.money(used + adding, cap.currency),
+                    "limit": formats.money(cap.amount, cap.currency),
                     "note": cap.note,
                 }
             )

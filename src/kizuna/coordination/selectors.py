@@ -24,13 +24,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kizuna.acsa.models import Order, SituationType
+from kizuna.core.formats import dtg
 from kizuna.core.models import Person, Role
 from kizuna.sharing.marking import Marking
 from kizuna.sharing.models import MarkingSet
 from kizuna.sharing.selectors import MapPlace
 
 from . import policy
-from .dtg import dtg
 from .models import (
     ActionItem,
     Body,
