@@ -177,7 +177,7 @@ def test_resources_total_per_nation_from_each_organizations_latest_report(cast: 
             ships=1,
             aircraft=2,
         )
-    totals = selectors.resource_totals(cast.situation)
+    totals = selectors.resource_totals(selectors.resource_series(cast.situation))
     assert totals["USA"].personnel == 450
     assert totals["USA"].ships == 2
     series = selectors.resource_series(cast.situation)["USA"]

@@ -1,27 +1,20 @@
 """Printable documents and exports: the bilingual order form and claim-occurrence notice as
 PDF (IPAex Gothic embedded, so the Japanese text is real text a reader can copy and search),
-the order list as XLSX, and the chart of balances over time as SVG."""
+and the order list as XLSX."""
 
 from __future__ import annotations
 
 import io
 import logging
-from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date
-from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import matplotlib_fontja
-from django.db.models import Sum
-from django.db.models.functions import TruncMonth
 from fpdf import FPDF
 
 from kizuna.core.models import Person
 
-from . import policy
-from .models import ClaimNotice, Delivery, Order, Settlement
+from .models import ClaimNotice, Order
 from .selectors import marking_label
 
 FONT = Path(matplotlib_fontja.__file__).parent / "fonts" / "ipaexg.ttf"
@@ -181,69 +174,3 @@ def orders_xlsx(orders: Iterable[Order], into: io.BufferedIOBase) -> None:
     for order in orders:
         sheet.append(order_row(order))
     book.save(into)
-
-
-def balance_series(person: Person) -> dict[str, list[tuple[date, Decimal]]]:
-    """Outstanding amount at the end of each month, per creditor nation and currency: what
-    was delivered up to then less what was settled up to then, from two monthly aggregates."""
-    changes: dict[str, dict[date, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
-
-    def add(rows: Iterable[dict[str, Any]], order_path: str, sign: int) -> None:
-        for row in rows:
-            key = (
-                f"{row[order_path + '__supplying_org__nation_id']} {row[order_path + '__currency']}"
-            )
-            changes[key][row["month"]] += sign * row["total"]
-
-    order = "line__order"
-    add(
-        Delivery.objects.filter(policy.order_filter(person, via="line__order__"))
-        .annotate(month=TruncMonth("delivered_on"))
-        .values("month", f"{order}__supplying_org__nation_id", f"{order}__currency")
-        .annotate(total=Sum("amount")),
-        order,
-        1,
-    )
-    order = "delivery__line__order"
-    add(
-        Settlement.objects.filter(policy.order_filter(person, via="delivery__line__order__"))
-        # A counter-delivery counts once its receipt is signed.
-        .exclude(method__in=_IN_KIND, receipt_signed_at__isnull=True)
-        .annotate(month=TruncMonth("settled_on"))
-        .values("month", f"{order}__supplying_org__nation_id", f"{order}__currency")
-        .annotate(total=Sum("amount")),
-        order,
-        -1,
-    )
-    series: dict[str, list[tuple[date, Decimal]]] = {}
-    for key, by_month in sorted(changes.items()):
-        running, points = Decimal(0), []
-        for month in sorted(by_month):
-            running += by_month[month]
-            points.append((month, running))
-        series[key] = points
-    return series
-
-
-_IN_KIND = [m for m in Order.SettlementMethod.values if m != Order.SettlementMethod.CURRENCY]
-
-
-def balances_svg(person: Person, title: str) -> str:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    figure, axes = plt.subplots(figsize=(8, 3.2))
-    series = balance_series(person)
-    for key, points in series.items():
-        months: Any = [p[0] for p in points]
-        axes.step(months, [float(p[1]) for p in points], where="post", label=key)
-    axes.set_title(title)
-    axes.grid(alpha=0.3)
-    if series:
-        axes.legend(fontsize=8)
-    buffer = io.StringIO()
-    figure.savefig(buffer, format="svg", bbox_inches="tight")
-    plt.close(figure)
-    return buffer.getvalue()

@@ -20,10 +20,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kizuna.core import formats
 from kizuna.core.models import Person
 from kizuna.core.selectors import zones_for
 
-from . import documents, policy, rules, selectors, services
+from . import charts, documents, policy, rules, selectors, services
 from .forms import OrderForm
 from .models import Order
 
@@ -31,12 +32,16 @@ from .models import Order
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     person = policy.acsa_person(request)
+    series = selectors.balance_series(person=person)
     return render(
         request,
         "acsa/index.html",
         {
             "overdue": selectors.overdue_deliveries(person=person)[:50],
             "balances": selectors.outstanding_by(person=person),
+            "balance_charts": [
+                charts.balances_view(series, currency) for currency in charts.currencies(series)
+            ],
             "situations": selectors.situation_rows(),
             "categories": selectors.category_rows(),
         },
@@ -217,8 +222,16 @@ def claim_notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def balances_chart(request: HttpRequest) -> HttpResponse:
-    svg = documents.balances_svg(policy.acsa_person(request), _("Outstanding balances over time"))
-    return HttpResponse(svg, content_type="image/svg+xml")
+    """One currency's balances over time (`?currency=JPY`), drawn for the reader."""
+    person = policy.acsa_person(request)
+    currency = request.GET.get("currency", "")
+    if not formats.is_currency(currency):
+        raise Http404
+    series = selectors.balance_series(person=person)
+    svg = charts.balances_svg(series, currency, zones_for(person)[0])
+    response = HttpResponse(svg, content_type="image/svg+xml")
+    response["Cache-Control"] = "private, no-cache"
+    return response
 
 
 @login_required

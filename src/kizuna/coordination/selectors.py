@@ -526,9 +526,9 @@ def resource_series(situation: Situation) -> dict[str, list[tuple[datetime, Tota
     return dict(series)
 
 
-def resource_totals(situation: Situation) -> dict[str, Totals]:
-    """Per nation, what is committed now (the last point of each series)."""
-    return {nation: points[-1][1] for nation, points in resource_series(situation).items()}
+def resource_totals(series: dict[str, list[tuple[datetime, Totals]]]) -> dict[str, Totals]:
+    """Per nation, what is committed now: the last point of each `resource_series`."""
+    return {nation: points[-1][1] for nation, points in series.items()}
 
 
 def situation_type_for_order(order: Order, on: date) -> SituationType | None:

@@ -12,6 +12,7 @@ rounded for show: a stored sub-unit fraction (¥100.50) is shown as stored (￥1
 
 from __future__ import annotations
 
+import zoneinfo
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import lru_cache
@@ -92,6 +93,18 @@ def month(day: date, language: str | None = None) -> str:
 def day(value: date, language: str | None = None) -> str:
     """A day as people write it: 2025年4月1日, Apr 1, 2025."""
     return str(format_skeleton("yMMMd", value, locale=locale_of(language)))
+
+
+def month_day(value: date, language: str | None = None) -> str:
+    """A day within a year as people write it: 4月1日, Apr 1."""
+    return str(format_skeleton("MMMd", value, locale=locale_of(language)))
+
+
+def instant(value: datetime, zone: str) -> str:
+    """One instant in one zone with its Zulu DTG, for paper and tables where the
+    `{% zones %}` tag cannot go: 2016-04-18 09:00 JST (180000ZAPR16)."""
+    local = value.astimezone(zoneinfo.ZoneInfo(zone))
+    return f"{local:%Y-%m-%d %H:%M} {local.tzname()} ({dtg(value)})"
 
 
 def dtg(instant: datetime) -> str:
