@@ -38,7 +38,7 @@ def _pages(order: Order) -> list[str]:
         "/acsa/orders/",
         "/acsa/orders.csv",
         "/acsa/orders.xlsx",
-        "/acsa/balances.svg",
+        "/acsa/balances.svg?currency=JPY",
         f"/acsa/orders/{order.pk}.pdf",
         "/acsa/orders/new/",
         f"/acsa/orders/{order.pk}/",

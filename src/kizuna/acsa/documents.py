@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from django.utils import translation
 from django.utils.text import capfirst
+from django.utils.translation import gettext
 
 from kizuna.core import formats
 from kizuna.core.models import Nation, Organization, Person
@@ -104,7 +105,7 @@ def order_pdf(order: Order) -> bytes:
             "引渡場所・期日\nDelivery place, date",
         ],
         _line_rows(order, lines),
-        widths=(7, 20, 34, 17, 19, 21, 28),
+        widths=(7, 27, 30, 17, 18, 21, 26),
         numeric=(0, 3, 4, 5),
         totals=[
             ("要請額（合計）/ Amount ordered (total)", money(order.amount_ordered)),
@@ -224,7 +225,7 @@ def claim_notice_pdf(notice: ClaimNotice) -> bytes:
                 formats.money_code(delivery.amount, order.currency),
             ]
         ],
-        widths=(24, 44, 20, 22, 22, 26),
+        widths=(30, 40, 19, 21, 21, 25),
         numeric=(3, 4, 5),
         totals=[("債権額 / Amount of the claim", claim)],
     )
@@ -233,7 +234,7 @@ def claim_notice_pdf(notice: ClaimNotice) -> bytes:
         Box("通貨 / Currency", _currency(notice.currency)),
         Box(
             "決済期限 / Settlement due",
-            f"{notice.due_on.isoformat()}\n引渡しの日から12か月以内 / within 12 months of delivery",
+            f"{notice.due_on.isoformat()}\n引渡しの日から12か月以内\nwithin 12 months of delivery",
         ),
     )
     pdf.section("引渡し及び受領 / Delivery and receipt")
@@ -254,6 +255,8 @@ def claim_notice_pdf(notice: ClaimNotice) -> bytes:
     return pdf.output_bytes()
 
 
+# The CSV export is for machines: codes and plain ISO numbers, its header stable across
+# languages. The XLSX export is for people: the same orders in the reader's language.
 EXPORT_COLUMNS = (
     "number",
     "status",
@@ -283,13 +286,60 @@ def order_row(order: Order) -> list[object]:
     ]
 
 
+def _people_columns() -> list[str]:
+    return [
+        gettext("ACSA order"),
+        gettext("Status"),
+        gettext("Supplying unit"),
+        gettext("Receiving unit"),
+        gettext("Situation"),
+        gettext("Currency"),
+        gettext("Amount ordered"),
+        gettext("Amount delivered"),
+        gettext("Amount settled"),
+        gettext("Outstanding balance"),
+    ]
+
+
 def orders_xlsx(orders: Iterable[Order], into: io.BufferedIOBase) -> None:
-    """Write-only workbook: rows go out as they come, whatever the number of orders."""
+    """The orders for people, in the reader's language: statuses as words, units and
+    situations by name, amounts as numbers shown in their currency's minor units with
+    separators (a spreadsheet still sums them). Write-only: rows go out as they come,
+    whatever the number of orders."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
 
     book = Workbook(write_only=True)
-    sheet = book.create_sheet("orders")
-    sheet.append(list(EXPORT_COLUMNS))
+    sheet = book.create_sheet(gettext("ACSA orders"))
+    for column, width in zip("ABCDEFGHIJ", (14, 18, 30, 30, 30, 8, 16, 16, 16, 16), strict=True):
+        sheet.column_dimensions[column].width = width
+    heading = []
+    for title in _people_columns():
+        cell = WriteOnlyCell(sheet, value=title)
+        cell.font = Font(bold=True)
+        heading.append(cell)
+    sheet.append(heading)
     for order in orders:
-        sheet.append(order_row(order))
+        amounts = []
+        for amount in (
+            order.amount_ordered,
+            order.amount_delivered,
+            order.amount_settled,
+            order.outstanding,
+        ):
+            cell = WriteOnlyCell(sheet, value=amount)
+            cell.number_format = formats.spreadsheet_format(order.currency)
+            amounts.append(cell)
+        sheet.append(
+            [
+                order.number,
+                capfirst(order.get_status_display()),
+                order.supplying_org.name,
+                order.receiving_org.name,
+                order.situation_type.name,
+                order.currency,
+                *amounts,
+            ]
+        )
     book.save(into)

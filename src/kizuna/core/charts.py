@@ -62,7 +62,6 @@ STYLE: dict[str, Any] = {
     # Points; shown at the drawn size a point is 4/3 px: 9 pt is 12 px.
     "font.size": 10,
     "axes.titlesize": 12,
-    "axes.titleweight": "bold",
     "axes.titlelocation": "left",
     "axes.labelsize": 10,
     "xtick.labelsize": 9.5,

@@ -19,7 +19,13 @@ from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_skeleton
-from babel.numbers import format_currency, format_decimal, get_currency_name, list_currencies
+from babel.numbers import (
+    format_currency,
+    format_decimal,
+    get_currency_name,
+    get_currency_precision,
+    list_currencies,
+)
 from django.utils.translation import get_language
 
 Number = Decimal | int | float
@@ -64,6 +70,13 @@ def money_code(amount: Number, currency: str) -> str:
     return format_currency(
         amount, currency, format="¤¤\xa0#,##0.00", locale=_locale("en"), decimal_quantization=False
     )
+
+
+def spreadsheet_format(currency: str) -> str:
+    """A spreadsheet number format in the currency's minor units: #,##0 for yen,
+    #,##0.00 for dollars."""
+    digits = get_currency_precision(currency)
+    return "#,##0" + ("." + "0" * digits if digits else "")
 
 
 def currency_name(currency: str, language: str | None = None) -> str:
