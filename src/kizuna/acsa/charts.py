@@ -51,10 +51,14 @@ def balances_svg(series: BalanceSeries, currency: str, zone: str) -> bytes:
     return chart.svg()
 
 
-def balances_view(series: BalanceSeries, currency: str) -> ChartView:
-    """The chart of one currency and its numbers: the balance of each side at the start of
+def balances_views(series: BalanceSeries) -> list[ChartView]:
+    """Each currency's chart and its numbers: the balance of each side from the start of
     each month in which it changed."""
     labels = _labels(series)
+    return [_view(series, currency, labels) for currency in currencies(series)]
+
+
+def _view(series: BalanceSeries, currency: str, labels: dict[str, str]) -> ChartView:
     shown = {nation: dict(points) for (nation, cur), points in series.items() if cur == currency}
     nations = sorted(shown)
     days = sorted({day for points in shown.values() for day in points})

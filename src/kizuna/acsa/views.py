@@ -32,16 +32,13 @@ from .models import Order
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     person = policy.acsa_person(request)
-    series = selectors.balance_series(person=person)
     return render(
         request,
         "acsa/index.html",
         {
             "overdue": selectors.overdue_deliveries(person=person)[:50],
             "balances": selectors.outstanding_by(person=person),
-            "balance_charts": [
-                charts.balances_view(series, currency) for currency in charts.currencies(series)
-            ],
+            "balance_charts": charts.balances_views(selectors.balance_series(person=person)),
             "situations": selectors.situation_rows(),
             "categories": selectors.category_rows(),
         },
