@@ -91,7 +91,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "kizuna.core.context_processors.kizuna",
             ],
-            "builtins": ["kizuna.core.templatetags.zones"],
+            "builtins": ["kizuna.core.templatetags.zones", "kizuna.core.templatetags.formats"],
         },
     },
 ]
