@@ -6,6 +6,9 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum
 
 .PHONY: run test lint typecheck unit messages lock bench clean
 
+# `make run PORT=8001` serves on another port.
+PORT ?= 8000
+
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
@@ -13,11 +16,11 @@ $(STAMP): requirements.lock pyproject.toml
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
-# Kizuna on the embedded SQLite default, with demo data, at http://127.0.0.1:8000
+# Kizuna on the embedded SQLite default, with demo data, at http://127.0.0.1:$(PORT)
 run: $(STAMP)
 	KIZUNA_DEMO=1 $(BIN)/kizuna migrate --verbosity 1
 	KIZUNA_DEMO=1 $(BIN)/kizuna demo
-	KIZUNA_DEMO=1 $(BIN)/kizuna serve
+	KIZUNA_DEMO=1 $(BIN)/kizuna serve --port $(PORT)
 
 test: lint typecheck unit
 

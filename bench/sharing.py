@@ -3,8 +3,10 @@
 Loads N items (default 1,000,000) with COPY on PostgreSQL (bulk_create elsewhere), with
 marking mixes that hide two thirds from the reader for different reasons (national only,
 a level above their clearance, a community they lack). Then measures, side by side in one
-run: ranked search with the access filter against the same search without it, the list
-page (first page and the visible count), and the map's data. One JSON line on stdout.
+run: ranked search with the access filter against the same search without it, the search
+page as people see it (ranked first page and its count, the glossary's translations
+included) with the count each query showed, the list page (first page and the visible
+count), and the map's data. One JSON line on stdout.
 
     .venv/bin/python bench/sharing.py --database-url postgres://postgres@127.0.0.1:5432/kizuna_sharing_bench
     .venv/bin/python bench/sharing.py --size 20000        # a quick run
@@ -215,10 +217,10 @@ def _load(size: int, ref: dict[str, object], vendor: str) -> None:
         if vendor == "postgresql":
             from importlib import import_module
 
-            index = import_module("kizuna.sharing.migrations.0003_search_index")
+            index = import_module("kizuna.sharing.migrations.0008_search_vector_marking")
             print("building the GIN index", file=sys.stderr)
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # settle the deferred FK checks
-            cursor.execute(index.POSTGRES[1])
+            cursor.execute(index.INDEX)
             cursor.execute(
                 "SELECT setval(pg_get_serial_sequence('sharing_shareditem', 'id'), "
                 "(SELECT max(id) FROM sharing_shareditem))"
@@ -269,30 +271,33 @@ def main() -> None:
     total = SharedItem.objects.count()
     visible = policy.visible(reader).count()  # type: ignore[arg-type]
 
-    def first_page(queryset: object, q: str) -> list[int]:
-        terms = search.parse(q)
-        return list(search.ranked(queryset, terms).values_list("id", flat=True)[:20])  # type: ignore[arg-type]
+    markings = policy.visible_marking_keys(reader)  # type: ignore[arg-type]
+
+    def first_page(queryset: object, q: str, markings: object = None) -> list[int]:
+        query = selectors.search_query(q)
+        ranked = search.ranked(queryset, query, markings)  # type: ignore[arg-type]
+        return list(ranked.values_list("id", flat=True)[:20])
+
+    def search_page(q: str) -> int:
+        filters = selectors.ItemFilters(q=q)
+        return selectors.item_page(person=reader, filters=filters).count  # type: ignore[arg-type]
 
     for q in QUERIES:  # warm the caches once, unmeasured, so neither side pays cold reads
-        first_page(policy.visible(reader), q)  # type: ignore[arg-type]
+        first_page(policy.visible(reader), q, markings)  # type: ignore[arg-type]
         first_page(SharedItem.objects.all(), q)
+    shown = {q: search_page(q) for q in QUERIES}  # what the page says it found
     filtered, unfiltered, pages, lists, maps = (Latencies() for _ in range(5))
     with measured() as phase:
         for run in tqdm(range(args.runs), desc="measure", file=sys.stderr):
             q = QUERIES[run % len(QUERIES)]
             # Side by side, alternating which goes first, so caches favour neither.
             pair = [
-                (filtered, lambda q=q: first_page(policy.visible(reader), q)),  # type: ignore[arg-type]
+                (filtered, lambda q=q: first_page(policy.visible(reader), q, markings)),  # type: ignore[arg-type]
                 (unfiltered, lambda q=q: first_page(SharedItem.objects.all(), q)),
             ]
             for latencies, call in pair if run % 2 else pair[::-1]:
                 latencies.time(call)
-            pages.time(
-                lambda q=q: selectors.item_page(
-                    person=reader,
-                    filters=selectors.ItemFilters(q=q),  # type: ignore[arg-type]
-                )
-            )
+            pages.time(lambda q=q: search_page(q))
             lists.time(
                 lambda: selectors.item_page(person=reader, filters=selectors.ItemFilters())  # type: ignore[arg-type]
             )
@@ -311,6 +316,7 @@ def main() -> None:
             "ratio_unfiltered_over_filtered_p50": round(u["p50_ms"] / f["p50_ms"], 2),
             "ratio_unfiltered_over_filtered_p95": round(u["p95_ms"] / f["p95_ms"], 2),
             "search_page_with_count": pages.summary(),
+            "search_page_counts": shown,
             "list_page_with_count": lists.summary(),
             "map_data": maps.summary(),
             "peak_rss_mb": phase.peak_rss_mb,

@@ -79,3 +79,34 @@ def test_two_nations_search_the_same_word_and_see_the_map_each_may_see(
         "data-title", "対馬海峡の不明艦艇（共有）"
     )
     expect(us_page.get_by_test_id("map").locator("path.land")).to_have_count(1)
+
+
+def test_an_english_search_finds_the_report_written_only_in_japanese(
+    new_page: Callable[..., Page], make_person: Callable
+) -> None:
+    writer = _cleared(make_person, "jp-writer", "JPN", "jpn-j1")
+    reader = make_person("us-reader", nation="USA", role="coordinator", language="en")
+    services.clearance_grant(actor=None, person=reader, level="usa-u1")
+    services.item_create(
+        person=writer,
+        kind=SharedItem.Kind.REPORT,
+        domain="disaster",
+        originator=writer.memberships.get().organization,
+        original_language="ja",
+        title="南海トラフ地震を想定した日米共同対処の調整事項",
+        body="大規模災害時の日米共同調整所の設置について整理した。",
+        marking=Marking("jpn-j1", ("JPN", "USA")),
+    )
+
+    page = new_page()
+    _sign_in(page, "us-reader")
+    page.goto("/sharing/")
+    page.get_by_label("Search").fill("earthquake")
+    page.get_by_test_id("search").click()
+
+    expect(page.get_by_test_id("result-title")).to_have_text(
+        "南海トラフ地震を想定した日米共同対処の調整事項"
+    )
+    expect(page.get_by_test_id("matched-terms")).to_contain_text("Found through the glossary")
+    expect(page.get_by_test_id("matched-terms")).to_contain_text("地震")
+    expect(page.locator("mark").first).to_have_text("地震")

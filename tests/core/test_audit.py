@@ -75,9 +75,9 @@ def test_verify_notices_a_deleted_row() -> None:
 
 def test_the_command_reports_intact_and_broken_chains(capsys: pytest.CaptureFixture[str]) -> None:
     events = _append(2)
-    call_command("audit", "verify")
+    call_command("audit", "verify", lang="en")
     assert "intact: 2 events" in capsys.readouterr().out
     with append_only_suspended(), connection.cursor() as cursor:
         cursor.execute("UPDATE core_auditevent SET action = 'x' WHERE id = %s", [events[0].pk])
     with pytest.raises(CommandError, match=f"broken at event #{events[0].pk}"):
-        call_command("audit", "verify")
+        call_command("audit", "verify", lang="en")

@@ -47,12 +47,12 @@ def library(jp_info: Person, share: Callable) -> None:
     ("q", "expected"),
     [
         ("弾道ミサイル", ["北朝鮮による弾道ミサイル発射への対処について"]),
-        ("宇宙", ["宇宙状況監視"]),
+        ("宇宙", ["宇宙状況監視", "Debris warning"]),  # the glossary: 宇宙 is space
         ("燃料", ["燃料の提供"]),
         ("ミサイル", ["北朝鮮による弾道ミサイル発射への対処について", "ミサイル艇の動向"]),
         ("宇", ["宇宙状況監視"]),
         ("DEBRIS", ["Debris warning"]),
-        ("ｓｐａｃｅ", ["Debris warning"]),  # full-width Latin folds
+        ("ｓｐａｃｅ", ["Debris warning", "宇宙状況監視"]),  # full-width Latin folds
         ("宇宙 共有", ["宇宙状況監視"]),
         ("宇宙 燃料", []),
         ("弾道 対処", ["北朝鮮による弾道ミサイル発射への対処について"]),
@@ -83,7 +83,7 @@ def test_a_pathological_query_is_refused_clearly() -> None:
 
 
 def test_snippets_mark_the_words_and_escape_the_text() -> None:
-    terms = search.parse("弾道ミサイル")
+    terms = search.parse("弾道ミサイル").terms()
     snippet = search.highlight("<b>北朝鮮</b>による弾道ミサイル発射", terms)
     assert snippet == "&lt;b&gt;北朝鮮&lt;/b&gt;による<mark>弾道ミサイル</mark>発射"
 

@@ -11,10 +11,12 @@ lookup and a bisection. The index is rebuilt after any reference row changes in 
 from __future__ import annotations
 
 import difflib
+import re
 import threading
 import time
+import unicodedata
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -243,6 +245,7 @@ class _Reference:
 
 class _Index:
     def __init__(self, reference: _Reference) -> None:
+        self.situations = reference.situations
         self.situation_codes = sorted(reference.situations)
         self.categories = reference.categories
         self.category_codes = sorted(reference.categories)
@@ -325,6 +328,67 @@ def situation_type_for(order: Order, on: date) -> SituationType:
 
 def suggest(code: str, known: list[str]) -> list[str]:
     return difflib.get_close_matches(code, known, n=3, cutoff=0.5)
+
+
+# What separates the parts of a name: 燃料・油脂・潤滑油, "Petroleum, oils and lubricants".
+_PARTS = re.compile(r"[・、，,／/()（）。]|\band\b")
+
+
+def _folded(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def _names(row: Category | SituationType) -> tuple[set[str], set[str]]:
+    """A row's whole names and the parts of them, folded."""
+    whole = {_folded(row.name_ja), _folded(row.name_en)}
+    parts = {p for name in whole for p in (_folded(x) for x in _PARTS.split(name)) if p}
+    return whole, parts
+
+
+def _named(rows: dict[str, Any], wanted: str) -> list[str]:
+    """Codes whose name is `wanted`, else one of whose name's parts is, else whose name
+    holds it: the first of these that names any."""
+    names = {code: _names(row) for code, row in rows.items()}
+    tests = (
+        lambda whole, parts: wanted in whole,
+        lambda whole, parts: wanted in parts,
+        lambda whole, parts: len(wanted) > 1 and any(wanted in name for name in whole),
+    )
+    for test in tests:
+        found = sorted(code for code, (whole, parts) in names.items() if test(whole, parts))
+        if found:
+            return found
+    return []
+
+
+def _labelled(rows: dict[str, Any], codes: list[str]) -> list[str]:
+    """Codes with their names in the reader's language: `petroleum (Petroleum, ...)`."""
+    return [f"{code} ({rows[code].name})" for code in codes]
+
+
+def resolve(field: str, written: str, translations: Sequence[str] = ()) -> str:
+    """The code a person means by `written` for `field` ("situation" or "category"): the
+    code itself, or a Japanese or English name (whole, one of its parts as in 燃料 for
+    燃料・油脂・潤滑油, or a unique name holding it); `translations` are other words for it
+    (the glossary's: 燃料 for fuel). Raises UnknownCode with the nearest codes, named in the
+    reader's language, when nothing or several match."""
+    index = _current()
+    rows: dict[str, Any] = index.situations if field == "situation" else index.categories
+    if written in rows:
+        return written
+    for wanted in (written, *translations):
+        found = _named(rows, _folded(wanted))
+        if len(found) == 1:
+            return found[0]
+        if found:
+            raise UnknownCode(field, written, _labelled(rows, found[:5]))
+    labels: dict[str, str] = {}
+    for code, row in rows.items():
+        whole, parts = _names(row)
+        labels.update({label: code for label in (code, *whole, *parts)})
+    near = difflib.get_close_matches(_folded(written), list(labels), n=10, cutoff=0.5)
+    codes = list(dict.fromkeys(labels[label] for label in near))[:3]
+    raise UnknownCode(field, written, _labelled(rows, codes))
 
 
 def check(

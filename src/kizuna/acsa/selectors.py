@@ -19,8 +19,9 @@ from kizuna.core import formats
 from kizuna.core.models import AuditEvent, Person
 from kizuna.sharing.marking import Marking
 from kizuna.sharing.models import Community, HandlingCaveat
+from kizuna.sharing.selectors import glossary_translations
 
-from . import policy, services
+from . import policy, rules, services
 from .models import (
     Category,
     ClaimNotice,
@@ -48,6 +49,13 @@ def category_rows() -> list[dict[str, Any]]:
         }
         for c in Category.objects.order_by("position")
     ]
+
+
+def reference_code(field: str, written: str) -> str:
+    """The situation or category code a person means by a code or a name in either
+    language, the search glossary's words included ("fuel" is 燃料, part of
+    燃料・油脂・潤滑油); rules.UnknownCode with the nearest ones otherwise."""
+    return rules.resolve(field, written, glossary_translations(written))
 
 
 def situation_rows() -> list[dict[str, Any]]:

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db import connection, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from .models import AuditEvent, Person
 
@@ -116,6 +117,11 @@ def record_event(
     )
 
 
+# Why a link fails, in English; readers see them through gettext (`kizuna audit verify`).
+BROKEN_LINK = gettext_noop("prev_hash does not match the row before")
+ALTERED_CONTENT = gettext_noop("content does not match its hash")
+
+
 @dataclass(frozen=True)
 class ChainReport:
     checked: int
@@ -138,7 +144,7 @@ def verify_chain() -> ChainReport:
     with transaction.atomic():
         for event in _events():
             if event.prev_hash != prev_hash:
-                return ChainReport(checked, event.pk, "prev_hash does not match the row before")
+                return ChainReport(checked, event.pk, BROKEN_LINK)
             content = _content(
                 at=event.at,
                 actor_id=event.actor_id,
@@ -149,7 +155,7 @@ def verify_chain() -> ChainReport:
                 after=event.after,
             )
             if chain_hash(prev_hash, content) != event.hash:
-                return ChainReport(checked, event.pk, "content does not match its hash")
+                return ChainReport(checked, event.pk, ALTERED_CONTENT)
             prev_hash = event.hash
             checked += 1
     return ChainReport(checked, None, "")

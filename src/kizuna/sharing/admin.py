@@ -13,6 +13,7 @@ from .models import (
     ClassificationLevel,
     Clearance,
     Community,
+    GlossaryTerm,
     HandlingCaveat,
     LevelEquivalence,
     MarkingChange,
@@ -41,6 +42,15 @@ class HandlingCaveatAdmin(AuditedAdmin):
 class CommunityAdmin(AuditedAdmin):
     list_display = ["code", "domain", "name_ja", "name_en"]
     list_filter = ["domain"]
+
+
+@admin.register(GlossaryTerm, site=site)
+class GlossaryTermAdmin(AuditedAdmin):
+    """The search glossary: a query naming either side also finds the other."""
+
+    list_display = ["name_ja", "name_en", "domain", "source"]
+    list_filter = ["domain"]
+    search_fields = ["name_ja", "name_en", "source"]
 
 
 @admin.register(Clearance, site=site)

@@ -83,11 +83,19 @@ class ItemOut(Schema):
     marking: MarkingOut
 
 
+class GlossaryPairOut(Schema):
+    said: str = Field(description="The glossary term the query named.")
+    means: str = Field(description="Its translation, searched for as well.")
+
+
 class ItemPageOut(Schema):
     count: int
     count_capped: bool = Field(description="True when there are more than `count` items.")
     page: int
     items: list[ItemOut]
+    searched_also: list[GlossaryPairOut] = Field(
+        default=[], description="What the glossary added to the search, in the other language."
+    )
 
 
 class ListQuery(Schema):
@@ -243,6 +251,7 @@ def items(request: HttpRequest, query: Query[ListQuery]) -> ItemPageOut:
         count_capped=page.count_capped,
         page=query.page,
         items=[item_out(i) for i in page.rows],
+        searched_also=[GlossaryPairOut(said=e.said, means=e.means) for e in page.query.expansions],
     )
 
 

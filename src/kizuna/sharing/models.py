@@ -6,10 +6,13 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from kizuna.core.models import BilingualName, Nation, Organization, Translated
+
+from .search import searchable
 
 
 class Domain(models.TextChoices):
@@ -93,6 +96,39 @@ class Community(BilingualName):
         ordering = ["code"]
         verbose_name = _("community of interest")
         verbose_name_plural = _("communities of interest")
+
+
+class GlossaryTerm(BilingualName):
+    """One domain term in both languages (地震 / earthquake): a search naming either side
+    also looks for the other (sharing/search.py). Reference data with its source,
+    amended by administrators in the back office, every change audited."""
+
+    domain = models.CharField(_("domain"), max_length=20, choices=Domain.choices, blank=True)
+    source = models.TextField(_("source"), help_text=_("Where this row comes from."))
+
+    class Meta:
+        ordering = ["name_en"]
+        verbose_name = _("glossary term")
+        verbose_name_plural = _("glossary terms")
+        constraints = [
+            models.UniqueConstraint(fields=["name_ja", "name_en"], name="glossary_term_unique"),
+            models.CheckConstraint(
+                condition=~models.Q(name_ja="") & ~models.Q(name_en="") & ~models.Q(source=""),
+                name="glossary_term_complete",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name_ja} / {self.name_en}"
+
+    def clean(self) -> None:
+        problems = {
+            name: _("Give letters, digits or Japanese characters that a search can find.")
+            for name in ("name_ja", "name_en")
+            if getattr(self, name) and not searchable(getattr(self, name))
+        }
+        if problems:
+            raise ValidationError(problems)
 
 
 class MarkingSet(models.Model):
@@ -255,6 +291,9 @@ class SharedItem(Marked, Translated):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("sharing:detail", args=[self.pk])
 
     def _in_reader_language(self, ja: str, en: str) -> str:
         return (ja or en) if (get_language() or "ja").startswith("ja") else (en or ja)

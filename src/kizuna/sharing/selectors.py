@@ -3,11 +3,11 @@ lists, counts, search, exports, history, related items and the map share one rul
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.apps import apps
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.module_loading import import_string
 from django.utils.safestring import SafeString
@@ -19,6 +19,7 @@ from .models import (
     Attachment,
     ClassificationLevel,
     Community,
+    GlossaryTerm,
     HandlingCaveat,
     MarkingChange,
     ReadEvent,
@@ -42,8 +43,27 @@ def _with_marking(queryset: QuerySet[SharedItem]) -> QuerySet[SharedItem]:
     return queryset.select_related("marking__level", "originator", "translated_by")
 
 
-def _selected(person: Person, filters: ItemFilters) -> QuerySet[SharedItem]:
-    """The visible items the filters and the search select, unordered."""
+def search_query(q: str) -> search.Query:
+    """The reader's search as a query, with the glossary's translations of the terms it
+    names (the glossary is read only when there is something to search for)."""
+    return search.parse(q, GlossaryTerm.objects.values_list("name_ja", "name_en"))
+
+
+def glossary_translations(word: str) -> list[str]:
+    """What the glossary gives in the other language for `word` as a whole (燃料 for
+    "fuel", fuel for "燃料")."""
+    word = word.strip()
+    rows = GlossaryTerm.objects.filter(Q(name_ja__iexact=word) | Q(name_en__iexact=word))
+    return [
+        en if ja.casefold() == word.casefold() else ja
+        for ja, en in rows.values_list("name_ja", "name_en")
+    ]
+
+
+def _selected(
+    person: Person, filters: ItemFilters, query: search.Query | None = None
+) -> QuerySet[SharedItem]:
+    """The visible items the filters select, unordered; narrowed by `query` when given."""
     queryset: QuerySet[SharedItem] = policy.visible(person)
     if filters.kind:
         queryset = queryset.filter(kind=filters.kind)
@@ -51,17 +71,18 @@ def _selected(person: Person, filters: ItemFilters) -> QuerySet[SharedItem]:
         queryset = queryset.filter(domain=filters.domain)
     if filters.originator_nation:
         queryset = queryset.filter(originator__nation_id=filters.originator_nation)
-    terms = search.parse(filters.q)
-    return search.matching(queryset, terms) if terms else queryset
+    if not query:
+        return queryset
+    return search.matching(queryset, query, policy.visible_marking_keys(person))
 
 
 def items(*, person: Person, filters: ItemFilters | None = None) -> QuerySet[SharedItem]:
     """The items `person` may see, filtered, searched and ranked when there is a query."""
     filters = filters or ItemFilters()
-    terms = search.parse(filters.q)
-    queryset = _selected(person, replace(filters, q=""))
-    if terms:
-        return _with_marking(search.ranked(queryset, terms))
+    query = search_query(filters.q)
+    queryset = _selected(person, filters)
+    if query:
+        return _with_marking(search.ranked(queryset, query, policy.visible_marking_keys(person)))
     return _with_marking(queryset.order_by("-created_at", "-id"))
 
 
@@ -70,8 +91,9 @@ class Page:
     rows: list[SharedItem]
     count: int
     # Counting every visible row of a large table costs more than the page itself, so the
-    # count stops at COUNT_CAP and says so ("10,000+").
+    # list's count stops at COUNT_CAP and says so ("10,000+"). A search counts exactly.
     count_capped: bool
+    query: search.Query
 
 
 COUNT_CAP = 10_000
@@ -81,16 +103,34 @@ def item_page(
     *, person: Person, filters: ItemFilters, page: int = 1, size: int = PAGE_SIZE
 ) -> Page:
     """One page of the list and how many the person may see (never a hidden row)."""
-    queryset = items(person=person, filters=filters)
+    query = search_query(filters.q)
     page = max(1, min(page, MAX_PAGE))
-    rows = list(queryset[(page - 1) * size : page * size])
-    count = _selected(person, filters).order_by()[: COUNT_CAP + 1].count()
-    return Page(rows=rows, count=min(count, COUNT_CAP), count_capped=count > COUNT_CAP)
+    selected = _selected(person, filters)
+    if query:
+        return _search_page(person, selected, query, page, size)
+    rows = list(
+        _with_marking(selected.order_by("-created_at", "-id"))[(page - 1) * size : page * size]
+    )
+    count = selected.order_by()[: COUNT_CAP + 1].count()
+    return Page(rows=rows, count=min(count, COUNT_CAP), count_capped=count > COUNT_CAP, query=query)
+
+
+def _search_page(
+    person: Person, selected: QuerySet[SharedItem], query: search.Query, page: int, size: int
+) -> Page:
+    """A ranked page with the exact number of matches (search.ranked_page), then the
+    page's rows, whole, by their ids."""
+    markings = policy.visible_marking_keys(person)
+    ids, count = search.ranked_page(selected, query, (page - 1) * size, page * size, markings)
+    by_pk = _with_marking(SharedItem.objects.filter(pk__in=ids)).in_bulk()
+    rows = [by_pk[pk] for pk in ids if pk in by_pk]
+    return Page(rows=rows, count=count, count_capped=False, query=query)
 
 
 def item_count(*, person: Person, filters: ItemFilters | None = None) -> int:
     """The exact number of visible items the filters select (the API's count route)."""
-    return _selected(person, filters or ItemFilters()).count()
+    filters = filters or ItemFilters()
+    return _selected(person, filters, search_query(filters.q)).count()
 
 
 def export_items(*, person: Person, filters: ItemFilters) -> list[SharedItem]:
@@ -242,16 +282,20 @@ class Hit:
     item: SharedItem
     title: SafeString
     snippet: SafeString
+    # Glossary terms of the query found in this row through their translation.
+    translations: list[search.Expansion]
 
 
-def hits(*, rows: list[SharedItem], q: str) -> list[Hit]:
-    """Highlighted titles and snippets, cut from the rows the policy already let through."""
-    terms = search.parse(q)
+def hits(*, rows: list[SharedItem], query: search.Query) -> list[Hit]:
+    """Highlighted titles and snippets, and the glossary's translations each row matched,
+    cut from the rows the policy already let through."""
+    terms = query.terms()
     return [
         Hit(
             item=row,
             title=search.highlight(row.title, terms),
             snippet=search.highlight(row.body or row.observation, terms),
+            translations=query.matched_expansions(search.item_text(row)),
         )
         for row in rows
     ]

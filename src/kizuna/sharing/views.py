@@ -70,7 +70,8 @@ def item_list(request: HttpRequest) -> HttpResponse:
             _fail(form, error)
         else:
             context |= {
-                "hits": selectors.hits(rows=found.rows, q=filters.q),
+                "hits": selectors.hits(rows=found.rows, query=found.query),
+                "expansions": found.query.expansions,
                 "count": found.count,
                 "count_capped": found.count_capped,
                 "page": page,

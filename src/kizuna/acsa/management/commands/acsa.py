@@ -1,5 +1,7 @@
 """`kizuna acsa categories|situations|check`: the agreement's reference data and eligibility
-answers on the command line, as text or JSON. Exit 0 when answered, 2 on bad input."""
+answers on the command line, as text or JSON, in the operator's language. Situations and
+categories are given by code or by a Japanese or English name. Exit 0 when answered, 2 on
+bad input."""
 
 from __future__ import annotations
 
@@ -7,27 +9,52 @@ import json
 from datetime import date
 from typing import Any, NoReturn
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from kizuna.core.management.base import KizunaCommand
 
 from ... import rules, selectors
 
 BAD_INPUT = 2
 
 
-class Command(BaseCommand):
-    help = "ACSA reference data and eligibility checks."
+class Command(KizunaCommand):
+    help = gettext_noop("ACSA reference data and eligibility checks.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
-        for name in ("categories", "situations"):
-            listing = sub.add_parser(name)
-            listing.add_argument("--json", action="store_true")
-        check = sub.add_parser("check")
-        check.add_argument("--situation", required=True)
-        check.add_argument("--category", required=True)
-        check.add_argument("--on", help="YYYY-MM-DD; today when omitted")
-        check.add_argument("--json", action="store_true")
+        listings = {
+            "categories": _("the categories of supplies and services, with their codes"),
+            "situations": _("the situations and activities, with their codes"),
+        }
+        for name, summary in listings.items():
+            listing = sub.add_parser(name, help=summary, description=summary)
+            listing.add_argument("--json", action="store_true", help=_("print JSON"))
+        summary = _("may this category be provided in this situation on this date?")
+        check = sub.add_parser(
+            "check",
+            help=summary,
+            description=summary,
+            epilog=_(
+                "Codes: `kizuna acsa situations` lists the situations, "
+                "`kizuna acsa categories` the categories. A Japanese or English name "
+                "(燃料, fuel) stands for its code."
+            ),
+        )
+        check.add_argument(
+            "--situation",
+            required=True,
+            help=_("situation code or name (see `kizuna acsa situations`)"),
+        )
+        check.add_argument(
+            "--category",
+            required=True,
+            help=_("category code or name (see `kizuna acsa categories`)"),
+        )
+        check.add_argument("--on", help=_("YYYY-MM-DD; today when omitted"))
+        check.add_argument("--json", action="store_true", help=_("print JSON"))
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
@@ -51,7 +78,9 @@ class Command(BaseCommand):
                     _("Malformed date “%(value)s”: use YYYY-MM-DD.") % {"value": options["on"]}
                 )
         try:
-            answer = rules.check(options["situation"], options["category"], on)
+            situation = selectors.reference_code("situation", options["situation"])
+            category = selectors.reference_code("category", options["category"])
+            answer = rules.check(situation, category, on)
         except rules.UnknownCode as error:
             self._bad_input(" ".join(error.messages))
         if options["json"]:
@@ -60,7 +89,7 @@ class Command(BaseCommand):
         verdict = {True: _("allowed"), False: _("not allowed"), None: _("unknown")}[answer.allowed]
         self.stdout.write(f"{verdict} ({answer.agreement or '—'})")
         for reason in answer.reasons:
-            self.stdout.write(f"  {reason.ja}\n  {reason.en}")
+            self.stdout.write(f"  {reason}")
         for citation in answer.citations:
             self.stdout.write(f"  [{citation}]")
 

@@ -4,23 +4,33 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from ...audit import verify_chain
+from ..base import KizunaCommand
 
 
-class Command(BaseCommand):
-    help = "Check the audit chain."
+class Command(KizunaCommand):
+    help = gettext_noop("Check the audit chain.")
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("action", choices=["verify"])
+        parser.add_argument(
+            "action", choices=["verify"], help=_("verify: walk the chain from its first event")
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         report = verify_chain()
         if report.intact:
-            self.stdout.write(f"audit chain intact: {report.checked} events verified")
+            self.stdout.write(
+                _("audit chain intact: %(count)d events verified") % {"count": report.checked}
+            )
             return
         raise CommandError(
-            f"audit chain broken at event #{report.first_broken_id}: {report.reason} "
-            f"({report.checked} events before it verified)"
+            _(
+                "audit chain broken at event #%(event)s: %(reason)s "
+                "(%(count)d events before it verified)"
+            )
+            % {"event": report.first_broken_id, "reason": _(report.reason), "count": report.checked}
         )
