@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
+import urllib.request
 from base64 import b32decode
 from collections.abc import Iterator
 
@@ -129,15 +130,25 @@ def policy_refusals() -> Iterator[list[str]]:
     assert refusals == [], "the Content-Security-Policy refused: " + "; ".join(refusals)
 
 
+@pytest.fixture(scope="session")
+def warm_live_server(live_server: object) -> object:
+    """The first request imports every view and template: on a loaded machine that alone can
+    take longer than a page is given to load, so it is made once here, without a browser."""
+    url = f"{live_server.url}/login/"  # type: ignore[attr-defined]
+    with urllib.request.urlopen(url, timeout=120) as response:
+        assert response.status == 200
+    return live_server
+
+
 @pytest.fixture
 def new_page(
-    browser: object, live_server: object, audited_transactional_db: None, policy_refusals: list
+    browser: object, warm_live_server: object, audited_transactional_db: None, policy_refusals: list
 ) -> Iterator:
     """A fresh browser context per person, in Japanese, pointed at the live server."""
     contexts = []
 
     def make(locale: str = "ja-JP") -> object:
-        context = browser.new_context(locale=locale, base_url=live_server.url)  # type: ignore[attr-defined]
+        context = browser.new_context(locale=locale, base_url=warm_live_server.url)  # type: ignore[attr-defined]
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(10_000)

@@ -107,7 +107,7 @@ def test_the_back_office_works_under_the_policy(
     page.goto("/admin/")
     expect(page.locator("#site-name")).to_be_visible()
     page.goto("/admin/core/organization/")
-    page.get_by_role("link", name="mod unit").click()
+    page.get_by_role("link", name="mod", exact=True).click()
     expect(page.locator("input[name=name_en]")).to_have_value("mod unit")
     page.locator("input[name=name_en]").fill("Ministry of Defense")
     page.locator("input[name=_save]").click()
