@@ -14,6 +14,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.backends.base import SessionBase
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -58,7 +59,8 @@ def _recovery_code() -> str:
     return "-".join(raw[i : i + 4] for i in range(0, _RECOVERY_LENGTH, 4))
 
 
-def _issue_recovery_codes(person: Person) -> IssuedRecoveryCodes:
+def _issue_recovery_codes(person: Person, *, action: str) -> IssuedRecoveryCodes:
+    """A new set of recovery codes in place of any earlier one, audited as `action`."""
     RecoveryCodes.objects.filter(user=person).delete()
     expires_at = timezone.now() + timedelta(days=settings.SIGNIN_RECOVERY_CODES_DAYS)
     device = RecoveryCodes.objects.create(
@@ -68,11 +70,16 @@ def _issue_recovery_codes(person: Person) -> IssuedRecoveryCodes:
     RecoveryCode.objects.bulk_create(
         RecoveryCode(codes=device, digest=code_digest(normalized_code(code))) for code in codes
     )
+    record_event(
+        actor=person,
+        action=action,
+        obj=person,
+        after={"recovery_codes": RECOVERY_CODE_COUNT, "expires_at": expires_at},
+    )
     return IssuedRecoveryCodes(codes=codes, expires_at=expires_at)
 
 
-def _totp(key_hex: str) -> TOTP:
-    device = TOTPDevice(key=key_hex)
+def _totp_now(device: TOTPDevice) -> TOTP:
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     totp.time = time.time()
     return totp
@@ -82,7 +89,7 @@ def _totp(key_hex: str) -> TOTP:
 def authenticator_enrol(*, person: Person, key: str, code: str) -> IssuedRecoveryCodes:
     """The person's app shows the code of the key they were given: the key becomes their
     authenticator (replacing any earlier one) and a fresh set of recovery codes is issued."""
-    totp = _totp(key)
+    totp = _totp_now(TOTPDevice(key=key))
     if not code.strip().isdigit() or not totp.verify(int(code), tolerance=1):
         raise SecondFactorRefused(
             _(
@@ -95,28 +102,14 @@ def authenticator_enrol(*, person: Person, key: str, code: str) -> IssuedRecover
     TOTPDevice.objects.create(
         user=person, name="authenticator", key=key, confirmed=True, last_t=totp.t()
     )
-    issued = _issue_recovery_codes(person)
-    record_event(
-        actor=person,
-        action="signin.second_factor_enrol",
-        obj=person,
-        after={"recovery_codes": RECOVERY_CODE_COUNT, "expires_at": issued.expires_at},
-    )
-    return issued
+    return _issue_recovery_codes(person, action="signin.second_factor_enrol")
 
 
 @transaction.atomic
 def recovery_codes_issue(*, person: Person) -> IssuedRecoveryCodes:
     if not TOTPDevice.objects.filter(user=person, confirmed=True).exists():
         raise ValidationError(_("Set up an authenticator app first."))
-    issued = _issue_recovery_codes(person)
-    record_event(
-        actor=person,
-        action="signin.recovery_codes_issue",
-        obj=person,
-        after={"recovery_codes": RECOVERY_CODE_COUNT, "expires_at": issued.expires_at},
-    )
-    return issued
+    return _issue_recovery_codes(person, action="signin.recovery_codes_issue")
 
 
 @transaction.atomic
@@ -125,9 +118,13 @@ def second_factor_turn_off(*, person: Person) -> None:
         raise ValidationError(
             _("Your role requires a second factor: set up a new authenticator instead.")
         )
+    _remove_second_factor(person, actor=person, action="signin.second_factor_turn_off")
+
+
+def _remove_second_factor(person: Person, *, actor: Person, action: str) -> None:
     TOTPDevice.objects.filter(user=person).delete()
     RecoveryCodes.objects.filter(user=person).delete()
-    record_event(actor=person, action="signin.second_factor_turn_off", obj=person)
+    record_event(actor=actor, action=action, obj=person)
 
 
 def _refusal_when_paused(device: Device) -> SecondFactorRefused | None:
@@ -148,9 +145,7 @@ def _verify_authenticator(person: Person, code: str) -> Device:
         raise refusal
     if device.verify_token(code):
         return device
-    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    totp.time = time.time()
-    if totp.verify(int(code), device.tolerance):
+    if _totp_now(device).verify(int(code), device.tolerance):
         raise SecondFactorRefused(
             _("That code has already been used. Wait for your app to show the next one.")
         )
@@ -238,18 +233,21 @@ def session_closed(*, session_key: str) -> None:
 @transaction.atomic
 def sessions_end_everywhere(*, person: Person) -> int:
     """Sign the person out of every browser and device, this one included."""
-    sessions = list(SignedInSession.objects.select_for_update().filter(person=person))
-    store = _session_store()
-    for session in sessions:
-        store(session.session_key).delete()
-    SignedInSession.objects.filter(pk__in=[s.pk for s in sessions]).delete()
+    ended = _end_sessions(SignedInSession.objects.filter(person=person))
     record_event(
-        actor=person,
-        action="signin.sessions_end_everywhere",
-        obj=person,
-        after={"sessions": len(sessions)},
+        actor=person, action="signin.sessions_end_everywhere", obj=person, after={"sessions": ended}
     )
-    return len(sessions)
+    return ended
+
+
+def _end_sessions(sessions: QuerySet[SignedInSession]) -> int:
+    """Delete the sessions from the session store (their cookies then sign in no one)."""
+    ending = list(sessions.select_for_update())
+    store = _session_store()
+    for session in ending:
+        store(session.session_key).delete()
+    SignedInSession.objects.filter(pk__in=[s.pk for s in ending]).delete()
+    return len(ending)
 
 
 @transaction.atomic
@@ -258,11 +256,7 @@ def password_change(*, person: Person, new_password: str, keep_session: str | No
     validate_password(new_password, person)
     person.set_password(new_password)
     person.save(update_fields=["password"])
-    others = SignedInSession.objects.filter(person=person).exclude(session_key=keep_session)
-    store = _session_store()
-    for session in others:
-        store(session.session_key).delete()
-    others.delete()
+    _end_sessions(SignedInSession.objects.filter(person=person).exclude(session_key=keep_session))
     record_event(actor=person, action="person.password_change", obj=person)
 
 
@@ -290,6 +284,4 @@ def session_rekeyed(*, old: str | None, new: str | None) -> None:
 def second_factor_reset(*, actor: Person, person: Person) -> None:
     """An administrator clears a person's authenticator and recovery codes (both lost); the
     person enrols again at their next sign-in if their role requires it."""
-    TOTPDevice.objects.filter(user=person).delete()
-    RecoveryCodes.objects.filter(user=person).delete()
-    record_event(actor=actor, action="signin.second_factor_reset", obj=person)
+    _remove_second_factor(person, actor=actor, action="signin.second_factor_reset")
