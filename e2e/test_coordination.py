@@ -139,7 +139,9 @@ def test_a_japanese_post_reaches_the_us_reader_live_and_its_translation_both(
     expect(arrived.get_by_test_id("entry-marking")).to_have_text(
         "Level-J1 (Caution) · releasable to JPN, USA"
     )
-    expect(arrived.get_by_test_id("event-dtg")).to_have_text(re.compile(r"^\d{6}Z[A-Z]{3}\d\d$"))
+    expect(arrived.get_by_test_id("event-time").locator(".dtg")).to_have_text(
+        re.compile(r"^\d{6}Z[A-Z]{3}\d\d$")
+    )
     entry = LogEntry.objects.get(text__startswith="南阿蘇村")
 
     liaison = open_as("liaison", "ja-JP")

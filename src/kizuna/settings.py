@@ -106,7 +106,7 @@ TEMPLATES = [
                 "kizuna.core.context_processors.kizuna",
                 "kizuna.signin.context_processors.signin",
             ],
-            "builtins": ["kizuna.core.templatetags.zones"],
+            "builtins": ["kizuna.core.templatetags.zones", "kizuna.core.templatetags.formats"],
         },
     },
 ]

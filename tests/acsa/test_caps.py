@@ -54,7 +54,7 @@ def test_services_count_against_the_total_cap_only(cast: Cast) -> None:
     with translation.override("en"):
         warnings = selectors.cap_warnings(second)
     assert len(warnings) == 1
-    assert "64000000.00" in warnings[0]
+    assert "$64,000,000.00" in warnings[0]
 
 
 def test_an_administrator_may_change_a_limit(cast: Cast) -> None:

@@ -4,12 +4,14 @@ pdftotext), the XLSX export opens, the balance chart draws, all behind the order
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import subprocess
 from decimal import Decimal
 
 import pytest
 from django.test import Client
+from django.utils import translation
 from openpyxl import load_workbook
 
 from kizuna.acsa import services
@@ -52,13 +54,7 @@ def test_the_order_form_pdf_keeps_its_japanese_text(
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     text = _text(response.content)
-    for words in (
-        "物品役務の提供要請",
-        "燃料・油脂・潤滑油",
-        "警戒監視活動",
-        "承認権者の署名",
-        "Approving official",
-    ):
+    for words in ("物品役務の提供要請", "燃料・油脂・潤滑油", "警戒監視活動", "権限を有する担当官"):
         assert words in text, words
 
 
@@ -71,26 +67,45 @@ def test_the_claim_notice_is_issued_when_a_japanese_provision_is_received(
     text = _text(client.get(f"/acsa/claim-notices/{notice.pk}.pdf").content)
     assert "債権発生通知書" in text
     assert "歳入徴収官" in text
-    assert "120000.00 JPY" in text
+    assert re.search(r"JPY\s120,000", text)
     client.force_login(official("coord", nation="JPN", org="mod", role=Role.COORDINATOR))
     assert client.get(f"/acsa/claim-notices/{notice.pk}.pdf").status_code == 404
 
 
-def test_xlsx_export_and_balance_chart(client: Client, cast: Cast, received: Order) -> None:
+def test_the_xlsx_export_is_for_people_and_the_csv_for_machines(
+    client: Client, cast: Cast, received: Order
+) -> None:
     client.force_login(cast.us_approving)
-    response = client.get("/acsa/orders.xlsx")
+    with translation.override("ja"):
+        response = client.get("/acsa/orders.xlsx", HTTP_ACCEPT_LANGUAGE="ja")
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
-    rows = list(sheet.values)
-    assert rows[0][0] == "number"
-    assert rows[1][0] == received.number
-    assert Decimal(str(rows[1][-1])) == Decimal(120000)
+    rows = list(sheet.iter_rows())
+    assert [c.value for c in rows[0]][:2] == ["物品役務の提供要請", "状態"]
+    first = rows[1]
+    assert first[0].value == received.number
+    assert first[1].value == "受領署名済み"  # the status as a word, not its key
+    assert first[4].value == "警戒監視活動"
+    # Amounts stay numbers a spreadsheet can sum, shown in yen without decimals.
+    assert Decimal(str(first[-1].value)) == Decimal(120000)
+    assert first[-1].number_format == "#,##0"
     csv = b"".join(client.get("/acsa/orders.csv").streaming_content).decode()
-    assert received.number in csv
-    chart = client.get("/acsa/balances.svg")
+    header, row = csv.splitlines()[:2]
+    assert header.startswith("number,status,supplying")
+    assert row.startswith(f"{received.number},received,asdf-6aw,usfj,warning-and-surveillance,JPY")
+    assert row.endswith("120000.00")
+
+
+def test_the_balance_chart_is_drawn_per_currency(
+    client: Client, cast: Cast, received: Order
+) -> None:
+    client.force_login(cast.us_approving)
+    chart = client.get("/acsa/balances.svg?currency=JPY")
     assert chart.status_code == 200
-    assert chart.content.startswith(b"<?xml")
+    assert chart["Content-Type"] == "image/svg+xml"
     assert b"<svg" in chart.content
+    assert client.get("/acsa/balances.svg?currency=XYZ").status_code == 404
+    assert client.get("/acsa/balances.svg").status_code == 404
 
 
 def test_outstanding_balances_by_side_situation_and_category(

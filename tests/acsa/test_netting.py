@@ -59,8 +59,8 @@ def test_an_offset_needs_both_parties_and_settles_both_ways(cast: Cast, client: 
     to_us = _received(cast, japan_supplies=False, quantity="500", price="100")
     client.force_login(cast.jp_approving)
     page = client.get("/acsa/netting/").content.decode()
-    assert "120000.00" in page
-    assert "50000.00" in page
+    assert "￥120,000" in page  # yen without decimals, with separators
+    assert "￥50,000" in page
     offset = services.offset_propose(actor=cast.jp_approving, currency="JPY")
     assert offset.amount == Decimal(50000)
     with pytest.raises(ValidationError):

@@ -427,7 +427,11 @@ PAGES = [
     (p("/coordination/"), "outsider", None),
     (p("/coordination/situations/{w.cast.situation.pk}/"), "mef_officer", "outsider"),
     (p("/coordination/situations/{w.cast.situation.pk}/requests/"), "wa_officer", "outsider"),
-    (p("/coordination/situations/{w.cast.situation.pk}/resources.svg"), "auditor", "outsider"),
+    (
+        p("/coordination/situations/{w.cast.situation.pk}/resources/personnel.svg"),
+        "auditor",
+        "outsider",
+    ),
     (p("/coordination/entries/{w.entry.pk}/"), "mef_officer", "us_coordinator"),
     (p("/coordination/requests/{w.request.pk}/"), "mef_officer", "outsider"),
     (p("/coordination/translations/"), "jp_liaison", None),

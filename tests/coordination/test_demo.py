@@ -52,7 +52,7 @@ def test_the_missile_launch_runs_through_the_acm_with_information_shared(loaded:
 
 def test_operation_tomodachi_peaks_at_the_seeds_figures(loaded: None) -> None:
     tomodachi = Situation.objects.get(title_en=demo.TOMODACHI)
-    usa = selectors.resource_totals(tomodachi)["USA"]
+    usa = selectors.resource_totals(selectors.resource_series(tomodachi))["USA"]
     assert (usa.personnel, usa.ships, usa.aircraft) == (16000, 15, 140)
 
 

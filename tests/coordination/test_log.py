@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kizuna.coordination import selectors, services
-from kizuna.coordination.dtg import dtg
 from kizuna.coordination.models import EventTimeEdit, LogEntry
+from kizuna.core.formats import dtg
 
 from .conftest import Cast, hours_ago
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
 from django.utils import timezone
 
 from kizuna.coordination import selectors, services
@@ -177,7 +178,7 @@ def test_resources_total_per_nation_from_each_organizations_latest_report(cast: 
             ships=1,
             aircraft=2,
         )
-    totals = selectors.resource_totals(cast.situation)
+    totals = selectors.resource_totals(selectors.resource_series(cast.situation))
     assert totals["USA"].personnel == 450
     assert totals["USA"].ships == 2
     series = selectors.resource_series(cast.situation)["USA"]
@@ -192,3 +193,33 @@ def test_resources_total_per_nation_from_each_organizations_latest_report(cast: 
             ships=0,
             aircraft=0,
         )
+
+
+def test_committed_resources_are_one_readable_chart_per_measure_with_its_numbers(
+    client: Client, cast: Cast
+) -> None:
+    now = timezone.now()
+    for hours, personnel in ((30, 5000), (2, 16000)):
+        services.resources_report(
+            actor=cast.us_coordinator,
+            situation=cast.situation,
+            organization=org("usfj"),
+            as_of=now - timedelta(hours=hours),
+            personnel=personnel,
+            ships=15,
+            aircraft=140,
+        )
+    cast.us_coordinator.language = "ja"
+    cast.us_coordinator.save(update_fields=["language"])
+    client.force_login(cast.us_coordinator)
+    base = f"/coordination/situations/{cast.situation.pk}"
+    page = client.get(f"{base}/").content.decode()
+    ships = client.get(f"{base}/resources/ships.svg").content.decode()
+    for measure in ("personnel", "ships", "aircraft"):
+        assert f"{base}/resources/{measure}.svg" in page
+    assert page.count('class="chart-data"') == 3  # each chart's numbers, one click away
+    assert "16,000" in page  # with separators, in the totals and the table
+    assert "艦艇（隻）" in ships  # the axis in the reader's language, with its unit
+    assert "艦艇" in ships
+    assert "1e" not in ships
+    assert client.get(f"{base}/resources/tanks.svg").status_code == 404

@@ -1,147 +1,262 @@
 """Printable documents and exports: the bilingual order form and claim-occurrence notice as
-PDF (IPAex Gothic embedded, so the Japanese text is real text a reader can copy and search),
-the order list as XLSX, and the chart of balances over time as SVG."""
+PDF forms (`paper.Form`), and the order list as XLSX for people (CSV is for machines)."""
 
 from __future__ import annotations
 
 import io
-import logging
-from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date
-from decimal import Decimal
-from pathlib import Path
-from typing import Any
 
-import matplotlib_fontja
-from django.db.models import Sum
-from django.db.models.functions import TruncMonth
-from fpdf import FPDF
+from django.utils import translation
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 
-from kizuna.core.models import Person
+from kizuna.core import formats
+from kizuna.core.models import Nation, Organization, Person
 
-from . import policy
-from .models import ClaimNotice, Delivery, Order, Settlement
+from .models import Category, ClaimNotice, Delivery, Order, OrderLine, SituationType
+from .paper import Box, Form, Signature, bilingual, when
 from .selectors import marking_label
 
-FONT = Path(matplotlib_fontja.__file__).parent / "fonts" / "ipaexg.ttf"
-# fpdf2 subsets the font through fontTools, which reports every table it prunes.
-logging.getLogger("fontTools.subset").setLevel(logging.WARNING)
+
+def _both(show: object) -> str:
+    """A label or status in both languages, each read as a word: 受領済み / Receipt signed."""
+    with translation.override("ja"):
+        ja = str(show() if callable(show) else show)
+    with translation.override("en"):
+        en = capfirst(str(show() if callable(show) else show))
+    return bilingual(ja, en)
 
 
-class _Form(FPDF):
-    """A bilingual form whose every page carries the order's marking at its top and bottom,
-    as a marked paper document does."""
-
-    def __init__(self, title_ja: str, title_en: str, marking: str) -> None:
-        super().__init__(format="A4")
-        self.marking = marking
-        self.add_font("ipaexg", fname=str(FONT))
-        self.set_auto_page_break(auto=True, margin=20)
-        self.add_page()
-        self.set_font("ipaexg", size=16)
-        self.cell(0, 10, title_ja, new_x="LMARGIN", new_y="NEXT")
-        self.set_font("ipaexg", size=11)
-        self.cell(0, 7, title_en, new_x="LMARGIN", new_y="NEXT")
-        self.ln(4)
-
-    def _banner(self) -> None:
-        self.set_font("ipaexg", size=9)
-        self.set_text_color(122, 28, 28)
-        self.cell(0, 6, self.marking, border=1, align="C", new_x="LMARGIN", new_y="NEXT")
-        self.set_text_color(0, 0, 0)
-
-    def header(self) -> None:
-        self._banner()
-        self.ln(2)
-
-    def footer(self) -> None:
-        self.set_y(-15)
-        self._banner()
-
-    def field(self, label_ja: str, label_en: str, value: object) -> None:
-        self.set_font("ipaexg", size=8)
-        self.cell(0, 5, f"{label_ja} / {label_en}", new_x="LMARGIN", new_y="NEXT")
-        self.set_font("ipaexg", size=11)
-        self.multi_cell(0, 6, str(value) if value not in (None, "") else "—")
-        self.ln(1)
-
-    def output_bytes(self) -> bytes:
-        return bytes(self.output())
+def _name(row: Organization | Nation | Category | SituationType) -> str:
+    return bilingual(row.name_ja, row.name_en)
 
 
-def _signature(person: Person | None, at: object) -> str:
+def _organization(org: Organization) -> str:
+    return f"{_name(org)}\n{_name(org.nation)}"
+
+
+def _person(person: Person | None) -> str:
     if person is None:
-        return "—"
-    return f"{person.display_name_ja or person.username} / {person.display_name_en} · {at}"
+        return ""
+    return bilingual(person.display_name_ja, person.display_name_en) or person.username
+
+
+def _currency(code: str) -> str:
+    names = bilingual(formats.currency_name(code, "ja"), formats.currency_name(code, "en"))
+    return f"{code} ({names})"
+
+
+def _line_rows(order: Order, lines: Iterable[OrderLine]) -> list[list[str]]:
+    return [
+        [
+            str(line.position),
+            _name(line.category),
+            line.description,
+            formats.quantity(line.quantity, line.unit),
+            formats.money_code(line.unit_price, order.currency),
+            formats.money_code(line.amount, order.currency),
+            f"{line.delivery_place}\n{line.delivery_date.isoformat()}",
+        ]
+        for line in lines
+    ]
 
 
 def order_pdf(order: Order) -> bytes:
-    pdf = _Form("物品役務の提供要請", f"ACSA order {order.number}", marking_label(order))
-    pdf.field("番号", "Number", order.number)
-    pdf.field("状態", "Status", order.status)
-    pdf.field(
-        "提供部隊",
-        "Supplying unit",
-        f"{order.supplying_org.name_ja} / {order.supplying_org.name_en}",
+    """The ACSA order as a form: parties, basis, lines with totals, both authorized
+    officials' signature blocks, and each delivery with its receipt."""
+    pdf = Form(
+        title_ja="物品役務の提供要請",
+        title_en="ACSA order: request for supplies or services under the Japan–US "
+        "Acquisition and Cross-Servicing Agreement",
+        marking=_both(lambda: marking_label(order)),
+        number=order.number,
+        number_label="番号 / No.",
     )
-    pdf.field(
-        "受領部隊",
-        "Receiving unit",
-        f"{order.receiving_org.name_ja} / {order.receiving_org.name_en}",
+    pdf.boxes(
+        Box("状態 / Status", _both(order.get_status_display)),
+        Box(
+            "事態・活動の類型 / Situation type",
+            _name(order.situation_type),
+            2,
+        ),
     )
-    pdf.field(
-        "事態", "Situation", f"{order.situation_type.name_ja} / {order.situation_type.name_en}"
+    pdf.section("当事者 / Parties")
+    pdf.boxes(
+        Box("受領側（要請する側）/ Receiving party (ordering)", _organization(order.receiving_org)),
+        Box("提供側 / Supplying party", _organization(order.supplying_org)),
     )
-    pdf.field("法的根拠", "Legal basis", order.legal_basis)
-    pdf.field("決済方法", "Settlement method", order.settlement_method)
-    for line in order.lines.select_related("category"):
-        pdf.field(
-            f"明細 {line.position}",
-            f"Line {line.position}",
-            f"{line.category.name_ja} / {line.category.name_en}: {line.description}\n"
-            f"{line.quantity} {line.unit} × {line.unit_price} {order.currency} = "
-            f"{line.amount} {order.currency}\n"
-            f"{line.delivery_place}, {line.delivery_date}",
+    pdf.section("提供の根拠及び決済 / Basis and settlement")
+    pdf.boxes(Box("法的根拠 / Legal basis", order.legal_basis))
+    pdf.boxes(
+        Box("決済方法 / Settlement method", _both(order.get_settlement_method_display), 2),
+        Box("通貨 / Currency", _currency(order.currency)),
+    )
+    pdf.section("明細 / Lines")
+    lines = list(order.lines.select_related("category"))
+    money = lambda amount: formats.money_code(amount, order.currency)  # noqa: E731
+    pdf.ruled_table(
+        [
+            "番号\nNo.",
+            "区分\nCategory",
+            "品目\nDescription",
+            "数量\nQuantity",
+            "単価\nUnit price",
+            "金額\nAmount",
+            "引渡場所・期日\nDelivery place, date",
+        ],
+        _line_rows(order, lines),
+        widths=(7, 27, 30, 17, 18, 21, 26),
+        numeric=(0, 3, 4, 5),
+        totals=[
+            ("要請額（合計）/ Amount ordered (total)", money(order.amount_ordered)),
+            ("引渡済額 / Amount delivered", money(order.amount_delivered)),
+            ("決済済額 / Amount settled", money(order.amount_settled)),
+            ("未決済残高 / Outstanding balance", money(order.outstanding)),
+        ],
+    )
+    pdf.section("権限を有する担当官の署名 / Signatures of the authorized officials")
+    pdf.signatures(
+        Signature(
+            "受領側：要請 / Receiving party: order",
+            _person(order.ordering_official),
+            _name(order.receiving_org),
+            order.requested_at if order.ordering_official else None,
+        ),
+        Signature(
+            "提供側：受諾 / Supplying party: acceptance",
+            _person(order.approving_official),
+            _name(order.supplying_org),
+            order.accepted_at if order.approving_official else None,
+        ),
+    )
+    deliveries = list(
+        Delivery.objects.filter(line__order=order)
+        .select_related("line", "recorded_by", "receipt_signed_by")
+        .order_by("delivered_on", "id")
+    )
+    if deliveries:
+        pdf.section("引渡し及び受領 / Deliveries and receipts")
+        pdf.ruled_table(
+            [
+                "明細\nLine",
+                "引渡日\nDelivered on",
+                "数量\nQuantity",
+                "金額\nAmount",
+                "引渡し（提供側）\nDelivered by (supplying)",
+                "受領の署名（受領側）\nReceipt signed by (receiving)",
+                "決済期限\nSettlement due",
+            ],
+            [
+                [
+                    str(d.line.position),
+                    d.delivered_on.isoformat(),
+                    formats.quantity(d.quantity, d.line.unit),
+                    money(d.amount),
+                    f"{_person(d.recorded_by)}\n{when(d.recorded_at)}",
+                    f"{_person(d.receipt_signed_by)}\n{when(d.receipt_signed_at)}"
+                    if d.receipt_signed_by
+                    else "未署名 / Not signed",
+                    d.due_on.isoformat(),
+                ]
+                for d in deliveries
+            ],
+            widths=(9, 17, 17, 20, 40, 40, 17),
+            numeric=(0, 2, 3),
         )
-    pdf.field("要請額", "Amount ordered", f"{order.amount_ordered} {order.currency}")
-    pdf.field(
-        "要請権者の署名",
-        "Ordering official's signature",
-        _signature(order.ordering_official, order.requested_at),
-    )
-    pdf.field(
-        "承認権者の署名",
-        "Approving official's signature",
-        _signature(order.approving_official, order.accepted_at),
-    )
     return pdf.output_bytes()
 
 
 def claim_notice_pdf(notice: ClaimNotice) -> bytes:
+    """債権発生通知書 for the revenue collection officer: the claim a Japanese unit's provision
+    gave rise to, with the delivery and the receipt that make it."""
     delivery = notice.delivery
-    order = delivery.line.order
-    pdf = _Form("債権発生通知書", "Claim-occurrence notice", marking_label(order))
-    pdf.field("宛先", "To", "歳入徴収官 / Revenue collection officer")
-    pdf.field(
-        "提供部隊",
-        "Providing unit",
-        f"{order.supplying_org.name_ja} / {order.supplying_org.name_en}",
+    line = delivery.line
+    order = line.order
+    pdf = Form(
+        title_ja="債権発生通知書",
+        title_en="Claim-occurrence notice",
+        marking=_both(lambda: marking_label(order)),
+        number=order.number,
+        number_label="物品役務の提供要請番号 / ACSA order No.",
     )
-    pdf.field("債務者", "Debtor", f"{order.receiving_org.name_ja} / {order.receiving_org.name_en}")
-    pdf.field("提供要請", "ACSA order", order.number)
-    pdf.field(
-        "品目",
-        "Goods or services",
-        f"{delivery.line.category.name_ja}: {delivery.line.description}",
+    pdf.boxes(
+        Box("宛先 / To", "歳入徴収官 殿 / The revenue collection officer", 2),
+        Box("発行日時 / Issued", when(notice.issued_at)),
     )
-    pdf.field("引渡日", "Delivered on", delivery.delivered_on)
-    pdf.field("債権額", "Amount of the claim", f"{notice.amount} {notice.currency}")
-    pdf.field("決済期限", "Settlement due", f"{notice.due_on}（引渡しの日から12か月以内）")
-    pdf.field("発行", "Issued", notice.issued_at)
+    pdf.boxes(
+        Box(
+            "通知する部隊（提供側）/ Notifying unit (supplying party)",
+            _organization(order.supplying_org),
+        ),
+        Box("権限を有する担当官 / Authorized official", _person(order.approving_official) or "—"),
+    )
+    pdf.paragraph(
+        "下記のとおり、日米物品役務相互提供協定に基づく物品又は役務の提供により債権が発生した"
+        "ので通知します。\nThis notifies you of a claim arising from the provision of "
+        "supplies or services under the Japan–US Acquisition and Cross-Servicing Agreement, "
+        "as follows."
+    )
+    pdf.section("記 / Particulars")
+    pdf.boxes(
+        Box("債務者（受領側）/ Debtor (receiving party)", _organization(order.receiving_org)),
+        Box("物品役務の提供要請 / ACSA order", order.number),
+    )
+    pdf.boxes(
+        Box("事態・活動の類型 / Situation type", _name(order.situation_type)),
+        Box("決済方法 / Settlement method", _both(order.get_settlement_method_display)),
+    )
+    claim = formats.money_code(notice.amount, notice.currency)
+    pdf.ruled_table(
+        [
+            "区分\nCategory",
+            "品目\nDescription",
+            "引渡日\nDelivered on",
+            "数量\nQuantity",
+            "単価\nUnit price",
+            "金額\nAmount",
+        ],
+        [
+            [
+                _name(line.category),
+                line.description,
+                delivery.delivered_on.isoformat(),
+                formats.quantity(delivery.quantity, line.unit),
+                formats.money_code(line.unit_price, order.currency),
+                formats.money_code(delivery.amount, order.currency),
+            ]
+        ],
+        widths=(30, 40, 19, 21, 21, 25),
+        numeric=(3, 4, 5),
+        totals=[("債権額 / Amount of the claim", claim)],
+    )
+    pdf.boxes(
+        Box("債権額 / Amount of the claim", claim, large=True),
+        Box("通貨 / Currency", _currency(notice.currency)),
+        Box(
+            "決済期限 / Settlement due",
+            f"{notice.due_on.isoformat()}\n引渡しの日から12か月以内\nwithin 12 months of delivery",
+        ),
+    )
+    pdf.section("引渡し及び受領 / Delivery and receipt")
+    pdf.signatures(
+        Signature(
+            "提供側：引渡し / Supplying party: delivery",
+            _person(delivery.recorded_by),
+            _name(order.supplying_org),
+            delivery.recorded_at,
+        ),
+        Signature(
+            "受領側：受領 / Receiving party: receipt",
+            _person(delivery.receipt_signed_by),
+            _name(order.receiving_org),
+            delivery.receipt_signed_at,
+        ),
+    )
     return pdf.output_bytes()
 
 
+# The CSV export is for machines: codes and plain ISO numbers, its header stable across
+# languages. The XLSX export is for people: the same orders in the reader's language.
 EXPORT_COLUMNS = (
     "number",
     "status",
@@ -171,79 +286,60 @@ def order_row(order: Order) -> list[object]:
     ]
 
 
+def _people_columns() -> list[str]:
+    return [
+        gettext("ACSA order"),
+        gettext("Status"),
+        gettext("Supplying unit"),
+        gettext("Receiving unit"),
+        gettext("Situation"),
+        gettext("Currency"),
+        gettext("Amount ordered"),
+        gettext("Amount delivered"),
+        gettext("Amount settled"),
+        gettext("Outstanding balance"),
+    ]
+
+
 def orders_xlsx(orders: Iterable[Order], into: io.BufferedIOBase) -> None:
-    """Write-only workbook: rows go out as they come, whatever the number of orders."""
+    """The orders for people, in the reader's language: statuses as words, units and
+    situations by name, amounts as numbers shown in their currency's minor units with
+    separators (a spreadsheet still sums them). Write-only: rows go out as they come,
+    whatever the number of orders."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
 
     book = Workbook(write_only=True)
-    sheet = book.create_sheet("orders")
-    sheet.append(list(EXPORT_COLUMNS))
+    sheet = book.create_sheet(gettext("ACSA orders"))
+    for column, width in zip("ABCDEFGHIJ", (14, 18, 30, 30, 30, 8, 16, 16, 16, 16), strict=True):
+        sheet.column_dimensions[column].width = width
+    heading = []
+    for title in _people_columns():
+        cell = WriteOnlyCell(sheet, value=title)
+        cell.font = Font(bold=True)
+        heading.append(cell)
+    sheet.append(heading)
     for order in orders:
-        sheet.append(order_row(order))
+        amounts = []
+        for amount in (
+            order.amount_ordered,
+            order.amount_delivered,
+            order.amount_settled,
+            order.outstanding,
+        ):
+            cell = WriteOnlyCell(sheet, value=amount)
+            cell.number_format = formats.spreadsheet_format(order.currency)
+            amounts.append(cell)
+        sheet.append(
+            [
+                order.number,
+                capfirst(order.get_status_display()),
+                order.supplying_org.name,
+                order.receiving_org.name,
+                order.situation_type.name,
+                order.currency,
+                *amounts,
+            ]
+        )
     book.save(into)
-
-
-def balance_series(person: Person) -> dict[str, list[tuple[date, Decimal]]]:
-    """Outstanding amount at the end of each month, per creditor nation and currency: what
-    was delivered up to then less what was settled up to then, from two monthly aggregates."""
-    changes: dict[str, dict[date, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
-
-    def add(rows: Iterable[dict[str, Any]], order_path: str, sign: int) -> None:
-        for row in rows:
-            key = (
-                f"{row[order_path + '__supplying_org__nation_id']} {row[order_path + '__currency']}"
-            )
-            changes[key][row["month"]] += sign * row["total"]
-
-    order = "line__order"
-    add(
-        Delivery.objects.filter(policy.order_filter(person, via="line__order__"))
-        .annotate(month=TruncMonth("delivered_on"))
-        .values("month", f"{order}__supplying_org__nation_id", f"{order}__currency")
-        .annotate(total=Sum("amount")),
-        order,
-        1,
-    )
-    order = "delivery__line__order"
-    add(
-        Settlement.objects.filter(policy.order_filter(person, via="delivery__line__order__"))
-        # A counter-delivery counts once its receipt is signed.
-        .exclude(method__in=_IN_KIND, receipt_signed_at__isnull=True)
-        .annotate(month=TruncMonth("settled_on"))
-        .values("month", f"{order}__supplying_org__nation_id", f"{order}__currency")
-        .annotate(total=Sum("amount")),
-        order,
-        -1,
-    )
-    series: dict[str, list[tuple[date, Decimal]]] = {}
-    for key, by_month in sorted(changes.items()):
-        running, points = Decimal(0), []
-        for month in sorted(by_month):
-            running += by_month[month]
-            points.append((month, running))
-        series[key] = points
-    return series
-
-
-_IN_KIND = [m for m in Order.SettlementMethod.values if m != Order.SettlementMethod.CURRENCY]
-
-
-def balances_svg(person: Person, title: str) -> str:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    figure, axes = plt.subplots(figsize=(8, 3.2))
-    series = balance_series(person)
-    for key, points in series.items():
-        months: Any = [p[0] for p in points]
-        axes.step(months, [float(p[1]) for p in points], where="post", label=key)
-    axes.set_title(title)
-    axes.grid(alpha=0.3)
-    if series:
-        axes.legend(fontsize=8)
-    buffer = io.StringIO()
-    figure.savefig(buffer, format="svg", bbox_inches="tight")
-    plt.close(figure)
-    return buffer.getvalue()

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from kizuna.core import formats
 from kizuna.core.models import AuditEvent, Person
 from kizuna.sharing.marking import Marking
 from kizuna.sharing.models import Community, HandlingCaveat
@@ -160,8 +164,11 @@ def missing(order: Order) -> list[str]:
     for line in order_lines(order):
         if line.quantity_remaining > 0:
             gaps.append(
-                gettext("Line %(line)s: %(left)s %(unit)s still to be delivered.")
-                % {"line": line.position, "left": line.quantity_remaining, "unit": line.unit}
+                gettext("Line %(line)s: %(left)s still to be delivered.")
+                % {
+                    "line": line.position,
+                    "left": formats.quantity(line.quantity_remaining, line.unit),
+                }
             )
         for delivery in line.deliveries.all():
             if delivery.receipt_signed_at is None:
@@ -172,13 +179,11 @@ def missing(order: Order) -> list[str]:
             elif delivery.outstanding > 0:
                 gaps.append(
                     gettext(
-                        "Line %(line)s: %(amount)s %(currency)s owed on the delivery of %(day)s, "
-                        "due %(due)s."
+                        "Line %(line)s: %(amount)s owed on the delivery of %(day)s, due %(due)s."
                     )
                     % {
                         "line": line.position,
-                        "amount": delivery.outstanding,
-                        "currency": order.currency,
+                        "amount": formats.money(delivery.outstanding, order.currency),
                         "day": delivery.delivered_on,
                         "due": delivery.due_on,
                     }
@@ -232,6 +237,51 @@ def outstanding_by(*, person: Person, by: str = "") -> list[dict[str, Any]]:
     ]
 
 
+# A balance's series: (creditor nation, currency) -> [(day, outstanding from that day on)].
+BalanceSeries = dict[tuple[str, str], list[tuple[date, Decimal]]]
+
+
+def balance_series(*, person: Person, today: date | None = None) -> BalanceSeries:
+    """Outstanding amount from the start of each month in which it changed, per creditor
+    nation and currency (what was delivered up to then less what was settled), from two
+    monthly aggregates; each series goes on to today, since a balance stays open until it is
+    settled."""
+    changes: dict[tuple[str, str], dict[date, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+
+    def add(rows: Iterable[dict[str, Any]], order_path: str, sign: int) -> None:
+        for row in rows:
+            key = (row[f"{order_path}__supplying_org__nation_id"], row[f"{order_path}__currency"])
+            changes[key][row["month"]] += sign * row["total"]
+
+    def monthly(rows: QuerySet[Any], order_path: str, day: str) -> QuerySet[Any]:
+        return (
+            rows.filter(policy.order_filter(person, via=f"{order_path}__"))
+            .annotate(month=TruncMonth(day))
+            .values("month", f"{order_path}__supplying_org__nation_id", f"{order_path}__currency")
+            .annotate(total=Sum("amount"))
+            .order_by()
+        )
+
+    add(monthly(Delivery.objects.all(), "line__order", "delivered_on"), "line__order", 1)
+    # A counter-delivery counts once its receipt is signed.
+    settlements = Settlement.objects.exclude(method__in=_IN_KIND, receipt_signed_at__isnull=True)
+    add(monthly(settlements, "delivery__line__order", "settled_on"), "delivery__line__order", -1)
+    today = today or timezone.localdate()
+    series: BalanceSeries = {}
+    for key, by_month in sorted(changes.items()):
+        running, points = Decimal(0), []
+        for month in sorted(by_month):
+            running += by_month[month]
+            points.append((month, money(running)))
+        if points[-1][0] < today:
+            points.append((today, points[-1][1]))
+        series[key] = points
+    return series
+
+
+_IN_KIND = [m for m in Order.SettlementMethod.values if m != Order.SettlementMethod.CURRENCY]
+
+
 def claim_notices_of(order: Order) -> QuerySet[ClaimNotice]:
     return ClaimNotice.objects.filter(delivery__line__order=order).select_related("delivery")
 
@@ -279,14 +329,13 @@ def cap_warnings(order: Order, on: date | None = None) -> list[str]:
         if adding and used + adding > cap.amount:
             warnings.append(
                 gettext(
-                    "Accepting this order would bring %(cap)s to %(total)s %(currency)s, "
+                    "Accepting this order would bring %(cap)s to %(total)s, "
                     "over its limit of %(limit)s (%(note)s)."
                 )
                 % {
                     "cap": cap.name,
-                    "total": used + adding,
-                    "currency": cap.currency,
-                    "limit": cap.amount,
+                    "total": formats.money(used + adding, cap.currency),
+                    "limit": formats.money(cap.amount, cap.currency),
                     "note": cap.note,
                 }
             )

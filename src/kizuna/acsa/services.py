@@ -19,6 +19,7 @@ from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kizuna.core import formats
 from kizuna.core.audit import record_event
 from kizuna.core.models import Nation, Organization, Person, Role
 from kizuna.sharing import policy as sharing_policy
@@ -329,7 +330,7 @@ def order_create(
         ]
     if not legal_basis.strip():
         errors["legal_basis"] = [_("Name the legal basis of the provision.")]
-    if len(currency) != 3 or not currency.isalpha() or not currency.isupper():
+    if not formats.is_currency(currency):
         errors["currency"] = [_("Give the currency as an ISO 4217 code, e.g. JPY or USD.")]
     if settlement_method not in Order.SettlementMethod.values:
         errors["settlement_method"] = [_("Unknown settlement method.")]

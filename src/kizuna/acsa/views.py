@@ -20,10 +20,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kizuna.core import formats
 from kizuna.core.models import Person
 from kizuna.core.selectors import zones_for
 
-from . import documents, policy, rules, selectors, services
+from . import charts, documents, policy, rules, selectors, services
 from .forms import OrderForm
 from .models import Order
 
@@ -37,6 +38,7 @@ def index(request: HttpRequest) -> HttpResponse:
         {
             "overdue": selectors.overdue_deliveries(person=person)[:50],
             "balances": selectors.outstanding_by(person=person),
+            "balance_charts": charts.balances_views(selectors.balance_series(person=person)),
             "situations": selectors.situation_rows(),
             "categories": selectors.category_rows(),
         },
@@ -217,8 +219,16 @@ def claim_notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def balances_chart(request: HttpRequest) -> HttpResponse:
-    svg = documents.balances_svg(policy.acsa_person(request), _("Outstanding balances over time"))
-    return HttpResponse(svg, content_type="image/svg+xml")
+    """One currency's balances over time (`?currency=JPY`), drawn for the reader."""
+    person = policy.acsa_person(request)
+    currency = request.GET.get("currency", "")
+    if not formats.is_currency(currency):
+        raise Http404
+    series = selectors.balance_series(person=person)
+    svg = charts.balances_svg(series, currency, zones_for(person)[0])
+    response = HttpResponse(svg, content_type="image/svg+xml")
+    response["Cache-Control"] = "private, no-cache"
+    return response
 
 
 @login_required

@@ -754,7 +754,9 @@ def resources(request: HttpRequest, situation_id: int) -> list[dict[str, Any]]:
     situation = _visible_situation(request, situation_id)
     return [
         {"nation": nation, **totals.__dict__}
-        for nation, totals in sorted(selectors.resource_totals(situation).items())
+        for nation, totals in sorted(
+            selectors.resource_totals(selectors.resource_series(situation)).items()
+        )
     ]
 
 

@@ -24,13 +24,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kizuna.acsa.models import Order, SituationType
+from kizuna.core.formats import dtg
 from kizuna.core.models import Person, Role
 from kizuna.sharing.marking import Marking
 from kizuna.sharing.models import MarkingSet
 from kizuna.sharing.selectors import MapPlace
 
 from . import policy
-from .dtg import dtg
 from .models import (
     ActionItem,
     Body,
@@ -526,9 +526,9 @@ def resource_series(situation: Situation) -> dict[str, list[tuple[datetime, Tota
     return dict(series)
 
 
-def resource_totals(situation: Situation) -> dict[str, Totals]:
-    """Per nation, what is committed now (the last point of each series)."""
-    return {nation: points[-1][1] for nation, points in resource_series(situation).items()}
+def resource_totals(series: dict[str, list[tuple[datetime, Totals]]]) -> dict[str, Totals]:
+    """Per nation, what is committed now: the last point of each `resource_series`."""
+    return {nation: points[-1][1] for nation, points in series.items()}
 
 
 def situation_type_for_order(order: Order, on: date) -> SituationType | None:

@@ -22,7 +22,11 @@ urlpatterns = [
     ),
     path("situations/<int:situation_id>/close/", views.situation_close, name="close"),
     path("situations/<int:situation_id>/requests/", views.requests_panel, name="requests"),
-    path("situations/<int:situation_id>/resources.svg", views.resources_chart, name="chart"),
+    path(
+        "situations/<int:situation_id>/resources/<slug:measure>.svg",
+        views.resources_chart,
+        name="chart",
+    ),
     path("entries/<int:entry_id>/", views.entry_row, name="entry"),
     path("entries/<int:entry_id>/translate/", views.entry_translate, name="translate"),
     path("entries/<int:entry_id>/vet/", views.entry_vet, name="vet"),

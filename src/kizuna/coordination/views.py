@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from kizuna.core.auth import person_of
 from kizuna.core.models import Person, Role
+from kizuna.core.selectors import zones_for
 
 from . import charts, forms, policy, selectors, services
 from .forms import (
@@ -182,6 +183,7 @@ def _situation_context(request: HttpRequest, situation: Situation) -> dict[str, 
         reach=reach,
     )
     postable = selectors.postable_bodies(person=person, situation=situation)
+    series = selectors.resource_series(situation)
     return {
         "situation": situation,
         "in_force": selectors.designation_in_force(situation, timezone.now()),
@@ -193,7 +195,8 @@ def _situation_context(request: HttpRequest, situation: Situation) -> dict[str, 
         ),
         "entries": entries,
         "older": entries[-1].seq if len(entries) == selectors.PAGE_SIZE else None,
-        "totals": sorted(selectors.resource_totals(situation).items()),
+        "totals": sorted(selectors.resource_totals(series).items()),
+        "resource_charts": charts.resources_views(situation, series, zones_for(person)[0]),
         "requests": selectors.requests_of(person=person, situation=situation),
         "entry_form": EntryForm(bodies=postable) if postable else None,
         "may_designate": situation.is_open
@@ -462,9 +465,14 @@ def working_group(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def resources_chart(request: HttpRequest, situation_id: int) -> HttpResponse:
-    situation = selectors.situation_get(person=person_of(request), pk=situation_id)
-    svg = charts.resources_svg(selectors.resource_series(situation))
+def resources_chart(request: HttpRequest, situation_id: int, measure: str) -> HttpResponse:
+    """One measure's chart (personnel, ships or aircraft), drawn for the reader."""
+    person = person_of(request)
+    situation = selectors.situation_get(person=person, pk=situation_id)
+    if measure not in charts.MEASURES:
+        raise Http404
+    series = selectors.resource_series(situation)
+    svg = charts.resources_svg(situation, series, measure, zones_for(person)[0])
     response = HttpResponse(svg, content_type="image/svg+xml")
     response["Cache-Control"] = "private, no-cache"
     return response

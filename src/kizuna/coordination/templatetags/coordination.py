@@ -1,21 +1,13 @@
-"""Template helpers of the coordination pages: `{{ value|dtg }}`, `{% marking_line entry %}`."""
+"""Template helpers of the coordination pages: `{% marking_line entry %}`."""
 
 from __future__ import annotations
-
-from datetime import datetime
 
 from django import template
 from django.utils.translation import gettext as _
 
-from .. import dtg as dtg_module
 from ..models import LogEntry
 
 register = template.Library()
-
-
-@register.filter
-def dtg(value: datetime | None) -> str:
-    return dtg_module.dtg(value) if value is not None else ""
 
 
 @register.simple_tag

@@ -1,4 +1,5 @@
-"""`{% zones value %}`: one instant shown in each of the reader's zones, their own first."""
+"""`{% zones value %}`: one instant shown in each of the reader's zones, their own first, with
+its Zulu date-time group beside them."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
+from ..formats import dtg
 from ..timezones import in_zones
 
 register = template.Library()
@@ -27,6 +29,7 @@ def zones(context: dict[str, Any], value: datetime | None, compact: bool = False
             {
                 "iso": value.isoformat(),
                 "times": in_zones(value, list(reader_zones)),
+                "dtg": dtg(value),
                 "compact": compact,
             },
         )
@@ -35,5 +38,5 @@ def zones(context: dict[str, Any], value: datetime | None, compact: bool = False
 
 @register.simple_tag(takes_context=True)
 def now_zones(context: dict[str, Any]) -> SafeString:
-    """The header clock: now, in the reader's zones; kizuna.js keeps it ticking."""
+    """The header clock: now, in the reader's zones and in Zulu; kizuna.js keeps it ticking."""
     return zones(context, timezone.now())

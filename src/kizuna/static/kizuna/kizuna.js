@@ -1,5 +1,5 @@
-// Keeps every live clock (the header's <time class="zones"> with data-live) ticking in the
-// reader's zones. The server renders the first value, so pages read right without script.
+// Keeps the header clock ticking in the reader's zones and in Zulu (its date-time group).
+// The server renders the first value, so pages read right without script.
 (function () {
   "use strict";
   function pad(n) { return String(n).padStart(2, "0"); }
@@ -11,6 +11,11 @@
     }).formatToParts(date).forEach(function (p) { parts[p.type] = p.value; });
     return parts.year + "-" + parts.month + "-" + parts.day + " " + pad(parts.hour) + ":" + parts.minute;
   }
+  const MONTHS = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
+  function dtg(date) {
+    return pad(date.getUTCDate()) + pad(date.getUTCHours()) + pad(date.getUTCMinutes()) + "Z" +
+      MONTHS[date.getUTCMonth()] + String(date.getUTCFullYear()).slice(-2);
+  }
   function tick() {
     const now = new Date();
     document.querySelectorAll(".clocks time.zones").forEach(function (clock) {
@@ -18,6 +23,7 @@
       clock.querySelectorAll(".zone").forEach(function (span) {
         span.querySelector(".zone-time").textContent = format(now, span.dataset.zone);
       });
+      clock.querySelectorAll(".zone-zulu .dtg").forEach(function (span) { span.textContent = dtg(now); });
     });
   }
   document.addEventListener("DOMContentLoaded", function () {
