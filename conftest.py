@@ -8,6 +8,7 @@ from contextlib import contextmanager
 
 import pytest
 from django.db import connection
+from django.test import Client
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
@@ -22,6 +23,37 @@ def pytest_terminal_summary(terminalreporter: object, exitstatus: int) -> None:
 
     engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
     terminalreporter.write_line(f"kizuna: this run used the {engine} engine")  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
+def second_factor_on_force_login(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`client.force_login` stands for a whole sign-in: for a person who must (or chose to)
+    prove a second factor, it also proves one with a real authenticator device, recorded in
+    the session exactly as the second-factor page records it (django_otp.login). Nothing in
+    the application changes. Tests of the sign-in itself go through the pages, or are marked
+    `password_only` to keep force_login's password-only session."""
+    if request.node.get_closest_marker("password_only"):
+        return
+    password_only = Client.force_login
+
+    def force_login(client: Client, user: object, backend: str | None = None) -> None:
+        from django_otp import DEVICE_ID_SESSION_KEY
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from kizuna.signin.policy import second_factor_required
+
+        password_only(client, user, backend)  # type: ignore[arg-type]
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None and second_factor_required(user):  # type: ignore[arg-type]
+            device = TOTPDevice.objects.create(user=user, name="test suite", confirmed=True)
+        if device is not None:
+            session = client.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
 
 
 @pytest.fixture

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
+import urllib.request
+from base64 import b32decode
 from collections.abc import Iterator
 
 import pytest
@@ -59,16 +62,97 @@ def browser(django_db_setup: None) -> Iterator[object]:
         browser.close()
 
 
+PASSWORD = "correct horse battery staple"
+# Sent by every browser test's pages: the Content-Security-Policy refused something.
+CSP_REFUSAL = "Content Security Policy"
+
+
+def watch_policy(page: object, refusals: list[str]) -> None:
+    """Collect what the CSP refused on this page (the browser says so on its console)."""
+
+    def on_console(message: object) -> None:
+        text = message.text  # type: ignore[attr-defined]
+        if message.type == "error" and CSP_REFUSAL in text:  # type: ignore[attr-defined]
+            refusals.append(f"{page.url}: {text}")  # type: ignore[attr-defined]
+
+    page.on("console", on_console)  # type: ignore[attr-defined]
+
+
+def _authenticator_code(username: str) -> str:
+    """What the person's authenticator app shows: the first time step not yet used."""
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.get(user__username=username, confirmed=True)
+    now_step = int(time.time()) // 30
+    step = max(now_step, device.last_t + 1)
+    assert step <= now_step + device.tolerance, "signed in too often within one minute"
+    totp = TOTP(device.bin_key)
+    totp.time = step * 30
+    return f"{totp.token():06d}"
+
+
+def totp_code_from_page(page: object) -> str:
+    """Read the secret the enrolment page prints, and answer as an authenticator app would."""
+    from django_otp.oath import TOTP
+
+    secret = page.get_by_test_id("totp-secret").inner_text().replace(" ", "")  # type: ignore[attr-defined]
+    totp = TOTP(b32decode(secret))
+    totp.time = time.time()
+    return f"{totp.token():06d}"
+
+
+def sign_in(page: object, username: str, password: str = PASSWORD) -> None:
+    """Sign in through the pages as a person does: the password, then the second factor when
+    it is asked for. Someone whose role requires one and who has none sets up an
+    authenticator app on the way, from the secret the page shows."""
+    page.goto("/login/")  # type: ignore[attr-defined]
+    page.locator("input[name=username]").fill(username)  # type: ignore[attr-defined]
+    page.locator("input[name=password]").fill(password)  # type: ignore[attr-defined]
+    page.locator("main form button[type=submit]").click()  # type: ignore[attr-defined]
+    page.wait_for_url(lambda url: not url.endswith("/login/"))  # type: ignore[attr-defined]
+    if "/settings/second-factor/" in page.url:  # type: ignore[attr-defined]
+        page.locator("input[name=code]").fill(totp_code_from_page(page))  # type: ignore[attr-defined]
+        page.locator("main form button[type=submit]").click()  # type: ignore[attr-defined]
+        page.get_by_test_id("recovery-codes").wait_for()  # type: ignore[attr-defined]
+        page.locator("main a.button").click()  # type: ignore[attr-defined]
+    elif "/login/second-factor/" in page.url:  # type: ignore[attr-defined]
+        page.locator("input[name=code]").fill(_authenticator_code(username))  # type: ignore[attr-defined]
+        page.locator("main form button[type=submit]").click()  # type: ignore[attr-defined]
+    page.wait_for_url(lambda url: "second-factor" not in url)  # type: ignore[attr-defined]
+
+
 @pytest.fixture
-def new_page(browser: object, live_server: object, audited_transactional_db: None) -> Iterator:
+def policy_refusals() -> Iterator[list[str]]:
+    """Every browser test fails if a page it opened broke the Content-Security-Policy."""
+    refusals: list[str] = []
+    yield refusals
+    assert refusals == [], "the Content-Security-Policy refused: " + "; ".join(refusals)
+
+
+@pytest.fixture(scope="session")
+def warm_live_server(live_server: object) -> object:
+    """The first request imports every view and template: on a loaded machine that alone can
+    take longer than a page is given to load, so it is made once here, without a browser."""
+    url = f"{live_server.url}/login/"  # type: ignore[attr-defined]
+    with urllib.request.urlopen(url, timeout=120) as response:
+        assert response.status == 200
+    return live_server
+
+
+@pytest.fixture
+def new_page(
+    browser: object, warm_live_server: object, audited_transactional_db: None, policy_refusals: list
+) -> Iterator:
     """A fresh browser context per person, in Japanese, pointed at the live server."""
     contexts = []
 
     def make(locale: str = "ja-JP") -> object:
-        context = browser.new_context(locale=locale, base_url=live_server.url)  # type: ignore[attr-defined]
+        context = browser.new_context(locale=locale, base_url=warm_live_server.url)  # type: ignore[attr-defined]
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(10_000)
+        watch_policy(page, policy_refusals)
         return page
 
     yield make

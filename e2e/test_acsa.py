@@ -9,7 +9,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-PASSWORD = "correct horse battery staple"
+from .conftest import sign_in
 
 
 def test_create_an_order_with_live_eligibility_and_download_its_pdf(
@@ -22,10 +22,7 @@ def test_create_an_order_with_live_eligibility_and_download_its_pdf(
         "jp-approving", nation="JPN", role="approving_official", org="asdf-6aw", clearance="jpn-j1"
     )
     page = new_page()
-    page.goto("/login/")
-    page.get_by_label("ユーザー名").fill("us-ordering")
-    page.get_by_label("パスワード").fill(PASSWORD)
-    page.get_by_role("button", name="サインイン").click()
+    sign_in(page, "us-ordering")
     page.goto("/acsa/orders/new/")
 
     page.get_by_label("提供部隊").select_option(label="asdf-6aw（部隊）")

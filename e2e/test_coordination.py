@@ -26,7 +26,8 @@ from kizuna.coordination import services
 from kizuna.coordination.models import Body, LogEntry, Situation
 from kizuna.core.models import Organization, Role
 
-PASSWORD = "correct horse battery staple"
+from .conftest import sign_in as sign_in_through_pages
+from .conftest import watch_policy
 
 
 def _free_port() -> int:
@@ -63,7 +64,9 @@ def asgi_url(audited_transactional_db: None) -> Iterator[str]:
 
 
 @pytest.fixture
-def open_as(browser: object, asgi_url: str) -> Iterator[Callable[[str, str], Page]]:
+def open_as(
+    browser: object, asgi_url: str, policy_refusals: list[str]
+) -> Iterator[Callable[[str, str], Page]]:
     contexts = []
 
     def sign_in(username: str, locale: str) -> Page:
@@ -71,10 +74,8 @@ def open_as(browser: object, asgi_url: str) -> Iterator[Callable[[str, str], Pag
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(10_000)
-        page.goto("/login/")
-        page.locator("input[name=username]").fill(username)
-        page.locator("input[name=password]").fill(PASSWORD)
-        page.locator("form button[type=submit]").click()
+        watch_policy(page, policy_refusals)
+        sign_in_through_pages(page, username)
         expect(page.get_by_test_id("whoami")).to_be_visible()
         return page
 

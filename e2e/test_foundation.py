@@ -7,14 +7,7 @@ from collections.abc import Callable
 
 from playwright.sync_api import Page, expect
 
-PASSWORD = "correct horse battery staple"
-
-
-def _sign_in(page: Page, username: str) -> None:
-    page.goto("/login/")
-    page.get_by_label("ユーザー名").fill(username)
-    page.get_by_label("パスワード").fill(PASSWORD)
-    page.get_by_role("button", name="サインイン").click()
+from .conftest import sign_in as _sign_in
 
 
 def test_sign_in_switch_language_read_three_zones_sign_out(

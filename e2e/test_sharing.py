@@ -13,14 +13,7 @@ from kizuna.sharing import services
 from kizuna.sharing.marking import Marking
 from kizuna.sharing.models import SharedItem
 
-PASSWORD = "correct horse battery staple"
-
-
-def _sign_in(page: Page, username: str) -> None:
-    page.goto("/login/")
-    page.get_by_label("ユーザー名").fill(username)
-    page.get_by_label("パスワード").fill(PASSWORD)
-    page.get_by_role("button", name="サインイン").click()
+from .conftest import sign_in as _sign_in
 
 
 def _cleared(make_person: Callable, username: str, nation: str, level: str) -> Person:

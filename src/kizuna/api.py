@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.openapi.views import openapi_view
 from ninja.security import APIKeyHeader, SessionAuth
 
 from .acsa.api import router as acsa_router
@@ -35,12 +39,32 @@ class BearerToken(APIKeyHeader):
         return person
 
 
+def signed_in_docs(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """/api/docs and /api/openapi.json for signed-in people (or an API token) only: the page
+    sends anyone else to sign in, the document answers 401 like every other route."""
+    is_page = getattr(view, "func", None) is openapi_view
+
+    @wraps(view)
+    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        token = request.headers.get("Authorization")
+        if request.user.is_authenticated or BearerToken().authenticate(request, token):
+            return view(request, *args, **kwargs)
+        if is_page:
+            return redirect_to_login(request.get_full_path())
+        return JsonResponse(error_body("not_authenticated"), status=401)
+
+    return guarded
+
+
 api = NinjaAPI(
     title="Kizuna API",
     version="1",
     description="The coordination system of the Japan–US alliance.",
     auth=[BearerToken(), SessionAuth()],
     urls_namespace="api",
+    # Swagger UI from ninja's own static files; no validator badge fetched from outside.
+    docs=Swagger(settings={"validatorUrl": None}),
+    docs_decorator=signed_in_docs,
 )
 api.add_router("/core/", core_router)
 api.add_router("/sharing/", sharing_router)

@@ -10,6 +10,9 @@ from django.utils.translation import gettext_lazy as _
 # The stable codes an API client may branch on, with the message shown to people.
 MESSAGES: dict[str, Promise] = {
     "not_authenticated": _("Sign in or send a valid API token."),
+    "second_factor_required": _(
+        "Finish signing in with your second factor, or send a valid API token."
+    ),
     "forbidden": _("You do not have permission to do this."),
     "not_found": _("Not found."),
     "invalid_input": _("Some of the input is missing or malformed."),

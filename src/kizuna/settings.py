@@ -2,6 +2,7 @@
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -52,9 +53,16 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    # Swagger UI's files come from ninja's own static folder, never from a CDN.
+    "ninja",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "kizuna.core",
+    "kizuna.signin",
     "kizuna.sharing",
     "kizuna.acsa",
     "kizuna.coordination",
@@ -62,15 +70,21 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # After authentication: a person whose second factor is due reaches nothing else.
+    "kizuna.signin.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Turns a lockout flagged by the authentication backend into the sign-in page that says so.
+    "axes.middleware.AxesMiddleware",
     # Innermost and synchronous only, so that under ASGI the whole chain above runs in one
     # thread; see the module's docstring.
     "kizuna.core.middleware.PersonPreferencesMiddleware",
@@ -90,6 +104,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "kizuna.core.context_processors.kizuna",
+                "kizuna.signin.context_processors.signin",
             ],
             "builtins": ["kizuna.core.templatetags.zones", "kizuna.core.templatetags.formats"],
         },
@@ -127,7 +142,8 @@ AUTH_USER_MODEL = "core.Person"
 LOGIN_URL = "core:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "core:login"
-AUTHENTICATION_BACKENDS = ["kizuna.core.auth.PersonBackend"]
+# Axes first: it refuses a locked account or address before any password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "kizuna.core.auth.PersonBackend"]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -137,13 +153,75 @@ AUTH_PASSWORD_VALIDATORS = [
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 12},
     },
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    # Django's 20,000 passwords most seen in breaches, then zxcvbn's estimate, whose lists
+    # (30,000 breached passwords, words, names) also catch their l33t and padded variants.
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "kizuna.signin.validators.GuessablePasswordValidator"},
 ]
 SESSION_COOKIE_AGE = int(os.environ.get("KIZUNA_SESSION_SECONDS", 8 * 3600))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _env_bool("KIZUNA_SECURE_COOKIES", False)
+
+# Guessing passwords (django-axes, kizuna.signin.throttle): failures are counted per account
+# and per address over the cool-off window; either count at its limit locks that account or
+# address until the window has passed since its latest failure.
+SIGNIN_ACCOUNT_FAILURE_LIMIT = int(os.environ.get("KIZUNA_SIGNIN_ACCOUNT_LIMIT", 5))
+SIGNIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("KIZUNA_SIGNIN_ADDRESS_LIMIT", 20))
+AXES_HANDLER = "kizuna.signin.throttle.SignInAttempts"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = 100  # per cent of each parameter's own limit, see SignInAttempts
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("KIZUNA_SIGNIN_COOLOFF_MINUTES", 15)))
+# A locked person trying again (even with the right password) does not push the unlock back.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "kizuna.signin.views.locked_out"
+# Behind N proxies that each append to X-Forwarded-For, the client is the N-th from the right.
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("KIZUNA_PROXY_COUNT", 0)) or None
+AXES_IPWARE_PROXY_ORDER = "right-most"
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if AXES_IPWARE_PROXY_COUNT else ("REMOTE_ADDR",)
+)
+AXES_VERBOSE = False
+
+# The second factor (django-otp): time-based codes from an authenticator app, and recovery codes.
+OTP_TOTP_ISSUER = "Kizuna"
+OTP_TOTP_THROTTLE_FACTOR = 1  # a wrong code waits 1 s, then 2, 4, 8 … before the next try
+SIGNIN_RECOVERY_CODES_DAYS = int(os.environ.get("KIZUNA_RECOVERY_CODES_DAYS", 365))
+
+# Behind TLS: KIZUNA_HTTPS=1 marks every cookie Secure, sends HSTS, trusts the proxy's
+# X-Forwarded-Proto and redirects plain HTTP (except the load balancer's /healthz probe).
+# KIZUNA_SECURE_COOKIES alone still marks the cookies only.
+HTTPS = _env_bool("KIZUNA_HTTPS", False)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = HTTPS or _env_bool(
+    "KIZUNA_SECURE_COOKIES", False
+)
+if HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_HSTS_SECONDS = int(os.environ.get("KIZUNA_HSTS_SECONDS", 365 * 24 * 3600))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("KIZUNA_HSTS_SUBDOMAINS", False)
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+# Every script and style from this site's own files: no inline script, no other host.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        # Swagger UI draws its icons from data: URIs.
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 # Language and time: stored in UTC, shown in each person's language and zones.
 LANGUAGE_CODE = "ja"
@@ -151,6 +229,7 @@ LANGUAGES = [("ja", _("Japanese")), ("en", _("English"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 LANGUAGE_COOKIE_NAME = "kizuna_language"
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"

@@ -102,7 +102,7 @@ def test_preferences_save_zones_with_the_home_zone_first(
     client: Client, make_person: Callable
 ) -> None:
     person = make_person("miller", nation="USA", role="logistics_officer", language="en")
-    _login(client, "miller")
+    client.force_login(person)  # with the second factor a logistics officer must prove
     response = client.post(
         reverse("core:preferences"),
         {

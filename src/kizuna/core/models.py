@@ -121,7 +121,8 @@ def default_time_zones() -> list[str]:
     return list(settings.DEFAULT_TIME_ZONES)
 
 
-class Person(AbstractUser):
+# django-otp's Device base is untyped: the plugin cannot name the managers of signin's devices.
+class Person(AbstractUser):  # type: ignore[django-manager-missing]
     """A member of staff of either nation or a joining agency."""
 
     class Language(models.TextChoices):

@@ -34,11 +34,12 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
-def _home_panels(request: HttpRequest) -> list[SafeString]:
-    """What the apps put on a person's first page (`home_panel` on their AppConfig)."""
+def _app_panels(request: HttpRequest, attribute: str) -> list[SafeString]:
+    """What the apps put on a core page: `home_panel` (a person's first page) or
+    `settings_panel` (their settings page) on their AppConfig."""
     panels = []
     for config in apps.get_app_configs():
-        if path := getattr(config, "home_panel", None):
+        if path := getattr(config, attribute, None):
             html = import_string(path)(request)
             if html:
                 panels.append(SafeString(html))
@@ -51,7 +52,10 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "core/home.html",
-        {"memberships": selectors.memberships_of(person), "panels": _home_panels(request)},
+        {
+            "memberships": selectors.memberships_of(person),
+            "panels": _app_panels(request, "home_panel"),
+        },
     )
 
 
@@ -93,7 +97,12 @@ def preferences(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "core/preferences.html",
-        {"form": form, "token_form": TokenForm(), "tokens": selectors.tokens_of(person)},
+        {
+            "form": form,
+            "token_form": TokenForm(),
+            "tokens": selectors.tokens_of(person),
+            "panels": _app_panels(request, "settings_panel"),
+        },
     )
 
 
@@ -115,6 +124,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
         language,
         max_age=settings.LANGUAGE_COOKIE_AGE,
         samesite="Lax",
+        secure=settings.LANGUAGE_COOKIE_SECURE,
     )
     return response
 
