@@ -18,6 +18,12 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
     return [f"kizuna database engine: {engine}"]
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Build matplotlib's font cache once, before any test runs a `kizuna` command: a first
+    build announces itself on stderr, which the command-line tests hold to be empty."""
+    import matplotlib.font_manager  # noqa: F401
+
+
 def pytest_terminal_summary(terminalreporter: object, exitstatus: int) -> None:
     from django.conf import settings
 

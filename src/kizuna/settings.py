@@ -251,6 +251,10 @@ WHITENOISE_USE_FINDERS = True
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# `kizuna serve`: how long requests and live streams get to finish once the service is told
+# to stop (SIGTERM, SIGINT); what still runs 5 seconds after that is killed.
+STOP_SECONDS = int(os.environ.get("KIZUNA_STOP_SECONDS", 10))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from kizuna.coordination.models import Body, Situation
@@ -44,24 +44,11 @@ WATCHED = {
 }
 
 
-def tables_with_triggers() -> set[str]:
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT event_object_table FROM information_schema.triggers "
-                "WHERE trigger_name LIKE '%access_epoch'"
-            )
-        else:
-            cursor.execute(
-                "SELECT tbl_name FROM sqlite_master WHERE type = 'trigger' "
-                "AND name LIKE '%access_epoch%'"
-            )
-        return {row[0] for row in cursor.fetchall()}
-
-
 def test_every_table_that_decides_access_is_watched() -> None:
     # On SQLite a migration that rebuilds a table drops its triggers: this says which.
-    assert tables_with_triggers() == WATCHED
+    assert access.tables_with_triggers() == WATCHED
+    # ... and the migrations name every one of them, as a restored database is checked.
+    assert access.watched_tables() == WATCHED
 
 
 def draws_new_token(change: Callable[[], Any]) -> bool:

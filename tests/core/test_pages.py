@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -11,7 +11,10 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
 
+from kizuna.core.health import SILENT_AFTER, beat
 from kizuna.core.models import Person
 
 PASSWORD = "correct horse battery staple"
@@ -162,20 +165,54 @@ def test_unknown_page_is_a_bilingual_404_without_traceback(client: Client) -> No
     assert "Traceback" not in body
 
 
-def test_healthz_reports_database_and_migrations(
+def test_healthz_reports_database_migrations_and_a_silent_worker(
     client: Client, django_assert_num_queries: Any
 ) -> None:
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         response = client.get("/healthz")
+    # No worker has ever taken a task here: reported, and the web process still serves.
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": True, "migrations": True}
+    assert response.json() == {
+        "status": "ok",
+        "database": True,
+        "migrations": True,
+        "worker": {"alive": False, "last_seen": None},
+    }
+
+
+def test_healthz_reports_the_worker_alive_once_it_ran_its_heartbeat(client: Client) -> None:
+    beat()
+    beat()  # one waiting beat is enough
+    (queued,) = DBTaskResult.objects.ready()
+    queued.claim("test-worker")
+    Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    ).run_task(queued)
+    worker = client.get("/healthz").json()["worker"]
+    assert worker["alive"] is True
+    assert datetime.fromisoformat(worker["last_seen"]) > timezone.now() - SILENT_AFTER
+    # Three beats later, with no worker to run the next, it is reported silent.
+    with time_machine.travel(timezone.now() + SILENT_AFTER + timedelta(seconds=1)):
+        assert client.get("/healthz").json()["worker"]["alive"] is False
 
 
 def test_healthz_is_unavailable_while_a_migration_is_not_applied(client: Client) -> None:
     MigrationRecorder(connection).record_unapplied("sharing", "0005_access_epoch")
     response = client.get("/healthz")
     assert response.status_code == 503
-    assert response.json() == {"status": "unavailable", "database": True, "migrations": False}
+    assert response.json() == {
+        "status": "unavailable",
+        "database": True,
+        "migrations": False,
+        "worker": {"alive": False, "last_seen": None},
+    }
 
 
 @pytest.mark.parametrize(

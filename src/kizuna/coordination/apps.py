@@ -18,3 +18,9 @@ class CoordinationConfig(AppConfig):
         from .selectors import situation_type_for_order
 
         rules.register_situation_resolver(situation_type_for_order)
+        # Open live streams end when the server is told to stop (core.stopping).
+        from kizuna.core import stopping
+
+        from .live import broker
+
+        stopping.on_stop(broker.stop_streams)

@@ -61,7 +61,8 @@ class Subscription:
     situation_id: int
     last: int
     loop: asyncio.AbstractEventLoop
-    batches: asyncio.Queue[Batch] = field(default_factory=asyncio.Queue)
+    # None: the server is stopping, the stream ends after what it has sent.
+    batches: asyncio.Queue[Batch | None] = field(default_factory=asyncio.Queue)
 
 
 Fetch = Callable[[int, int], Batch]
@@ -76,6 +77,7 @@ class Broker:
         self._locks: dict[int, asyncio.Lock] = {}
         self._listener: asyncio.Task[None] | None = None
         self.fetch: Fetch | None = None
+        self.stopping = False
 
     def subscribe(self, situation_id: int, last: int) -> Subscription:
         loop = asyncio.get_running_loop()
@@ -92,6 +94,14 @@ class Broker:
             self._last.pop(subscription.situation_id, None)
         if not self._subscriptions and self._listener is not None:
             self._listener.cancel()  # no one to tell: free the connection until someone comes
+
+    def stop_streams(self) -> None:
+        """The server is stopping (core.stopping): every open stream ends, and any opened
+        from now on ends at once; readers reconnect to a server that is up."""
+        self.stopping = True
+        for streams in list(self._subscriptions.values()):
+            for subscription in list(streams):
+                subscription.loop.call_soon_threadsafe(subscription.batches.put_nowait, None)
 
     async def stopped(self) -> None:
         """Wait until the listener has let its connection go (after the last stream)."""

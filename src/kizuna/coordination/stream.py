@@ -108,12 +108,17 @@ async def _events(
                 yield _frame(payload)
             if batch.payloads:
                 subscription.last = max(subscription.last, batch.payloads[-1]["rev"])
+            if broker.stopping:
+                return
             try:
-                batch = await asyncio.wait_for(subscription.batches.get(), KEEPALIVE_SECONDS)
+                next_batch = await asyncio.wait_for(subscription.batches.get(), KEEPALIVE_SECONDS)
             except TimeoutError:
                 batch = Batch(after=subscription.last, payloads=[], token=token)
                 yield b": keep-alive\n\n"
                 continue
+            if next_batch is None:
+                return  # the server is stopping; the browser reconnects elsewhere
+            batch = next_batch
             if batch.after > subscription.last:
                 # The broker's read began after what this stream has sent: fill the gap.
                 batch = await read(subscription.situation_id, subscription.last)

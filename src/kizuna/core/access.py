@@ -25,6 +25,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from django.db import connection, migrations
+from django.db.migrations.loader import MigrationLoader
 
 T = TypeVar("T")
 
@@ -112,16 +113,59 @@ def _drop_sql(vendor: str, table: str) -> list[str]:
     return [f"DROP TRIGGER IF EXISTS {name}_{event}" for event in ("insert", "delete", "update")]
 
 
-def watch(table: str, update_of: Sequence[str] = ()) -> migrations.RunPython:
+class Watch(migrations.RunPython):
+    """The migration operation `watch` returns; it names its table, so that a database can
+    be checked against the migrations (`watched_tables`, after a restore)."""
+
+    def __init__(self, table: str, update_of: Sequence[str]) -> None:
+        def create(apps: Any, schema_editor: Any) -> None:
+            for statement in _trigger_sql(schema_editor.connection.vendor, table, update_of):
+                schema_editor.execute(statement)
+
+        def drop(apps: Any, schema_editor: Any) -> None:
+            for statement in _drop_sql(schema_editor.connection.vendor, table):
+                schema_editor.execute(statement)
+
+        super().__init__(create, drop)
+        self.table = table
+
+
+def watch(table: str, update_of: Sequence[str] = ()) -> Watch:
     """A migration operation: any insert, delete or update (of `update_of` only, when given)
     on `table` draws a new access token. For the migrations of the app that owns `table`."""
+    return Watch(table, update_of)
 
-    def create(apps: Any, schema_editor: Any) -> None:
-        for statement in _trigger_sql(schema_editor.connection.vendor, table, update_of):
-            schema_editor.execute(statement)
 
-    def drop(apps: Any, schema_editor: Any) -> None:
-        for statement in _drop_sql(schema_editor.connection.vendor, table):
-            schema_editor.execute(statement)
+def watched_tables() -> set[str]:
+    """The tables the migrations put access triggers on."""
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    return {
+        operation.table
+        for migration in loader.disk_migrations.values()
+        for operation in migration.operations
+        if isinstance(operation, Watch)
+    }
 
-    return migrations.RunPython(create, drop)
+
+def tables_with_triggers() -> set[str]:
+    """The tables that carry access triggers in the database."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT event_object_table FROM information_schema.triggers "
+                "WHERE trigger_name LIKE '%access_epoch'"
+            )
+        else:
+            cursor.execute(
+                "SELECT tbl_name FROM sqlite_master WHERE type = 'trigger' "
+                "AND name LIKE '%access_epoch%'"
+            )
+        return {row[0] for row in cursor.fetchall()}
+
+
+def redraw_token() -> None:
+    """A new token, as any change of access draws: answers remembered from before (a restore,
+    say) are not given again."""
+    with connection.cursor() as cursor:
+        new_token = _NEW_TOKEN[connection.vendor]
+        cursor.execute(f"UPDATE core_accessepoch SET token = {new_token}")  # noqa: S608 (constants)

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import access
 from .audit import record_event
 from .models import (
     ApiToken,
@@ -239,3 +240,16 @@ def membership_grant(
             after={"position": position},
         )
     return membership
+
+
+@transaction.atomic
+def database_restored(*, source: str, whole: bool) -> None:
+    """After a restore: a new access token, so that no server process gives an answer it
+    remembered from before, and the restore on the audit chain."""
+    access.redraw_token()
+    record_event(
+        actor=None,
+        action="database.restore",
+        object_type="database",
+        after={"backup": source, "checks_passed": whole},
+    )

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import functools
-
 from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import connection
-from django.db.migrations.loader import MigrationLoader
-from django.db.migrations.recorder import MigrationRecorder
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
@@ -25,6 +20,7 @@ from . import selectors, services
 from .audit import verify_chain
 from .auth import person_of
 from .forms import LoginForm, PreferencesForm, TokenForm
+from .health import health
 from .models import ApiToken, Person
 
 
@@ -174,26 +170,9 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     )
 
 
-@functools.cache
-def _migrations_in_code() -> frozenset[tuple[str, str]]:
-    """Every migration the code holds, read from disk once per process: new migration files
-    come with a deploy, which starts new processes."""
-    return frozenset(MigrationLoader(None, ignore_no_migrations=True).graph.nodes)
-
-
 @require_GET
 def healthz(request: HttpRequest) -> HttpResponse:
-    """Up when the database answers and every migration is applied (one query: a load
-    balancer asks every few seconds)."""
-    checks: dict[str, bool] = {}
-    try:
-        applied = set(MigrationRecorder(connection).migration_qs.values_list("app", "name"))
-        checks["database"] = True
-        checks["migrations"] = _migrations_in_code() <= applied
-    except Exception:
-        checks.setdefault("database", False)
-        checks["migrations"] = False
-    healthy = all(checks.values())
-    return JsonResponse(
-        {"status": "ok" if healthy else "unavailable", **checks}, status=200 if healthy else 503
-    )
+    """200 when this process can serve (the database answers, every migration is applied),
+    503 otherwise; the task worker's heartbeat is reported beside (kizuna.core.health)."""
+    report = health()
+    return JsonResponse(report.as_json(), status=200 if report.serving else 503)

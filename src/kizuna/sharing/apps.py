@@ -8,3 +8,5 @@ class SharingConfig(AppConfig):
     verbose_name = _("Information sharing")
     # The main menu entries this app contributes: (URL name, label).
     nav = (("sharing:list", _("Shared information")),)
+    # What a restored database is checked for (core.backups): the search index is whole.
+    restore_checks = "kizuna.sharing.search.index_checks"

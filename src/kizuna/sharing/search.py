@@ -30,12 +30,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeAlias
 
 from django.core.exceptions import EmptyResultSet, ValidationError
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.db.models import FloatField, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+
+from kizuna.core.health import Check
 
 if TYPE_CHECKING:
     from .models import SharedItem
@@ -492,3 +494,45 @@ def highlight(text: str, terms: list[Term]) -> SafeString:
     prefix = "…" if start > 0 else ""
     suffix = "…" if end < len(text) else ""
     return mark_safe(prefix + "".join(pieces) + suffix)  # noqa: S308 - every piece escaped
+
+
+_FTS_TRIGGERS = {"sharing_item_fts_insert", "sharing_item_fts_delete", "sharing_item_fts_update"}
+
+
+def _index_faults() -> list[str]:
+    """What is wrong with the search index (migration 0003): gone, or out of step with the
+    items."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT is_generated FROM information_schema.columns "
+                "WHERE table_name = 'sharing_shareditem' AND column_name = 'search_vector'"
+            )
+            faults = [] if cursor.fetchall() == [("ALWAYS",)] else ["no generated search_vector"]
+            cursor.execute(
+                "SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+                "WHERE c.relname = 'sharing_item_search_gin'"
+            )
+            if cursor.fetchall() != [(True,)]:
+                faults.append("no valid GIN index sharing_item_search_gin")
+            return faults
+        cursor.execute("SELECT name FROM sqlite_master WHERE name LIKE 'sharing_item_fts%'")
+        present = {row[0] for row in cursor.fetchall()}
+        faults = [f"no {name}" for name in sorted(({"sharing_item_fts"} | _FTS_TRIGGERS) - present)]
+        if "sharing_item_fts" in present:
+            try:  # FTS5 compares the index with the items' own text
+                cursor.execute(
+                    "INSERT INTO sharing_item_fts(sharing_item_fts) VALUES ('integrity-check')"
+                )
+            except DatabaseError:
+                faults.append("the index does not match the items (FTS5 'rebuild' repairs it)")
+        return faults
+
+
+def index_checks() -> list[Check]:
+    """The search index after a restore (core.backups)."""
+    from .models import SharedItem  # models import this module for the grams
+
+    faults = _index_faults()
+    detail = "; ".join(faults) if faults else f"whole ({SharedItem.objects.count()} items)"
+    return [Check("search index", not faults, detail)]

@@ -1,0 +1,17 @@
+"""Core's background tasks, run by the task worker (`kizuna worker`)."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django_tasks import task
+from django_tasks_db.models import DBTaskResult
+
+
+@task()
+def heartbeat() -> str:
+    """The worker's sign of life: enqueued every few seconds by the worker itself
+    (`kizuna worker`) and run through the same queue as any task, so its finishing time says
+    the worker is taking tasks, not only that its process exists. Earlier beats are dropped:
+    the queue keeps the one running and the last finished."""
+    DBTaskResult.objects.filter(task_path=heartbeat.module_path).finished().delete()
+    return timezone.now().isoformat()
