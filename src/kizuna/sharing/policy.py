@@ -25,7 +25,15 @@ from django.db.models import Exists, IntegerField, Model, OuterRef, Q, QuerySet,
 from kizuna.core import access
 from kizuna.core.models import Person, Role
 
-from .models import ClassificationLevel, Clearance, LevelEquivalence, MarkingSet, SharedItem
+from .models import (
+    ClassificationLevel,
+    Clearance,
+    LevelEquivalence,
+    MarkingChange,
+    MarkingSet,
+    ReadEvent,
+    SharedItem,
+)
 
 M = TypeVar("M", bound=Model)
 
@@ -156,6 +164,20 @@ def visible(person: Person, queryset: QuerySet[M] | None = None) -> QuerySet[M]:
     """Shared items (or any marked queryset) `person` may see."""
     base = queryset if queryset is not None else SharedItem.objects.all()
     return restrict(base, person)  # type: ignore[arg-type]
+
+
+def items_visible(person: Person) -> QuerySet[SharedItem]:
+    return restrict(SharedItem.objects.all(), person)
+
+
+def marking_changes_visible(person: Person) -> QuerySet[MarkingChange]:
+    """Marking changes (and their reasons) of the items `person` may see."""
+    return MarkingChange.objects.filter(marking_filter(person, "item__"))
+
+
+def reads_visible(person: Person) -> QuerySet[ReadEvent]:
+    """Read-audit lines of the items `person` may see: a line names its item."""
+    return ReadEvent.objects.filter(marking_filter(person, "item__"))
 
 
 def may_see(person: Person, item: SharedItem) -> bool:
