@@ -217,8 +217,23 @@ class OrganizationAdmin(AuditedAdmin):
 
 
 class MembershipInline(admin.TabularInline):
+    """A person's roles, decided by the administrator role like the rest of the back office
+    (Django's own permissions are not used); each row's change is audited (save_formset)."""
+
     model = Membership
     extra = 0
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _is_administrator(request)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _is_administrator(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _is_administrator(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _is_administrator(request)
 
 
 @admin.register(Person, site=site)
