@@ -9,11 +9,21 @@ import pytest
 from django.contrib import admin
 from django.http import HttpRequest
 from django.test import Client
+from django.utils import timezone
 
 from kizuna.core.admin import AuditedAdmin, KizunaAdminSite, site
 from kizuna.core.audit import verify_chain
 from kizuna.core.models import AuditEvent, Membership, Nation, Organization, Person, Role
-from kizuna.sharing.models import ClassificationLevel, Clearance, GlossaryTerm, HandlingCaveat
+from kizuna.sharing.marking import Marking
+from kizuna.sharing.models import (
+    ClassificationLevel,
+    Clearance,
+    GlossaryTerm,
+    HandlingCaveat,
+    ReadEvent,
+    SharedItem,
+)
+from kizuna.sharing.services import marking_set, resolve_marking
 
 pytestmark = pytest.mark.django_db
 
@@ -218,3 +228,43 @@ def test_a_deletion_from_the_list_is_audited_row_by_row(
     assert sorted(e.before["name_en"] for e in deleted) == ["term0", "term1"]
     assert not GlossaryTerm.objects.filter(pk__in=[t.pk for t in terms]).exists()
     assert verify_chain().intact
+
+
+def test_a_deletion_names_no_related_record_beyond_the_administrators_clearance(
+    client: Client, make_person: Callable
+) -> None:
+    """Django's deletion page lists every row a deletion takes or is stopped by: a person
+    who wrote an item hidden from the administrator would name it. Not here, and the
+    deletion is refused, as it would take hidden rows with it."""
+    administrator = make_person("admin", role=Role.ADMINISTRATOR, clearance="jpn-j1")
+    author = make_person("author", role=Role.INFORMATION_MANAGER, clearance="jpn-j3")
+    organization = author.memberships.get().organization
+    marking = marking_set(resolve_marking(Marking("jpn-j3", ("JPN",)), originator=organization))
+    item = SharedItem.objects.create(
+        kind=SharedItem.Kind.REPORT,
+        domain="cyber",
+        originator=organization,
+        created_by=author,
+        created_at=timezone.now(),
+        original_language="en",
+        title_en="hiddentitle",
+        body_en="hiddenbody",
+        marking=marking,
+    )
+    ReadEvent.objects.create(
+        at=timezone.now(), person=author, item=item, action="view", channel="web"
+    )
+    client.force_login(administrator)
+    page = client.get(f"/admin/core/person/{author.pk}/delete/").content.decode()
+    assert "hiddentitle" not in page
+    assert "records outside your clearance" in page
+    refused = client.post(f"/admin/core/person/{author.pk}/delete/", {"post": "yes"})
+    assert refused.status_code == 200
+    assert Person.objects.filter(pk=author.pk).exists()
+    assert not AuditEvent.objects.filter(action="admin.delete").exists()
+    # An administrator cleared for it is told what stands in the way: the read audit,
+    # which nobody deletes.
+    client.force_login(make_person("cleared", role=Role.ADMINISTRATOR, clearance="jpn-j3"))
+    page = client.get(f"/admin/core/person/{author.pk}/delete/").content.decode()
+    assert "records outside your clearance" not in page
+    assert str(ReadEvent._meta.verbose_name) in page

@@ -18,14 +18,18 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import admin
-from django.db import models, transaction
+from django.contrib.admin.utils import NestedObjects, quote
+from django.db import models, router, transaction
 from django.db.models import QuerySet
 from django.forms import BaseModelFormSet, ModelForm
 from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from . import policy
-from .audit import jsonable, record_event, visible_events
+from .audit import audit_scopes, jsonable, record_event, visible_events
 from .models import ApiToken, AuditEvent, Membership, Nation, Organization, Person
 
 
@@ -175,6 +179,71 @@ class AuditedAdmin(admin.ModelAdmin):
                 object_id=str(pk),
                 before=before.get(pk),
             )
+
+    def get_deleted_objects(
+        self, objs: Any, request: HttpRequest
+    ) -> tuple[list[Any], dict[str, int], set[str], list[Any]]:
+        """What a deletion would take with it, told only as far as the administrator may see:
+        Django's page names every related row. A deletion that would reach a row beyond them
+        (a person who wrote an item hidden from them, and the read audit of it) is refused,
+        saying only that records outside their clearance stand in the way."""
+        collector = NestedObjects(using=router.db_for_write(self.model))
+        collector.collect(list(objs))
+        person = _actor(request)
+        perms_needed: set[str] = set()
+        model_count: dict[str, int] = {}
+        hidden = False
+
+        def shown(tree: list[Any]) -> list[Any]:
+            nonlocal hidden
+            kept: list[Any] = []
+            for node in tree:
+                if isinstance(node, list):
+                    children = shown(node)
+                    if kept and kept[-1] is not None and children:  # the row just kept's
+                        kept.append(children)
+                    continue
+                if person is None or not self._may_see(request, person, node):
+                    hidden = True
+                    kept.append(None)  # drop it and its children
+                    continue
+                kept.append(self._describe(request, node, perms_needed))
+                plural = str(node._meta.verbose_name_plural)
+                model_count[plural] = model_count.get(plural, 0) + 1
+            return [n for n in kept if n is not None]
+
+        to_delete = shown(collector.nested())
+        protected = shown(list(collector.protected))
+        if hidden:
+            protected.append(_("records outside your clearance"))
+        return to_delete, model_count, perms_needed, protected
+
+    def _may_see(self, request: HttpRequest, person: Person, obj: models.Model) -> bool:
+        """Whether a related row is one the administrator may see: its back office's scope,
+        else the audit scope of its app's policy; other rows (links, reference data) are."""
+        related = self.admin_site._registry.get(type(obj))
+        if isinstance(related, AuditedAdmin):
+            return related.get_queryset(request).filter(pk=obj.pk).exists()
+        visible = audit_scopes().get(obj._meta.label_lower)
+        return visible is None or visible(person).filter(pk=obj.pk).exists()
+
+    def _describe(self, request: HttpRequest, obj: models.Model, perms_needed: set[str]) -> str:
+        """One row as Django's deletion page names it: a link when it has a back office."""
+        opts = obj._meta
+        label = f"{capfirst(opts.verbose_name)}: {obj}"
+        related = self.admin_site._registry.get(type(obj))
+        if related is None:
+            return label
+        if not related.has_delete_permission(request, obj):
+            perms_needed.add(str(opts.verbose_name))
+        try:
+            url = reverse(
+                f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_change",
+                args=(quote(obj.pk),),
+            )
+        except NoReverseMatch:
+            return label
+        return format_html('{}: <a href="{}">{}</a>', capfirst(opts.verbose_name), url, obj)
 
     @transaction.atomic
     def delete_model(self, request: HttpRequest, obj: Any) -> None:

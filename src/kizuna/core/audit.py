@@ -194,7 +194,8 @@ VisibleRecords = Callable[[Person], QuerySet[Any]]
 
 
 @cache
-def _scopes() -> Mapping[str, VisibleRecords]:
+def audit_scopes() -> Mapping[str, VisibleRecords]:
+    """Object type -> the owning app's policy of visible records, from every AppConfig."""
     return {
         object_type: import_string(path)
         for config in apps.get_app_configs()
@@ -204,14 +205,14 @@ def _scopes() -> Mapping[str, VisibleRecords]:
 
 def scoped_types() -> frozenset[str]:
     """The object types some app's policy decides (a test checks every marked model is one)."""
-    return frozenset(_scopes())
+    return frozenset(audit_scopes())
 
 
 def event_filter(person: Person) -> Q:
     """The events `person` may see, as one condition on AuditEvent: for each scoped type, the
     event's object is among the records the owning app's policy lets the person see."""
     condition = Q()
-    for object_type, visible in _scopes().items():
+    for object_type, visible in audit_scopes().items():
         ids = visible(person).order_by().annotate(_audit_id=Cast("pk", CharField()))
         condition &= ~Q(object_type=object_type) | Q(object_id__in=ids.values("_audit_id"))
     return condition
