@@ -236,7 +236,7 @@ def test_a_deletion_names_no_related_record_beyond_the_administrators_clearance(
     """Django's deletion page lists every row a deletion takes or is stopped by: a person
     who wrote an item hidden from the administrator would name it. Not here, and the
     deletion is refused, as it would take hidden rows with it."""
-    administrator = make_person("admin", role=Role.ADMINISTRATOR, clearance="jpn-j1")
+    administrator = make_person("admin", role=Role.ADMINISTRATOR, clearance="jpn-j1", language="en")
     author = make_person("author", role=Role.INFORMATION_MANAGER, clearance="jpn-j3")
     organization = author.memberships.get().organization
     marking = marking_set(resolve_marking(Marking("jpn-j3", ("JPN",)), originator=organization))
@@ -264,7 +264,8 @@ def test_a_deletion_names_no_related_record_beyond_the_administrators_clearance(
     assert not AuditEvent.objects.filter(action="admin.delete").exists()
     # An administrator cleared for it is told what stands in the way: the read audit,
     # which nobody deletes.
-    client.force_login(make_person("cleared", role=Role.ADMINISTRATOR, clearance="jpn-j3"))
+    cleared = make_person("cleared", role=Role.ADMINISTRATOR, clearance="jpn-j3", language="en")
+    client.force_login(cleared)
     page = client.get(f"/admin/core/person/{author.pk}/delete/").content.decode()
     assert "records outside your clearance" not in page
-    assert str(ReadEvent._meta.verbose_name) in page
+    assert "read event" in page

@@ -130,6 +130,11 @@ def _check_administrator(client: Client, rows: list[Row], allowed: set[int]) -> 
             assert row.words not in html, (meta.label, row.words)
             if model is not Person:  # the roster is every administrator's
                 assert f">{row.actor}<" not in html, (meta.label, row.actor)
+    # A deletion's page names what the deletion would take: not a hidden record's words.
+    for row in hidden:
+        author = Person.objects.get(username=row.actor)
+        page = client.get(f"/admin/core/person/{author.pk}/delete/").content.decode()
+        assert row.words not in page
     lists = {
         AuditEvent: lambda r: r.event.pk,
         MarkingChange: lambda r: r.change.pk,
