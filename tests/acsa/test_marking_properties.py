@@ -18,7 +18,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kizuna.acsa import selectors
+from kizuna.acsa import selectors, services
 from kizuna.acsa.models import Category, Delivery, Order, OrderLine, SituationType
 from kizuna.core.models import Membership, Organization, Person, Role
 from kizuna.sharing import policy as sharing_policy
@@ -92,8 +92,12 @@ def _build(
     for spec in world_orders:
         receiving = units[spec.receiving]
         supplying = units["USA" if spec.receiving == "JPN" else "JPN"]
+        marking = mark(spec.marking, receiving)
+        series, [number] = services.draw_numbers(marking, supplying, receiving)
         order = Order.objects.create(
-            marking=mark(spec.marking, receiving),
+            marking=marking,
+            series=series,
+            number=number,
             supplying_org=supplying,
             receiving_org=receiving,
             situation_type=situation,
