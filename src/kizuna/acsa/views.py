@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kizuna.core import formats
+from kizuna.core.forms import put_errors
 from kizuna.core.models import Person
 from kizuna.core.selectors import zones_for
 
@@ -111,7 +112,7 @@ def order_new(request: HttpRequest) -> HttpResponse:
                 idempotency_key=data["idempotency_key"],
             )
         except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, error if isinstance(error, ValidationError) else str(error))
+            put_errors(form, error)
         else:
             return redirect("acsa:order", pk=order.pk)
     return render(request, "acsa/order_form.html", {"form": form})

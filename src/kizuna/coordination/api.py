@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from ninja.renderers import JSONRenderer
 from pydantic import Field
 
@@ -562,7 +562,7 @@ def entries(
     request: HttpRequest,
     situation_id: int,
     before: int | None = None,
-    limit: int = selectors.PAGE_SIZE,
+    limit: int = Query(selectors.PAGE_SIZE, ge=1, le=selectors.MAX_PAGE_SIZE),
     body: str | None = None,
 ) -> HttpResponse:
     """The log's hot read: the page is built as plain data and rendered without validating
