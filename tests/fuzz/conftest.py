@@ -5,11 +5,12 @@ examples every run (a failure replays), about a minute per engine for each test.
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.test import override_settings
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from kizuna.core.models import Person
 
@@ -19,7 +20,7 @@ PEOPLE = ("jp-coordinator", "us-ordering")
 # `KIZUNA_FUZZ_EXAMPLES` raises the count for a longer hunt; the default holds the time bound.
 EXAMPLES = int(os.environ.get("KIZUNA_FUZZ_EXAMPLES", "4"))
 
-FUZZ = settings(
+FUZZ = hypothesis_settings(
     max_examples=EXAMPLES,
     deadline=None,
     derandomize=True,
@@ -29,7 +30,8 @@ FUZZ = settings(
 
 
 @pytest.fixture
-def demo_people(db: None) -> list[Person]:
-    with override_settings(DEMO_MODE=True):
-        call_command("demo", verbosity=0)
+def demo_people(db: None, settings: Any) -> list[Person]:
+    # Demo people sign in only in demo mode; on for the whole test.
+    settings.DEMO_MODE = True
+    call_command("demo", verbosity=0)
     return [Person.objects.get(username=name) for name in PEOPLE]

@@ -28,10 +28,11 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 # Text.
-TITLE_CHARS = 200
-SUMMARY_CHARS = 300
-TEXT_CHARS = 20_000  # a log entry, a translation, a reason
-BODY_CHARS = 200_000  # a shared item's body (a report pasted whole)
+TITLE_CHARS = 200  # titles, names, places
+SUMMARY_CHARS = 300  # a line's description, what is needed, a short reason
+REASON_CHARS = 2_000  # a reason, a note
+ENTRY_CHARS = 8_000  # a log entry, its translation
+BODY_CHARS = 20_000  # a shared item's body
 
 # Numbers: a count of people, ships or aircraft.
 MAX_COUNT = 10_000_000
