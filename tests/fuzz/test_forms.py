@@ -15,6 +15,7 @@ from urllib.parse import urlencode, urljoin, urlsplit
 import pytest
 from django.apps import apps
 from django.contrib.messages import get_messages
+from django.forms import BaseForm, BaseFormSet
 from django.test import Client
 from hypothesis import given
 from hypothesis import strategies as st
@@ -71,6 +72,7 @@ class _Page(HTMLParser):
         self.url = url
         self.links: list[str] = []
         self.forms: list[Form] = []
+        self._form: Form | None = None
         self._select: str | None = None
         self._textarea: str | None = None
 
@@ -79,12 +81,13 @@ class _Page(HTMLParser):
         if tag == "a" and a.get("href"):
             self.links.append(urljoin(self.url, a["href"]))
         elif tag == "form":
-            self.forms.append(
-                Form(urljoin(self.url, a.get("action") or self.url), a.get("method", "get").lower())
+            self._form = Form(
+                urljoin(self.url, a.get("action") or self.url), a.get("method", "get").lower()
             )
-        elif not self.forms:
+            self.forms.append(self._form)
+        if self._form is None:
             return
-        form = self.forms[-1]
+        form = self._form
         name = a.get("name", "")
         if tag == "input" and name:
             kind = a.get("type", "text")
@@ -103,6 +106,8 @@ class _Page(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag == "select":
             self._select = None
+        elif tag == "form":
+            self._form = None
 
 
 def _pattern(url: str) -> str:
@@ -168,6 +173,7 @@ def _fuzz_form(client: Client, person: Person, form: Form, failures: list[str]) 
     @given(values=_values(form))
     def submit(values: dict[str, Any]) -> None:
         client.force_login(person)
+        client.cookies.pop("messages", None)  # only this submission's messages count
         data = {**form.hidden, **{k: v for k, v in values.items() if v is not None}}
         before = _counts()
         if form.method == "post":
@@ -179,12 +185,27 @@ def _fuzz_form(client: Client, person: Person, form: Form, failures: list[str]) 
             failures.append(f"{where} -> {response.status_code} with {_short(data)}")
             return
         flashed = {m.level_tag for m in get_messages(response.wsgi_request)}
-        refused = response.status_code != 302 or "error" in flashed
+        refused = (
+            response.status_code >= 400
+            or "error" in flashed
+            or any(_has_errors(value) for value in _context_values(response))
+        )
         if form.method == "post" and refused and _counts() != before:
             changed = {k: (v, _counts()[k]) for k, v in before.items() if _counts()[k] != v}
             failures.append(f"{where} refused ({response.status_code}) but changed {changed}")
 
     submit()
+
+
+def _context_values(response: Any) -> list[Any]:
+    context = response.context  # None, one Context, or a list of them (one per template)
+    contexts = [] if context is None else context if isinstance(context, list) else [context]
+    return [value for c in contexts for value in c.flatten().values()]
+
+
+def _has_errors(value: Any) -> bool:
+    forms = value if isinstance(value, list | tuple) else [value]
+    return any(isinstance(f, BaseForm | BaseFormSet) and f.is_bound and f.errors for f in forms)
 
 
 def _short(data: dict[str, Any]) -> dict[str, str]:
