@@ -65,6 +65,7 @@ class OrderForm(OptionalMarkingFields):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        bounds.offer_range(self.fields["delivery_date"], "delivery")
         self.fields["level"].help_text = _(
             "Leave empty for the receiving nation's lowest level, releasable to both nations."
         )

@@ -35,6 +35,7 @@ class EntryForm(OptionalMarkingFields):
 
     def __init__(self, *args: Any, bodies: list[Body], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        bounds.offer_range(self.fields["event_at"], "event")
         field = self.fields["body"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = Body.objects.filter(pk__in=[b.pk for b in bodies])
@@ -100,6 +101,7 @@ class SituationForm(forms.Form):
 
     def __init__(self, *args: Any, organizations: list[Organization], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        bounds.offer_range(self.fields["starts_at"], "situation_start")
         field = self.fields["organization"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = Organization.objects.filter(pk__in=[o.pk for o in organizations])
@@ -127,6 +129,7 @@ class RequestForm(forms.Form):
         self, *args: Any, bodies: list[Body], organizations: list[Organization], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
+        bounds.offer_range(self.fields["needed_by"], "needed_by")
         body, requesting = self.fields["body"], self.fields["requesting_organization"]
         assert isinstance(body, forms.ModelChoiceField)
         assert isinstance(requesting, forms.ModelChoiceField)

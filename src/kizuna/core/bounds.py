@@ -126,6 +126,18 @@ def moment_problem(purpose: str, value: date | datetime, now: datetime | None = 
     return ""
 
 
+def offer_range(field: Any, purpose: str) -> None:
+    """The browser's date picker offers only the purpose's range (the server still checks)."""
+    from django import forms
+
+    span = SPANS[purpose]
+    shape = "%Y-%m-%dT%H:%M" if isinstance(field, forms.DateTimeField) else "%Y-%m-%d"
+    earliest = datetime.combine(span.earliest, time(), UTC)
+    field.widget.attrs.update(
+        min=earliest.strftime(shape), max=span.latest(timezone.now()).strftime(shape)
+    )
+
+
 def check_moment(purpose: str, value: date | datetime | None, *, field: str) -> None:
     """Refuse `value` (None passes) with a ValidationError on `field` naming the range."""
     if value is None:

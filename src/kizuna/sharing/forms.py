@@ -119,6 +119,7 @@ class ItemForm(MarkingFields):
 
     def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        bounds.offer_range(self.fields["observed_at"], "observed")
         self.fields["originator"].queryset = Organization.objects.filter(  # type: ignore[attr-defined]
             memberships__person=person
         ).distinct()
