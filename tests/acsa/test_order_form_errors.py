@@ -69,3 +69,19 @@ def test_the_error_is_in_the_persons_language(client: Client, cast: Cast) -> Non
     client.force_login(cast.us_ordering)
     response = client.post("/acsa/orders/new/", _order(cast, quantity="0"))
     assert "数量" in " ".join(response.context["form"].errors["quantity"])
+
+
+def test_the_live_check_says_a_delivery_date_out_of_range(client: Client, cast: Cast) -> None:
+    cast.us_ordering.language = "en"
+    cast.us_ordering.save()
+    client.force_login(cast.us_ordering)
+    answer = client.get(
+        "/acsa/check/",
+        {
+            "situation_type": "warning-and-surveillance",
+            "category": "petroleum",
+            "delivery_date": "0001-01-01",
+        },
+    )
+    assert answer.status_code == 200
+    assert "The delivery date is before 1996-01-01" in answer.content.decode()
