@@ -3,6 +3,8 @@ ranges of dates, numbers too large for the database: a clear error, never a 500.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
@@ -151,3 +153,22 @@ def test_each_purpose_says_its_range() -> None:
     assert "1996-01-01" in bounds.moment_problem("delivery", date(1995, 12, 31))
     far = datetime(9999, 12, 31, 23, 59, tzinfo=timezone.get_fixed_timezone(-600))
     assert "after" in bounds.moment_problem("needed_by", far)
+
+
+def test_a_ten_mb_attachment_goes_through_the_api(client: Client, officer: Person) -> None:
+    """Django's default 2.5 MB body limit once refused what the service allows."""
+    client.force_login(officer)
+    item = client.post("/api/sharing/items", _item("with a file"), content_type="application/json")
+    data = bytes(range(256)) * (bounds.MAX_ATTACHMENT_BYTES // 256)
+    response = client.post(
+        f"/api/sharing/items/{item.json()['id']}/attachments",
+        {
+            "name": "survey.bin",
+            "content_type": "application/octet-stream",
+            "data_base64": base64.b64encode(data).decode(),
+            "sha256": hashlib.sha256(data).hexdigest(),
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content[:300]
+    assert response.json()["size"] == bounds.MAX_ATTACHMENT_BYTES

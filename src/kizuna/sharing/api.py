@@ -137,7 +137,7 @@ class DecisionIn(Schema):
 class AttachmentIn(Schema):
     name: str = Field(max_length=bounds.TITLE_CHARS)
     content_type: str = Field(default="application/octet-stream", max_length=100)
-    data_base64: str = Field(max_length=14_000_000)
+    data_base64: str = Field(max_length=bounds.MAX_ATTACHMENT_BYTES * 4 // 3 + 4)
     sha256: str = Field(max_length=64)
 
 
