@@ -7,7 +7,7 @@ words.
 - Text: lengths (`TITLE_CHARS` …) and control characters (`refuse_control_characters`:
   NUL, the other C0 characters but tab and line breaks, DEL, and the bidirectional
   overrides and isolates that make text read other than it is stored).
-- Numbers and paging: `MAX_PAGE_SIZE`.
+- Numbers and paging: `MAX_COUNT`, `PAGE_SIZE`, `MAX_PAGE_SIZE`.
 - Request bodies: `MAX_BODY_BYTES`, answered with 413 by `core.middleware.InputGuardMiddleware`.
 
 A value stored before these bounds existed may lie outside them; `STORED_EARLIEST` and
@@ -145,16 +145,6 @@ def check_moment(purpose: str, value: date | datetime | None, *, field: str) -> 
     problem = moment_problem(purpose, value)
     if problem:
         raise ValidationError({field: problem})
-
-
-def moment_problems(checks: dict[str, tuple[str, date | datetime | None]]) -> dict[str, str]:
-    """{field: (purpose, value)} -> {field: problem} for those out of range."""
-    found = {}
-    for field, (purpose, value) in checks.items():
-        problem = moment_problem(purpose, value) if value is not None else ""
-        if problem:
-            found[field] = problem
-    return found
 
 
 def refuse_control_characters(value: Any) -> None:
