@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import polib
@@ -30,3 +32,155 @@ def test_the_compiled_catalogue_matches_the_source(po: Path) -> None:
     }
     compiled.pop("", None)
     assert compiled == source, "run `make messages` to recompile the catalogue"
+
+
+# --- The catalogues hold to the glossary (docs/glossary.md, a copy of the project's) ---------
+
+GLOSSARY_PATH = Path(kizuna.__file__).parents[2] / "docs/glossary.md"
+
+
+@dataclass(frozen=True)
+class Term:
+    english: str
+    japanese: str
+    meaning: str = ""  # a word with several meanings: its gettext context
+    avoid: tuple[str, ...] = ()  # the Japanese that is wrong for this meaning
+
+
+def _cells(line: str) -> list[str]:
+    return [c.strip() for c in line.strip().strip("|").split("|")]
+
+
+def glossary_terms(text: str) -> list[Term]:
+    """Every (English, Japanese) pair of the glossary's tables. A row "A / B | X / Y" gives
+    two pairs; "Word (a meaning)" in the first table is a word with several meanings, the
+    meaning being its gettext context; parenthesised abbreviations and the seed's † go."""
+    terms: list[Term] = []
+    ambiguous = False
+    for line in text.splitlines():
+        if line.startswith("## "):
+            ambiguous = "more than one meaning" in line
+        if not line.startswith("|") or set(line) <= set("|- "):
+            continue
+        cells = _cells(line)
+        if cells[0].startswith("English"):
+            continue
+        english, japanese = cells[0], cells[1].replace("†", "").strip()
+        japanese = re.sub(r"（[^）]*）$", "", japanese)
+        if ambiguous:
+            found = re.fullmatch(r"(.+?) \((.+)\)", english)
+            assert found, english
+            word, meaning = found.groups()
+            meaning = re.split(r":|, e\.g\.", meaning)[0].strip()  # the context: short
+            avoid = tuple(a.strip() for a in cells[2].split(",") if a.strip())
+            if word.endswith(" at"):
+                # "Requested at" needs no context; the bare word in the context "a time"
+                # (a column "Requested", a field "requested") means the same.
+                terms += [Term(word, japanese), Term(word[:-3], japanese, meaning)]
+            else:
+                terms.append(Term(word, japanese, meaning, avoid))
+            continue
+        english = re.sub(r"\s*\([^)]*\)$", "", english)
+        pairs = list(zip(english.split(" / "), japanese.split(" / "), strict=False))
+        if len(english.split(" / ")) != len(japanese.split(" / ")):
+            pairs = [(english, japanese)]
+        terms += [Term(e.strip(), j.strip()) for e, j in pairs]
+    return terms
+
+
+# Where Japanese grammar or a fixed name takes another form of a term, with the reason. Keep
+# this list short: (English term, msgid) pairs the plain rule does not hold for.
+EXCEPTIONS: dict[tuple[str, str], str] = {}
+
+
+def _mentions(msgid: str, english: str) -> bool:
+    """Whether a msgid names a term as a word of its own (placeholders do not count)."""
+    text = re.sub(r"%\(\w+\)[sd]|\{\w*\}", "", msgid)
+    return re.search(rf"(?<![\w-]){re.escape(english)}(?![\w-])", text, re.IGNORECASE) is not None
+
+
+def _entries() -> list[tuple[str, polib.POEntry]]:
+    return [
+        (str(po.relative_to(Path(kizuna.__file__).parent)), e)
+        for po in CATALOGUES
+        for e in polib.pofile(str(po))
+        if e.msgid
+    ]
+
+
+def test_the_glossary_is_parsed_into_its_terms() -> None:
+    terms = glossary_terms(GLOSSARY_PATH.read_text(encoding="utf-8"))
+    assert Term("Requested", "要請済み", "a status", ("申請日時",)) in terms
+    assert Term("Requested at", "要請日時") in terms
+    assert Term("Requested", "要請日時", "a time") in terms
+    assert Term("Order", "命令", "a command") in terms
+    assert Term("Body", "調整機関", "a coordination body", ("本文",)) in terms
+    assert Term("Alliance Coordination Mechanism", "同盟調整メカニズム") in terms
+    assert Term("Delivery", "引渡し") in terms
+    assert Term("receipt", "受領") in terms
+    assert Term("Acquisition and Cross-Servicing Agreement", "日米物品役務相互提供協定") in terms
+
+
+def test_every_catalogue_uses_the_glossarys_japanese() -> None:
+    """A msgid that names a glossary term is translated with the glossary's Japanese; a word
+    with several meanings carries its meaning as context, gets that meaning's Japanese and
+    never the Japanese of another meaning."""
+    terms = glossary_terms(GLOSSARY_PATH.read_text(encoding="utf-8"))
+    ambiguous = {t.english.lower() for t in terms if t.meaning}
+    wrong: list[str] = []
+    for where, entry in _entries():
+        texts = [entry.msgstr] if entry.msgstr else list(entry.msgstr_plural.values())
+        if entry.msgid.lower() in ambiguous and not entry.msgctxt:
+            wrong.append(f"{where}: {entry.msgid!r} has several meanings: give it a context")
+        for term in terms:
+            if term.meaning and entry.msgctxt != term.meaning:
+                continue
+            if not _mentions(entry.msgid, term.english):
+                continue
+            if (term.english, entry.msgid) in EXCEPTIONS:
+                continue
+            for text in texts:
+                if term.japanese not in text:
+                    wrong.append(f"{where}: {entry.msgid!r} → {text!r} lacks {term.japanese}")
+                wrong += [
+                    f"{where}: {entry.msgid!r} → {text!r} says {avoid} (not {term.meaning})"
+                    for avoid in term.avoid
+                    if avoid in text
+                ]
+    assert wrong == []
+
+
+def test_an_acsa_order_is_the_same_words_in_every_catalogue() -> None:
+    order = "物品役務の提供要請"
+    wrong = [
+        f"{where}: {entry.msgid!r} → {entry.msgstr!r}"
+        for where, entry in _entries()
+        if _mentions(entry.msgid, "ACSA order") and order not in entry.msgstr
+    ]
+    assert wrong == []
+
+
+def test_the_coordination_bodies_are_named_as_the_alliance_coordination_mechanism() -> None:
+    """Where the catalogues name the ACM's bodies together, the mechanism is named."""
+    wrong = [
+        f"{where}: {entry.msgid!r} → {entry.msgstr!r}"
+        for where, entry in _entries()
+        if re.search(r"\bACM\b", entry.msgid) and "同盟調整メカニズム" not in entry.msgstr
+    ]
+    assert wrong == []
+
+
+def test_the_same_words_read_the_same_in_every_catalogue() -> None:
+    """One word for one thing: a msgid (with its context) that two apps both use has one
+    Japanese; a different thing gets its own context."""
+    seen: dict[tuple[str | None, str], dict[str, str]] = {}
+    for where, entry in _entries():
+        if entry.msgstr:
+            seen.setdefault((entry.msgctxt, entry.msgid), {})[where] = entry.msgstr
+    assert {key: found for key, found in seen.items() if len(set(found.values())) > 1} == {}
+
+
+def test_no_exception_is_stale() -> None:
+    """Each exception still names a msgid that exists, so the list cannot grow silently."""
+    msgids = {entry.msgid for _, entry in _entries()}
+    assert [msgid for _, msgid in EXCEPTIONS if msgid not in msgids] == []

@@ -8,6 +8,7 @@ import hashlib
 from collections.abc import Callable
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from kizuna.core.models import Person, Role
@@ -233,6 +234,32 @@ def test_an_attachment_through_the_api_is_checked_against_its_checksum(
     assert refused.json()["detail"][0]["field"] == "sha256"  # type: ignore[attr-defined]
     body["sha256"] = hashlib.sha256(data).hexdigest()
     assert api("post", f"/api/sharing/items/{item.pk}/attachments", body).status_code == 201  # type: ignore[attr-defined]
+
+
+def test_an_attachment_through_the_api_without_a_checksum_gets_kizunas(
+    client: Client, jp_info: Person, item: SharedItem
+) -> None:
+    data = b"no checksum given"
+    body = {"name": "n.txt", "data_base64": base64.b64encode(data).decode()}
+    made = _api(client, jp_info)("post", f"/api/sharing/items/{item.pk}/attachments", body)
+    assert made.status_code == 201  # type: ignore[attr-defined]
+    assert made.json()["sha256"] == hashlib.sha256(data).hexdigest()  # type: ignore[attr-defined]
+
+
+def test_the_attachment_form_asks_only_for_the_file_and_kizuna_computes_the_checksum(
+    client: Client, jp_info: Person, item: SharedItem
+) -> None:
+    client.force_login(jp_info)
+    page = client.get(f"/sharing/{item.pk}/").content.decode()
+    assert 'name="sha256"' not in page  # nobody types a checksum
+    data = b"fuel slip, 48,000 L"
+    upload = SimpleUploadedFile("slip.txt", data, content_type="text/plain")
+    response = client.post(f"/sharing/{item.pk}/attachments/", {"file": upload})
+    assert response.status_code == 302
+    stored = item.attachments.get()
+    assert stored.sha256 == hashlib.sha256(data).hexdigest()
+    assert stored.data == data
+    assert hashlib.sha256(data).hexdigest() in client.get(f"/sharing/{item.pk}/").content.decode()
 
 
 def test_a_pathological_search_is_refused_clearly(client: Client, jp_info: Person) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kizuna.core.models import BilingualName
 from kizuna.sharing.models import Marked
@@ -143,7 +144,7 @@ class Order(Marked, Idempotent):
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
-        REQUESTED = "requested", _("requested")
+        REQUESTED = "requested", pgettext_lazy("a status", "requested")
         ACCEPTED = "accepted", _("accepted and signed")
         DELIVERED = "delivered", _("delivered")
         RECEIVED = "received", _("receipt signed")
@@ -193,7 +194,7 @@ class Order(Marked, Idempotent):
     created_by = models.ForeignKey(
         "core.Person", on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
     )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_at = models.DateTimeField(pgettext_lazy("a time", "created"), auto_now_add=True)
     ordering_official = models.ForeignKey(
         "core.Person",
         on_delete=models.PROTECT,
@@ -202,7 +203,7 @@ class Order(Marked, Idempotent):
         related_name="+",
         verbose_name=_("ordering official"),
     )
-    requested_at = models.DateTimeField(_("requested"), null=True, blank=True)
+    requested_at = models.DateTimeField(pgettext_lazy("a time", "requested"), null=True, blank=True)
     approving_official = models.ForeignKey(
         "core.Person",
         on_delete=models.PROTECT,
@@ -284,7 +285,10 @@ class LedgerOutOfBalance(RuntimeError):
 
 class OrderLine(models.Model):
     order = models.ForeignKey(
-        Order, on_delete=models.CASCADE, related_name="lines", verbose_name=_("order")
+        Order,
+        on_delete=models.CASCADE,
+        related_name="lines",
+        verbose_name=pgettext_lazy("an ACSA order", "order"),
     )
     position = models.PositiveSmallIntegerField(_("line"))
     category = models.ForeignKey(
@@ -469,7 +473,10 @@ class LedgerEntry(models.Model):
         CORRECTION = "correction", _("correction")
 
     order = models.ForeignKey(
-        Order, on_delete=models.PROTECT, related_name="ledger", verbose_name=_("order")
+        Order,
+        on_delete=models.PROTECT,
+        related_name="ledger",
+        verbose_name=pgettext_lazy("an ACSA order", "order"),
     )
     delivery = models.ForeignKey(
         Delivery, on_delete=models.PROTECT, related_name="+", verbose_name=_("delivery")

@@ -137,7 +137,9 @@ class AttachmentIn(Schema):
     name: str = Field(max_length=200)
     content_type: str = Field(default="application/octet-stream", max_length=100)
     data_base64: str = Field(max_length=14_000_000)
-    sha256: str = Field(max_length=64)
+    # Optional: a sending system may give the checksum it computed, to catch damage on the
+    # way; Kizuna computes and stores its own either way.
+    sha256: str | None = Field(default=None, max_length=64)
 
 
 class AttachmentOut(Schema):

@@ -6,7 +6,9 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from kizuna.core.forms import writers_language
 from kizuna.core.models import Nation, Organization, Person
 
 from .models import ClassificationLevel, Community, Domain, HandlingCaveat, ReadEvent, SharedItem
@@ -101,10 +103,12 @@ class ItemForm(MarkingFields):
         label=_("Originating organization"), queryset=Organization.objects.none()
     )
     original_language = forms.ChoiceField(
-        label=_("Written in"), choices=SharedItem.Language.choices
+        label=_("Written in"), choices=SharedItem.Language.choices, initial=writers_language
     )
     title = forms.CharField(label=_("Title"), max_length=200)
-    body = forms.CharField(label=_("Body"), required=False, widget=forms.Textarea)
+    body = forms.CharField(
+        label=pgettext_lazy("the text of an entry", "Body"), required=False, widget=forms.Textarea
+    )
     latitude = forms.FloatField(label=_("Latitude"), required=False)
     longitude = forms.FloatField(label=_("Longitude"), required=False)
     observed_at = forms.DateTimeField(label=_("Observed at (UTC)"), required=False)
@@ -123,7 +127,9 @@ class ItemForm(MarkingFields):
 
 class TranslationForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
-    body = forms.CharField(label=_("Body"), required=False, widget=forms.Textarea)
+    body = forms.CharField(
+        label=pgettext_lazy("the text of an entry", "Body"), required=False, widget=forms.Textarea
+    )
 
 
 class MarkingChangeForm(MarkingFields):
@@ -131,12 +137,9 @@ class MarkingChangeForm(MarkingFields):
 
 
 class AttachmentForm(forms.Form):
+    """Only the file: Kizuna computes its SHA-256 checksum while storing it."""
+
     file = forms.FileField(label=_("File"))
-    sha256 = forms.CharField(
-        label=_("SHA-256 checksum"),
-        max_length=64,
-        help_text=_("The checksum the sender computed; the file is refused if it differs."),
-    )
 
 
 class ReadFilterForm(forms.Form):

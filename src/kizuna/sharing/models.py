@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from kizuna.core.models import BilingualName, Nation, Organization, Translated
@@ -248,7 +248,7 @@ class SharedItem(Marked, Translated):
         related_name="+",
         verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(_("created"), db_index=True)
+    created_at = models.DateTimeField(pgettext_lazy("a time", "created"), db_index=True)
     original_language = models.CharField(
         _("original language"), max_length=2, choices=Language.choices
     )
@@ -357,7 +357,7 @@ class MarkingChange(models.Model):
         related_name="+",
         verbose_name=_("requested by"),
     )
-    requested_at = models.DateTimeField(_("requested"))
+    requested_at = models.DateTimeField(pgettext_lazy("a time", "requested"))
     reason = models.TextField(_("reason"))
     before = models.JSONField(_("marking before"))
     after = models.JSONField(_("marking after"))

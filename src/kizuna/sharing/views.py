@@ -202,7 +202,6 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
                     name=upload.name,
                     content_type=upload.content_type or "",
                     data=upload.read(),
-                    sha256=form.cleaned_data["sha256"],
                 )
             except ValidationError as error:
                 _fail(form, error)
