@@ -26,11 +26,13 @@ def test_every_message_has_a_japanese_translation(po: Path) -> None:
 
 @pytest.mark.parametrize("po", CATALOGUES, ids=lambda p: str(p.parent.parent.parent.parent.name))
 def test_the_compiled_catalogue_matches_the_source(po: Path) -> None:
-    source = {e.msgid: e.msgstr or e.msgstr_plural for e in polib.pofile(str(po))}
+    # Keyed by context too: "closed" the status and "closed" the time are two messages.
+    source = {(e.msgctxt, e.msgid): e.msgstr or e.msgstr_plural for e in polib.pofile(str(po))}
     compiled = {
-        e.msgid: e.msgstr or e.msgstr_plural for e in polib.mofile(str(po.with_suffix(".mo")))
+        (e.msgctxt, e.msgid): e.msgstr or e.msgstr_plural
+        for e in polib.mofile(str(po.with_suffix(".mo")))
     }
-    compiled.pop("", None)
+    compiled.pop((None, ""), None)
     assert compiled == source, "run `make messages` to recompile the catalogue"
 
 
@@ -90,13 +92,41 @@ def glossary_terms(text: str) -> list[Term]:
 
 # Where Japanese grammar or a fixed name takes another form of a term, with the reason. Keep
 # this list short: (English term, msgid) pairs the plain rule does not hold for.
-EXCEPTIONS: dict[tuple[str, str], str] = {}
+EXCEPTIONS: dict[tuple[str, str], str] = {
+    ("vetted", "vetted by"): "the person who vetted: 確認者",
+    ("vetted", "vetted"): "a field holding the time of vetting: 確認日時",
+    ("Observation", "Observation"): "a kind of shared report, what was seen: 観測, not a lesson",
+}
 
 
-def _mentions(msgid: str, english: str) -> bool:
-    """Whether a msgid names a term as a word of its own (placeholders do not count)."""
+def _pattern(english: str) -> str:
+    return rf"(?<![\w-]){re.escape(english)}(?![\w-])"
+
+
+# The same for the reference data: (English term, a row's English name).
+REFERENCE_EXCEPTIONS: dict[tuple[str, str], str] = {
+    ("services", name): "the agreement's own name of the category, as the seed's figure gives it"
+    for name in ("Medical services", "Training services", "Airport and seaport services")
+}
+
+
+def _mentions(msgid: str, english: str, longer: tuple[str, ...] = ()) -> bool:
+    """Whether a msgid names a term as a word of its own. Placeholders do not count, nor a
+    mention inside a longer term that has its own Japanese ("training" in "field training
+    exercise", 実動演習)."""
     text = re.sub(r"%\(\w+\)[sd]|\{\w*\}", "", msgid)
-    return re.search(rf"(?<![\w-]){re.escape(english)}(?![\w-])", text, re.IGNORECASE) is not None
+    for other in longer:
+        text = re.sub(_pattern(other), "", text, flags=re.IGNORECASE)
+    return re.search(_pattern(english), text, re.IGNORECASE) is not None
+
+
+def _longer(term: Term, terms: list[Term]) -> tuple[str, ...]:
+    """The glossary's longer terms that contain this one."""
+    return tuple(
+        t.english
+        for t in terms
+        if len(t.english) > len(term.english) and _mentions(t.english, term.english)
+    )
 
 
 def _entries() -> list[tuple[str, polib.POEntry]]:
@@ -135,7 +165,7 @@ def test_every_catalogue_uses_the_glossarys_japanese() -> None:
         for term in terms:
             if term.meaning and entry.msgctxt != term.meaning:
                 continue
-            if not _mentions(entry.msgid, term.english):
+            if not _mentions(entry.msgid, term.english, _longer(term, terms)):
                 continue
             if (term.english, entry.msgid) in EXCEPTIONS:
                 continue
@@ -184,3 +214,28 @@ def test_no_exception_is_stale() -> None:
     """Each exception still names a msgid that exists, so the list cannot grow silently."""
     msgids = {entry.msgid for _, entry in _entries()}
     assert [msgid for _, msgid in EXCEPTIONS if msgid not in msgids] == []
+
+
+@pytest.mark.django_db
+def test_the_reference_data_uses_the_glossarys_japanese() -> None:
+    """Every bilingual reference row (situation types, categories, markings, communities,
+    the search glossary …) names a glossary term with the glossary's Japanese."""
+    from django.apps import apps
+
+    from kizuna.core.models import BilingualName
+
+    terms = [t for t in glossary_terms(GLOSSARY_PATH.read_text(encoding="utf-8")) if not t.meaning]
+    models = [m for m in apps.get_models() if issubclass(m, BilingualName) and not m._meta.abstract]
+    rows = [(m._meta.label, r) for m in models for r in m.objects.all()]
+    assert any(label == "acsa.SituationType" for label, _ in rows)  # the data is loaded
+    wrong = [
+        f"{label} {row.name_en!r} → {row.name_ja!r} lacks {term.japanese}"
+        for label, row in rows
+        for term in terms
+        if _mentions(row.name_en, term.english, _longer(term, terms))
+        and term.japanese not in row.name_ja
+        and (term.english, row.name_en) not in REFERENCE_EXCEPTIONS
+    ]
+    assert wrong == []
+    names = {row.name_en for _, row in rows}
+    assert [name for _, name in REFERENCE_EXCEPTIONS if name not in names] == []

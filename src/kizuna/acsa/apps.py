@@ -11,6 +11,20 @@ class AcsaConfig(AppConfig):
     nav = (("acsa:index", _("Logistics support")),)
     # A panel on each person's home page: (request) -> HTML, or None when it has nothing.
     home_panel = "kizuna.acsa.views.home_panel"
+    # What this app's audit action codes mean, for the audit page and timelines (core.audit).
+    audit_actions = {
+        "acsa.order.create": _("ACSA order drafted"),
+        "acsa.order.request": _("ACSA order requested and signed"),
+        "acsa.order.accept": _("ACSA order accepted"),
+        "acsa.order.cancel": _("ACSA order cancelled"),
+        "acsa.order.deliver": _("Delivery recorded"),
+        "acsa.order.receipt": _("Receipt signed"),
+        "acsa.order.settlement.counter_delivery": _("Return delivery recorded"),
+        "acsa.order.settle": _("Settlement recorded"),
+        "acsa.order.close": _("ACSA order closed"),
+        "acsa.offset.propose": _("Offset proposed"),
+        "acsa.offset.apply": _("Offset applied"),
+    }
 
     def ready(self) -> None:
         from . import rules

@@ -149,7 +149,7 @@ class Order(Marked, Idempotent):
         DELIVERED = "delivered", _("delivered")
         RECEIVED = "received", _("receipt signed")
         SETTLED = "settled", _("settled")
-        CLOSED = "closed", _("closed")
+        CLOSED = "closed", pgettext_lazy("an ACSA order", "closed")
         CANCELLED = "cancelled", _("cancelled")
 
     class SettlementMethod(models.TextChoices):
@@ -213,7 +213,7 @@ class Order(Marked, Idempotent):
         verbose_name=_("approving official"),
     )
     accepted_at = models.DateTimeField(_("accepted and signed"), null=True, blank=True)
-    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_at = models.DateTimeField(pgettext_lazy("a time", "closed"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     cancel_reason = models.TextField(_("reason for cancellation"), blank=True)
     amount_ordered = models.DecimalField(
@@ -575,7 +575,7 @@ class Offset(models.Model):
         related_name="+",
         verbose_name=_("approved for the United States by"),
     )
-    applied_at = models.DateTimeField(_("applied"), null=True, blank=True)
+    applied_at = models.DateTimeField(pgettext_lazy("a time", "applied"), null=True, blank=True)
 
     class Meta:
         ordering = ["-id"]

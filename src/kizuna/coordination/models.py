@@ -146,7 +146,7 @@ class Designation(models.Model):
         related_name="+",
         verbose_name=_("situation type"),
     )
-    starts_at = models.DateTimeField(_("in force from"))
+    starts_at = models.DateTimeField(pgettext_lazy("a designation", "in force from"))
     ends_at = models.DateTimeField(_("in force until"), null=True, blank=True)
     decision = models.OneToOneField(
         "LogEntry",
@@ -427,7 +427,7 @@ class ActionItem(models.Model):
         Organization, on_delete=models.PROTECT, related_name="+", verbose_name=_("owner")
     )
     due_on = models.DateField(_("due"), null=True, blank=True)
-    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_at = models.DateTimeField(pgettext_lazy("a time", "closed"), null=True, blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

@@ -355,7 +355,7 @@ class MarkingChange(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="+",
-        verbose_name=_("requested by"),
+        verbose_name=pgettext_lazy("a person", "requested by"),
     )
     requested_at = models.DateTimeField(pgettext_lazy("a time", "requested"))
     reason = models.TextField(_("reason"))
