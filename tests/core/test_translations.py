@@ -239,3 +239,26 @@ def test_the_reference_data_uses_the_glossarys_japanese() -> None:
     assert wrong == []
     names = {row.name_en for _, row in rows}
     assert [name for _, name in REFERENCE_EXCEPTIONS if name not in names] == []
+
+
+def test_every_status_and_choice_reads_as_words_in_both_languages() -> None:
+    """No status key reaches people: every choice of every Kizuna field has a label of
+    words ("receipt signed", not "receipt_signed") with its own Japanese."""
+    from django.apps import apps
+    from django.utils import translation
+
+    raw: list[str] = []
+    for model in apps.get_models():
+        if not model.__module__.startswith("kizuna."):
+            continue
+        for field in model._meta.fields:
+            for value, label in field.flatchoices:
+                with translation.override("en"):
+                    english = str(label)
+                with translation.override("ja"):
+                    japanese = str(label)
+                if "_" in english or japanese == english:
+                    raw.append(
+                        f"{model._meta.label}.{field.name}={value}: {english!r}/{japanese!r}"
+                    )
+    assert raw == []
