@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import polib
 import pytest
 
 import kizuna
+from tests.glossary import (
+    GLOSSARY_PATH,
+    Term,
+    glossary_terms,
+    longer,
+    mentions,
+    mismatches,
+)
 
 CATALOGUES = sorted(Path(kizuna.__file__).parent.glob("**/locale/ja/LC_MESSAGES/django.po"))
 
@@ -38,58 +45,6 @@ def test_the_compiled_catalogue_matches_the_source(po: Path) -> None:
 
 # --- The catalogues hold to the glossary (docs/glossary.md, a copy of the project's) ---------
 
-GLOSSARY_PATH = Path(kizuna.__file__).parents[2] / "docs/glossary.md"
-
-
-@dataclass(frozen=True)
-class Term:
-    english: str
-    japanese: str
-    meaning: str = ""  # a word with several meanings: its gettext context
-    avoid: tuple[str, ...] = ()  # the Japanese that is wrong for this meaning
-
-
-def _cells(line: str) -> list[str]:
-    return [c.strip() for c in line.strip().strip("|").split("|")]
-
-
-def glossary_terms(text: str) -> list[Term]:
-    """Every (English, Japanese) pair of the glossary's tables. A row "A / B | X / Y" gives
-    two pairs; "Word (a meaning)" in the first table is a word with several meanings, the
-    meaning being its gettext context; parenthesised abbreviations and the seed's † go."""
-    terms: list[Term] = []
-    ambiguous = False
-    for line in text.splitlines():
-        if line.startswith("## "):
-            ambiguous = "more than one meaning" in line
-        if not line.startswith("|") or set(line) <= set("|- "):
-            continue
-        cells = _cells(line)
-        if cells[0].startswith("English"):
-            continue
-        english, japanese = cells[0], cells[1].replace("†", "").strip()
-        japanese = re.sub(r"（[^）]*）$", "", japanese)
-        if ambiguous:
-            found = re.fullmatch(r"(.+?) \((.+)\)", english)
-            assert found, english
-            word, meaning = found.groups()
-            meaning = re.split(r":|, e\.g\.", meaning)[0].strip()  # the context: short
-            avoid = tuple(a.strip() for a in cells[2].split(",") if a.strip())
-            if word.endswith(" at"):
-                # "Requested at" needs no context; the bare word in the context "a time"
-                # (a column "Requested", a field "requested") means the same.
-                terms += [Term(word, japanese), Term(word[:-3], japanese, meaning)]
-            else:
-                terms.append(Term(word, japanese, meaning, avoid))
-            continue
-        english = re.sub(r"\s*\([^)]*\)$", "", english)
-        pairs = list(zip(english.split(" / "), japanese.split(" / "), strict=False))
-        if len(english.split(" / ")) != len(japanese.split(" / ")):
-            pairs = [(english, japanese)]
-        terms += [Term(e.strip(), j.strip()) for e, j in pairs]
-    return terms
-
-
 # Where Japanese grammar or a fixed name takes another form of a term, with the reason. Keep
 # this list short: (English term, msgid) pairs the plain rule does not hold for.
 EXCEPTIONS: dict[tuple[str, str], str] = {
@@ -99,34 +54,11 @@ EXCEPTIONS: dict[tuple[str, str], str] = {
 }
 
 
-def _pattern(english: str) -> str:
-    return rf"(?<![\w-]){re.escape(english)}(?![\w-])"
-
-
 # The same for the reference data: (English term, a row's English name).
 REFERENCE_EXCEPTIONS: dict[tuple[str, str], str] = {
     ("services", name): "the agreement's own name of the category, as the seed's figure gives it"
     for name in ("Medical services", "Training services", "Airport and seaport services")
 }
-
-
-def _mentions(msgid: str, english: str, longer: tuple[str, ...] = ()) -> bool:
-    """Whether a msgid names a term as a word of its own. Placeholders do not count, nor a
-    mention inside a longer term that has its own Japanese ("training" in "field training
-    exercise", 実動演習)."""
-    text = re.sub(r"%\(\w+\)[sd]|\{\w*\}", "", msgid)
-    for other in longer:
-        text = re.sub(_pattern(other), "", text, flags=re.IGNORECASE)
-    return re.search(_pattern(english), text, re.IGNORECASE) is not None
-
-
-def _longer(term: Term, terms: list[Term]) -> tuple[str, ...]:
-    """The glossary's longer terms that contain this one."""
-    return tuple(
-        t.english
-        for t in terms
-        if len(t.english) > len(term.english) and _mentions(t.english, term.english)
-    )
 
 
 def _entries() -> list[tuple[str, polib.POEntry]]:
@@ -165,7 +97,7 @@ def test_every_catalogue_uses_the_glossarys_japanese() -> None:
         for term in terms:
             if term.meaning and entry.msgctxt != term.meaning:
                 continue
-            if not _mentions(entry.msgid, term.english, _longer(term, terms)):
+            if not mentions(entry.msgid, term.english, longer(term, terms)):
                 continue
             if (term.english, entry.msgid) in EXCEPTIONS:
                 continue
@@ -185,7 +117,7 @@ def test_an_acsa_order_is_the_same_words_in_every_catalogue() -> None:
     wrong = [
         f"{where}: {entry.msgid!r} → {entry.msgstr!r}"
         for where, entry in _entries()
-        if _mentions(entry.msgid, "ACSA order") and order not in entry.msgstr
+        if mentions(entry.msgid, "ACSA order") and order not in entry.msgstr
     ]
     assert wrong == []
 
@@ -195,7 +127,8 @@ def test_the_coordination_bodies_are_named_as_the_alliance_coordination_mechanis
     wrong = [
         f"{where}: {entry.msgid!r} → {entry.msgstr!r}"
         for where, entry in _entries()
-        if re.search(r"\bACM\b", entry.msgid) and "同盟調整メカニズム" not in entry.msgstr
+        if re.search(r"\bACM\b|Alliance Coordination Mechanism", entry.msgid)
+        and "同盟調整メカニズム" not in entry.msgstr
     ]
     assert wrong == []
 
@@ -224,18 +157,12 @@ def test_the_reference_data_uses_the_glossarys_japanese() -> None:
 
     from kizuna.core.models import BilingualName
 
-    terms = [t for t in glossary_terms(GLOSSARY_PATH.read_text(encoding="utf-8")) if not t.meaning]
     models = [m for m in apps.get_models() if issubclass(m, BilingualName) and not m._meta.abstract]
     rows = [(m._meta.label, r) for m in models for r in m.objects.all()]
     assert any(label == "acsa.SituationType" for label, _ in rows)  # the data is loaded
-    wrong = [
-        f"{label} {row.name_en!r} → {row.name_ja!r} lacks {term.japanese}"
-        for label, row in rows
-        for term in terms
-        if _mentions(row.name_en, term.english, _longer(term, terms))
-        and term.japanese not in row.name_ja
-        and (term.english, row.name_en) not in REFERENCE_EXCEPTIONS
-    ]
+    wrong = mismatches(
+        [(label, row.name_en, row.name_ja) for label, row in rows], REFERENCE_EXCEPTIONS
+    )
     assert wrong == []
     names = {row.name_en for _, row in rows}
     assert [name for _, name in REFERENCE_EXCEPTIONS if name not in names] == []

@@ -179,7 +179,7 @@ class Designation(models.Model):
 
 
 class Body(BilingualName):
-    """A coordination body (調整所) of the Alliance Coordination Mechanism, or a standing
+    """A coordination body (調整機関) of the Alliance Coordination Mechanism, or a standing
     working group. Member organizations decide who may post and who sees its log."""
 
     class Kind(models.TextChoices):
