@@ -444,9 +444,11 @@ def request_line_progress(request: HttpRequest, request_id: int, line_id: int) -
         "reason_form": ReasonForm(),
         "acsa_form": AcsaOrderForm(support_request),
     }
-    htmx = request.htmx  # type: ignore[attr-defined]
-    template = "coordination/_request_lines.html" if htmx else "coordination/request.html"
-    return render(request, template, context, status=422 if refused else 200)
+    if request.htmx:  # type: ignore[attr-defined]
+        # 200 even when refused: htmx swaps only successful responses, and the card carries
+        # the errors beside their fields.
+        return render(request, "coordination/_request_lines.html", context)
+    return render(request, "coordination/request.html", context, status=422 if refused else 200)
 
 
 REQUEST_ACTIONS: dict[str, Callable[..., SupportRequest]] = {
