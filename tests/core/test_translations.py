@@ -189,3 +189,17 @@ def test_every_status_and_choice_reads_as_words_in_both_languages() -> None:
                         f"{model._meta.label}.{field.name}={value}: {english!r}/{japanese!r}"
                     )
     assert raw == []
+
+
+def test_a_designation_without_its_meaning_is_named_generically() -> None:
+    """A designation may be a situation the Cabinet recognizes (認定) or an activity
+    ordered (命令, e.g. a disaster relief dispatch): where a msgid does not say which, its
+    Japanese names it generically (指定), never 認定."""
+    wrong = [
+        f"{where}: {entry.msgid!r} → {entry.msgstr!r}"
+        for where, entry in _entries()
+        if not entry.msgctxt
+        and re.search(r"designat", entry.msgid, re.IGNORECASE)
+        and ("認定" in entry.msgstr or "指定" not in entry.msgstr)
+    ]
+    assert wrong == []
