@@ -51,7 +51,7 @@ def test_create_an_order_with_live_eligibility_and_download_its_pdf(
     expect(page.get_by_test_id("missing")).to_contain_text("受領側の要請権者")
     # No marking chosen: the receiving nation's lowest level, releasable to both.
     for banner in ("marking", "marking-bottom"):
-        expect(page.get_by_test_id(banner)).to_have_text("区分U1（管理） · 開示範囲 JPN, USA")
+        expect(page.get_by_test_id(banner)).to_have_text("区分U1（管理） · JPN、USAに開示可")
 
     with page.expect_download() as download:
         page.get_by_test_id("order-pdf").click()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 from collections.abc import Callable
 
 import pytest
@@ -14,7 +15,7 @@ from django.test import Client
 from kizuna.core.models import Person, Role
 from kizuna.core.services import token_issue
 from kizuna.sharing import services
-from kizuna.sharing.models import MarkingChange, ReadEvent, SharedItem
+from kizuna.sharing.models import ClassificationLevel, MarkingChange, ReadEvent, SharedItem
 from kizuna.sharing.services import Marking
 
 pytestmark = pytest.mark.django_db
@@ -177,7 +178,15 @@ def test_a_second_information_manager_approves_on_the_page(
     )
     second = cleared("jp-im-2", level="jpn-j3", role=Role.INFORMATION_MANAGER)
     client.force_login(second)
-    assert item.title_ja in client.get("/sharing/changes/").content.decode()
+    page = client.get("/sharing/changes/").content.decode()
+    assert item.title_ja in page
+    level = ClassificationLevel.objects.get(code="jpn-j1")
+    assert f"{level.name_ja} · AUS、JPN、USAに開示可" in page  # the marking in words
+    assert "jpn-j1" not in page  # never its code
+    detail = client.get(f"/sharing/{item.pk}/").content.decode()
+    banner = detail[detail.index('data-testid="marking"') :].split("</p>")[0]
+    assert "に開示可" in banner
+    assert not re.search(r"jpn-j\d", banner)
     client.post(f"/sharing/changes/{change.pk}/decision/", {"decision": "approve"})
     change.refresh_from_db()
     assert change.status == MarkingChange.Status.APPLIED
