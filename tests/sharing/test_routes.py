@@ -229,6 +229,7 @@ def test_views_downloads_and_api_reads_are_recorded(
     client.force_login(auditor)
     page = client.get("/sharing/reads/?username=reader&action=download").content.decode()
     assert "reader" in page
+    assert "画面で" in page  # the channel in words, not "web"
     assert item.title_ja not in page  # the auditor sees who read what, not the content
 
 

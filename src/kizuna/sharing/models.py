@@ -409,6 +409,9 @@ class ReadEvent(models.Model):
     action = models.CharField(_("action"), max_length=10, choices=Action.choices)
     channel = models.CharField(_("channel"), max_length=10)
 
+    # How each channel reads on the read audit page (the column stays a plain code).
+    CHANNELS = {"web": _("on a page"), "api": _("through the API")}
+
     class Meta:
         ordering = ["-at", "-id"]
         verbose_name = _("read event")
@@ -416,3 +419,7 @@ class ReadEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at} {self.person_id} {self.action} {self.item_id}"
+
+    @property
+    def channel_label(self) -> str:
+        return str(self.CHANNELS.get(self.channel, self.channel))
