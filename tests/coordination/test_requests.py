@@ -235,6 +235,7 @@ def test_progress_per_line_is_recorded_from_the_requests_page(client: Client, ca
     assert url not in client.get(f"/coordination/requests/{request.pk}/").content.decode()
     client.force_login(cast.mef_officer)
     page = client.get(f"/coordination/requests/{request.pk}/").content.decode()
+    assert "<small>Accepted</small>" in page  # the status as a word, not "accepted" as keyed
     assert f'hx-post="{url}"' in page
     assert f'id="id_{prefix}-committed"' in page
     too_much = {
