@@ -3,6 +3,7 @@ lists, counts, search, exports, history, related items and the map share one rul
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -340,16 +341,19 @@ def marking_choices() -> tuple[
     )
 
 
+def releasable_text(nations: Iterable[str]) -> str:
+    """Releasable to JPN, USA / JPN、USAに開示可: the one wording of every marking line."""
+    japanese = (get_language() or "ja").startswith("ja")
+    return gettext("Releasable to %(nations)s") % {
+        "nations": ("、" if japanese else ", ").join(nations)
+    }
+
+
 def marking_label(marking: Marking) -> str:
     """A marking as its banners show it, in the reader's language: the level, caveats and
     communities by name, never by code (区分U1（管理） · JPN、USAに開示可)."""
     level = ClassificationLevel.objects.filter(code=marking.level).first()
-    japanese = (get_language() or "ja").startswith("ja")
-    parts = [
-        level.name if level else marking.level,
-        gettext("Releasable to %(nations)s")
-        % {"nations": ("、" if japanese else ", ").join(marking.releasable_to)},
-    ]
+    parts = [level.name if level else marking.level, releasable_text(marking.releasable_to)]
     for model, wanted in ((HandlingCaveat, marking.caveats), (Community, marking.communities)):
         if wanted:
             parts.extend(row.name for row in model.objects.filter(code__in=wanted))
