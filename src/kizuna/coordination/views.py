@@ -408,6 +408,7 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
         {
             "req": support_request,
             "progress_forms": _progress_forms(person, support_request),
+            "acsa_order": selectors.acsa_order_shown(person=person, request=support_request),
             "reason_form": ReasonForm(),
             "acsa_form": AcsaOrderForm(support_request),
         },
@@ -441,6 +442,7 @@ def request_line_progress(request: HttpRequest, request_id: int, line_id: int) -
     context = {
         "req": support_request,
         "progress_forms": _progress_forms(person, support_request, refused),
+        "acsa_order": selectors.acsa_order_shown(person=person, request=support_request),
         "reason_form": ReasonForm(),
         "acsa_form": AcsaOrderForm(support_request),
     }
