@@ -92,6 +92,7 @@ async def _events(
     subscription: Subscription, person: Person, reach: LogReach, token: str | None
 ) -> AsyncIterator[bytes]:
     read = sync_to_async(_read_after, thread_sensitive=False)
+    subscription.task = asyncio.current_task()
     try:
         # What was missed is read before the first line goes out, so a client that has the
         # first line knows the stream is listening and caught up.
@@ -111,7 +112,7 @@ async def _events(
             if broker.stopping:
                 return
             try:
-                next_batch = await asyncio.wait_for(subscription.batches.get(), KEEPALIVE_SECONDS)
+                next_batch = await asyncio.wait_for(subscription.take(), KEEPALIVE_SECONDS)
             except TimeoutError:
                 batch = Batch(after=subscription.last, payloads=[], token=token)
                 yield b": keep-alive\n\n"
