@@ -522,9 +522,9 @@ async def _stalled(
     args: argparse.Namespace, data: dict[str, Any], pids: list[int]
 ) -> dict[str, Any]:
     """Readers that stop reading: `--stalled` streams that take nothing after their request
-    (a 4 KiB receive window), beside `--stalled-readers` that read, while large entries are
-    written until the servers have dropped every stalled stream (or `--stalled-entries`
-    are written). Reported: how many were dropped, when, the delivery delay of the readers
+    (a 4 KiB receive window), beside `--stalled-readers` that read, while `--stalled-entries`
+    large entries are written, enough to fill a stalled stream's buffers and then the
+    servers' bound. Reported: how many were dropped, when, the delivery delay of the readers
     that kept reading meanwhile, and the servers' memory along the way."""
     path = f"/coordination/situations/{data['situation']}/events"
     arrivals: dict[int, list[float]] = {}
@@ -544,7 +544,9 @@ async def _stalled(
             await stream.connect(receive_buffer=4096)
         await asyncio.sleep(2)
         rss_before = [peak_rss_mb(pid) for pid in pids]
-        filler = "重い報告 heavy report " * 400  # about 10 KB a frame
+        # 7,950 characters, about 24 KB a frame: a stalled stream's socket buffers (up to
+        # 4 MB on Linux) and the server's 64 KiB fill after some 170 entries.
+        filler = "重い報告。" * 1590
         posted: dict[int, float] = {}
         began = time.perf_counter()
         for n in range(args.stalled_entries):
@@ -606,7 +608,7 @@ def main() -> None:
     )
     parser.add_argument("--stalled", type=int, default=20, help="streams that stop reading")
     parser.add_argument("--stalled-readers", type=int, default=200, help="streams that read")
-    parser.add_argument("--stalled-entries", type=int, default=300)
+    parser.add_argument("--stalled-entries", type=int, default=320)
     parser.add_argument(
         "--stalled-wait",
         type=float,

@@ -267,6 +267,7 @@ class Tally:
     retries: int = 0
     replayed: int = 0
     answers_dropped: int = 0
+    writes: int = 0  # acknowledged HTTP writes (an order's lifecycle is seven)
     refused: list[str] = field(default_factory=list)
     orders: dict[str, str] = field(default_factory=dict)  # key -> last acknowledged step
 
@@ -303,6 +304,7 @@ class Api:
                     continue
                 if response.headers.get("Idempotent-Replayed"):
                     self.tally.replayed += 1
+                self.tally.writes += 1
                 return response.json()  # type: ignore[no-any-return]
             if response is not None and 400 <= response.status_code < 500:
                 raise Refused(f"{path} {response.status_code} {response.text[:300]}")
@@ -728,7 +730,8 @@ def main() -> None:
                 "seconds": round(seconds, 1),
                 "faults_injected": sum(injected.values()),
                 "faults": dict(injected),
-                "writes_acknowledged": len(api.tally.acknowledged),
+                "writes_acknowledged": api.tally.writes,
+                "records_acknowledged": len(api.tally.acknowledged),
                 "http_attempts": api.tally.attempts,
                 "retries": api.tally.retries,
                 "answers_dropped_by_client": api.tally.answers_dropped,
