@@ -61,6 +61,9 @@ class Batch:
     after: int
     payloads: list[dict[str, Any]]
     token: str | None
+    # Each event as sent, encoded once for all the streams of the process that send it
+    # (by revision, and the corrected entry's id when a reader may see it); stream.py.
+    frames: dict[tuple[int, Any], bytes] = field(default_factory=dict)
 
 
 @dataclass(eq=False)
