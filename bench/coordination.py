@@ -10,15 +10,22 @@
    processes as docs/operations.md recommends (two per CPU; `--processes`). Reported:
    p50/p95/p99 of each, the API's throughput as a ratio of the bare view's, and the CPU the
    servers and the load generator each spent.
-2. Live fan-out: 500 event streams opened across two server processes; one entry posted;
-   the time until each stream has it (p50/p99/max), repeated a few times.
+2. Live fan-out: `--streams` event streams (500; the issue's goal is 5,000) opened across
+   two server processes, each read on a bare socket; one entry posted; the time until each
+   stream has it (p50/p99/max), repeated a few times; the servers' peak RSS with the
+   streams open.
+3. Readers that stop reading (`stalled`): `--stalled` streams that read nothing beside
+   `--stalled-readers` that read, while large entries are written: how many stalled
+   streams the servers dropped, whether the others got every entry and how soon, and the
+   servers' memory before and after.
 
-Servers are uvicorn processes on loopback ports 8211 and up (reads) and 8221-8222 (streams)
-running the application (with the
-bare view added, see coordination_server.py). Peak RSS is each server's high-water mark.
+Servers are uvicorn processes on loopback ports `--first-port` (8211) and up (reads) and
++10, +11 (streams) running the application (with the bare view added, see
+coordination_server.py). Peak RSS is each server's high-water mark. `--phases` runs some.
 
     .venv/bin/python bench/coordination.py --database-url postgres://…/kizuna_coordination_bench
     .venv/bin/python bench/coordination.py --entries 20000 --streams 100   # a quick run
+    .venv/bin/python bench/coordination.py --entries 1000 --phases fan-out stalled --streams 5000
 """
 
 from __future__ import annotations
