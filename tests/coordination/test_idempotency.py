@@ -152,3 +152,24 @@ def test_a_new_tokens_secret_is_not_kept_and_a_retry_issues_none(
     assert again.status_code == 409
     assert again.json()["code"] == "idempotent_answer_not_kept"
     assert ApiToken.objects.count() == tokens + 1
+
+
+def test_the_heartbeat_lets_go_of_answers_past_their_hours(
+    client: Client, cast: Cast, settings: Any
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from kizuna.core.tasks import heartbeat
+
+    auth = bearer(cast.wa_officer)
+    post(client, auth, "old", ENTRY)
+    post(client, auth, "new", ENTRY)
+    IdempotentAnswer.objects.filter(key="old").update(
+        created_at=timezone.now() - timedelta(hours=settings.IDEMPOTENCY_HOURS, minutes=1)
+    )
+    heartbeat.call()
+    assert set(IdempotentAnswer.objects.values_list("key", flat=True)) == {"new"}
+    # A retry after that is a new write.
+    assert "Idempotent-Replayed" not in post(client, auth, "old", ENTRY).headers

@@ -77,15 +77,12 @@ class Subscription:
     )
     # The task sending this stream's response, cancelled to drop a reader that fell behind.
     task: asyncio.Task[Any] | None = None
-    # When the oldest batch still waiting was offered (None while none waits).
+    # Since when batches have waited without the stream taking one (None while none waits).
     waiting_since: float | None = None
-    dropped: bool = False
 
     def offer(self, batch: Batch) -> bool:
         """Queue a batch; False when the reader has fallen past a bound (then drop it)."""
         now = time.monotonic()
-        if self.waiting_since is not None and self.batches.empty():
-            self.waiting_since = None
         late = self.waiting_since is not None and now - self.waiting_since > (
             settings.STREAM_SEND_SECONDS
         )
@@ -180,7 +177,6 @@ class Broker:
         """Let go of a stream whose reader stopped reading: its response is cancelled where
         it waits to send, and nothing more is queued for it."""
         logger.info("live updates: a reader fell behind and was dropped")
-        subscription.dropped = True
         self.unsubscribe(subscription)
         if subscription.task is not None:
             subscription.task.cancel()
