@@ -280,3 +280,31 @@ class AccessEpoch(models.Model):
 
     def __str__(self) -> str:
         return self.token
+
+
+class IdempotentAnswer(models.Model):
+    """The first answer to an API write sent with an `Idempotency-Key` header, per person
+    (core.idempotency): a retry with the same key gets it back and writes nothing. Stored in
+    the same transaction as the write, so a write is answered from here exactly when it
+    committed."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="+", verbose_name=_("person")
+    )
+    key = models.CharField(_("idempotency key"), max_length=255)
+    # sha256 of the method, path, query and body: the same key with another request is refused.
+    fingerprint = models.CharField(_("fingerprint"), max_length=64)
+    status = models.PositiveSmallIntegerField(_("status"), default=0)
+    content_type = models.CharField(_("content type"), max_length=100, blank=True)
+    content = models.BinaryField(_("content"), blank=True, default=b"")
+    created_at = models.DateTimeField(
+        pgettext_lazy("a time", "created"), auto_now_add=True, db_index=True
+    )
+
+    class Meta:
+        verbose_name = _("idempotent answer")
+        verbose_name_plural = _("idempotent answers")
+        constraints = [models.UniqueConstraint(fields=["person", "key"], name="one_answer_per_key")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} · {self.key}"
