@@ -102,6 +102,11 @@ def may_create(person: Person, receiving_nation: str) -> bool:
     return holds(person, Role.ORDERING_OFFICIAL, receiving_nation)
 
 
+def may_order(person: Person) -> bool:
+    """The new-order page is for ordering officials (of the side that will receive)."""
+    return any(role == Role.ORDERING_OFFICIAL for role, _nation in _standing(person).roles)
+
+
 def next_steps(order: Order, person: Person) -> list[tuple[str, str]]:
     """The page's step buttons this person may press now: (step, label)."""
     steps = [

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from kizuna.core import formats
 from kizuna.core.models import Person
+from kizuna.core.navigation import guarded_by
 from kizuna.core.selectors import zones_for
 
 from . import charts, documents, policy, rules, selectors, services
@@ -30,6 +31,7 @@ from .models import Order
 
 
 @login_required
+@guarded_by(policy.may_use_acsa)
 def index(request: HttpRequest) -> HttpResponse:
     person = policy.acsa_person(request)
     return render(
@@ -74,6 +76,7 @@ def check(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@guarded_by(policy.may_use_acsa)
 def order_list(request: HttpRequest) -> HttpResponse:
     person = policy.acsa_person(request)
     status, situation = request.GET.get("status", ""), request.GET.get("situation", "")
@@ -92,6 +95,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@guarded_by(policy.may_order)
 def order_new(request: HttpRequest) -> HttpResponse:
     person = policy.acsa_person(request)
     form = OrderForm(request.POST or None, initial={"idempotency_key": uuid.uuid4().hex})
@@ -232,6 +236,7 @@ def balances_chart(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@guarded_by(policy.may_net)
 def netting(request: HttpRequest) -> HttpResponse:
     person = policy.acsa_person(request)
     return render(request, "acsa/netting.html", selectors.netting(person=person))

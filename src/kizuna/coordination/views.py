@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from kizuna.core.auth import person_of
 from kizuna.core.models import Person, Role
+from kizuna.core.navigation import guarded_by
 from kizuna.core.selectors import zones_for
 
 from . import charts, forms, policy, selectors, services
@@ -374,12 +375,14 @@ def requests_panel(request: HttpRequest, situation_id: int) -> HttpResponse:
 
 @login_required
 def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
-    support_request = selectors.request_get(person=person_of(request), pk=request_id)
+    person = person_of(request)
+    support_request = selectors.request_get(person=person, pk=request_id)
     return render(
         request,
         "coordination/request.html",
         {
             "req": support_request,
+            "actions": policy.request_actions(person, support_request),
             "reason_form": ReasonForm(),
             "acsa_form": AcsaOrderForm(support_request),
         },
@@ -444,6 +447,7 @@ def request_acsa_order(request: HttpRequest, request_id: int) -> HttpResponse:
 
 
 @login_required
+@guarded_by(policy.may_translate_entries)
 def translation_queue(request: HttpRequest) -> HttpResponse:
     person = person_of(request)
     entries = selectors.translation_queue(person=person)
@@ -455,6 +459,7 @@ def translation_queue(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@guarded_by(policy.may_view_working_group)
 def working_group(request: HttpRequest, code: str) -> HttpResponse:
     body = selectors.working_group_get(person=person_of(request), code=code)
     return render(

@@ -16,12 +16,13 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from . import selectors, services
+from . import policy, selectors, services
 from .audit import verify_chain
 from .auth import person_of
 from .forms import LoginForm, PreferencesForm, TokenForm
 from .health import health
 from .models import ApiToken, Person
+from .navigation import guarded_by
 
 
 class LoginView(auth_views.LoginView):
@@ -65,6 +66,7 @@ def organization_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@guarded_by(policy.may_view_roster)
 def organization_roster(request: HttpRequest, code: str) -> HttpResponse:
     organization, members = selectors.roster(person=person_of(request), code=code)
     return render(
@@ -160,6 +162,7 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
 
 
 @login_required
+@guarded_by(policy.may_view_audit)
 def audit_log(request: HttpRequest) -> HttpResponse:
     person = person_of(request)
     events = selectors.audit_events(person=person)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from kizuna.core.auth import person_of
 from kizuna.core.models import Person
+from kizuna.core.navigation import guarded_by
 
 from . import policy, selectors, services, stix
 from .api import attachment_response, stix_response
@@ -57,9 +58,6 @@ def item_list(request: HttpRequest) -> HttpResponse:
     form = FilterForm(request.GET or None)
     context: dict[str, Any] = {
         "form": form,
-        "may_contribute": policy.may_contribute(person),
-        "is_information_manager": policy.is_information_manager(person),
-        "may_view_reads": policy.may_view_reads(person),
     }
     if form.is_valid() or not request.GET:
         filters = _filters(form)
@@ -83,10 +81,9 @@ def item_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@guarded_by(policy.may_contribute)
 def item_create(request: HttpRequest) -> HttpResponse:
     person = person_of(request)
-    if not policy.may_contribute(person):
-        raise Http404
     form = ItemForm(request.POST or None, person=person)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -225,10 +222,9 @@ def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> Ht
 
 
 @login_required
+@guarded_by(policy.is_information_manager)
 def pending_changes(request: HttpRequest) -> HttpResponse:
     person = person_of(request)
-    if not policy.is_information_manager(person):
-        raise Http404
     return render(
         request,
         "sharing/pending_changes.html",
@@ -255,6 +251,7 @@ def decide_change(request: HttpRequest, change_id: int) -> HttpResponse:
 
 
 @login_required
+@guarded_by(policy.may_view_reads)
 def read_audit(request: HttpRequest) -> HttpResponse:
     person = person_of(request)
     form = ReadFilterForm(request.GET or None)
@@ -300,10 +297,9 @@ def export_stix(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@guarded_by(policy.is_information_manager)
 def import_stix(request: HttpRequest) -> HttpResponse:
     person = person_of(request)
-    if not policy.is_information_manager(person):
-        raise Http404
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["bundle"]

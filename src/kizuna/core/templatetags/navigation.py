@@ -1,0 +1,19 @@
+"""`{% leads_to 'app:page' arg as ok %}`: whether a link opens for the reader, asked of the
+rule that guards the page (kizuna.core.navigation)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from ..navigation import leads_somewhere
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def leads_to(context: template.Context, url_name: str, *args: Any) -> bool:
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return leads_somewhere(user, url_name, *args)
