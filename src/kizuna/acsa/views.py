@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from kizuna.core import formats
 from kizuna.core.models import Person
 from kizuna.core.navigation import guarded_by
+from kizuna.core.paging import keyset_page
 from kizuna.core.selectors import zones_for
 
 from . import charts, documents, policy, rules, selectors, services
@@ -52,8 +53,12 @@ def home_panel(request: HttpRequest) -> str | None:
     person = request.user
     if not isinstance(person, Person) or not policy.may_use_acsa(person):
         return None
-    overdue = selectors.overdue_deliveries(person=person)[:20]
-    return render_to_string("acsa/_overdue.html", {"overdue": overdue}, request=request)
+    context = {
+        "waiting": selectors.waiting_for(person=person),
+        "overdue": selectors.overdue_deliveries(person=person)[:20],
+        "due_soon_days": selectors.DUE_SOON_DAYS,
+    }
+    return render_to_string("acsa/_home.html", context, request=request)
 
 
 @login_required
@@ -80,16 +85,20 @@ def check(request: HttpRequest) -> HttpResponse:
 def order_list(request: HttpRequest) -> HttpResponse:
     person = policy.acsa_person(request)
     status, situation = request.GET.get("status", ""), request.GET.get("situation", "")
-    orders = selectors.order_list(person=person, status=status, situation=situation)
+    awaiting = request.GET.get("awaiting", "")
+    orders = selectors.order_list(
+        person=person, status=status, situation=situation, awaiting=awaiting
+    )
     return render(
         request,
         "acsa/order_list.html",
         {
-            "orders": orders[:200],
+            "pager": keyset_page(orders, request.GET),
             "statuses": Order.Status.choices,
             "situations": selectors.situation_rows(),
             "status": status,
             "situation": situation,
+            "awaiting": awaiting if awaiting in selectors.AWAITING else "",
         },
     )
 
@@ -166,6 +175,7 @@ def _filtered_orders(request: HttpRequest) -> QuerySet[Order]:
         person=policy.acsa_person(request),
         status=request.GET.get("status", ""),
         situation=request.GET.get("situation", ""),
+        awaiting=request.GET.get("awaiting", ""),
     )
 
 

@@ -459,6 +459,45 @@ def live_payloads(situation_id: int, after: int, limit: int = 500) -> list[dict[
 # --- requests for support ------------------------------------------------------------------
 
 
+# A request waits for its supporting organization in these statuses.
+ANSWER_AWAITED = (SupportRequest.Status.SUBMITTED, SupportRequest.Status.ACKNOWLEDGED)
+
+
+def waiting_for(*, person: Person, latest: int = 3) -> dict[str, Any]:
+    """What needs the person now in coordination, over what they may see: entries awaiting
+    their translation or vetting, requests for support awaiting their organization's answer,
+    and the open situations they sit in with their latest entries."""
+    reach = policy.log_reach(person)
+    vetting_bodies = policy.bodies_where(person, Role.COORDINATOR)
+    situations = list(
+        policy.situations_visible(person)
+        .filter(status=Situation.Status.OPEN)
+        .order_by("-starts_at")[:10]
+    )
+    to_answer = (
+        policy.requests_visible(person)
+        .filter(
+            status__in=ANSWER_AWAITED,
+            supporting_organization_id__in=policy.organization_ids(person),
+        )
+        .select_related("situation", "requesting_organization")
+        .order_by("needed_by")
+    )
+    to_vet = LogEntry.objects.filter(
+        reach.q(), significant=True, vetted_at__isnull=True, body_id__in=vetting_bodies
+    )
+    return {
+        "translation": len(translation_queue(person=person)),
+        "vetting": to_vet.count() if vetting_bodies else 0,
+        "requests": list(to_answer[:10]),
+        "requests_count": to_answer.count(),
+        "situations": [
+            (s, entries_page(person=person, situation=s, limit=latest, reach=reach))
+            for s in situations
+        ],
+    }
+
+
 def requests_of(*, person: Person, situation: Situation) -> QuerySet[SupportRequest]:
     return (
         policy.requests_visible(person)

@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -59,6 +60,20 @@ def _act(request: HttpRequest, action: Callable[[], T], done: str) -> T | None:
 def _back(request: HttpRequest, fallback: str) -> HttpResponse:
     target = request.POST.get("next", "")
     return redirect(target if target.startswith("/") and not target.startswith("//") else fallback)
+
+
+def home_panel(request: HttpRequest) -> str | None:
+    """What waits for the person in coordination, on their first page (nothing for those
+    who sit in no body and answer for no organization)."""
+    person = request.user
+    if not isinstance(person, Person):
+        return None
+    waiting = selectors.waiting_for(person=person)
+    if not (
+        waiting["translation"] or waiting["vetting"] or waiting["requests"] or waiting["situations"]
+    ):
+        return None
+    return render_to_string("coordination/_home.html", {"waiting": waiting}, request=request)
 
 
 @login_required

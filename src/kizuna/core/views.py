@@ -57,6 +57,12 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def home_panels(request: HttpRequest) -> HttpResponse:
+    """The home page's panels alone, which the page asks for again every 30 seconds."""
+    return render(request, "core/_home_panels.html", {"panels": _app_panels(request, "home_panel")})
+
+
+@login_required
 def organization_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -50,6 +51,16 @@ def _filters(form: FilterForm) -> selectors.ItemFilters:
         domain=data.get("domain") or "",
         originator_nation=data["nation"].code if data.get("nation") else "",
     )
+
+
+def home_panel(request: HttpRequest) -> str | None:
+    """Marking changes waiting for a second person, for the information managers who may
+    decide them (nothing for anyone else)."""
+    person = request.user
+    if not isinstance(person, Person) or not policy.is_information_manager(person):
+        return None
+    count = selectors.pending_changes(person=person).count()
+    return render_to_string("sharing/_home.html", {"pending": count}, request=request)
 
 
 @login_required
