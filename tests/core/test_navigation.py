@@ -131,3 +131,32 @@ def test_the_error_pages_still_render_for_visitors(client: Client) -> None:
     html = response.content.decode()
     assert "見つかりません" in html
     assert '<nav class="nav"' not in html  # no menu before sign-in
+
+
+def test_the_audit_page_pages_by_keyset_filters_in_its_url_and_exports_the_filter(
+    client: Client, make_person: Callable[..., Person]
+) -> None:
+    from kizuna.core import services
+    from kizuna.core.models import AuditEvent
+
+    auditor = make_person("aud", role=Role.AUDITOR, org="js")
+    for n in range(60):
+        services.token_issue(person=auditor, label=f"t{n}")
+    client.force_login(auditor)
+    issued = AuditEvent.objects.filter(action__startswith="token.issue").order_by("-id")
+    assert issued.count() == 60
+    first = client.get("/audit/?action=token.issue").content.decode()
+    assert first.count("<code>token.issue") == 50
+    cursor = issued[49].pk
+    assert f"after={cursor}" in first  # the next page keeps the filter beside the cursor
+    assert f"action=token.issue&amp;after={cursor}" in first
+    second = client.get(f"/audit/?action=token.issue&after={cursor}").content.decode()
+    assert second.count("<code>token.issue") == 10
+    assert 'rel="next"' not in second
+    export = client.get("/audit.csv?action=token.issue")
+    lines = b"".join(export.streaming_content).decode().splitlines()  # type: ignore[attr-defined]
+    assert len(lines) == 61
+    assert all(",token.issue" in line for line in lines[1:])
+    assert client.get("/audit/?after=nonsense").status_code == 200  # a bad cursor: first page
+    client.force_login(make_person("co", role=Role.COORDINATOR, org="js"))
+    assert client.get("/audit.csv").status_code == 404

@@ -14,14 +14,14 @@ from functools import wraps
 from inspect import signature
 from typing import Any, TypeVar, cast
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponseBase
 from django.urls import NoReverseMatch, resolve, reverse
 
 from .auth import person_of
 from .models import Person
 
 Rule = Callable[..., bool]
-View = TypeVar("View", bound=Callable[..., HttpResponse])
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
 _RULE = "kizuna_rule"
 # Pages whose views are not ours to decorate (the back office): their rule by URL name.
@@ -48,7 +48,7 @@ def guarded_by(rule: Rule) -> Callable[[View], View]:
 
     def decorate(view: View) -> View:
         @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not asked(person_of(request), **kwargs):
                 raise Http404
             return view(request, *args, **kwargs)

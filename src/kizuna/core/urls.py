@@ -17,4 +17,5 @@ urlpatterns = [
     path("settings/tokens/", views.token_issue, name="token_issue"),
     path("settings/tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
     path("audit/", views.audit_log, name="audit_log"),
+    path("audit.csv", views.audit_export, name="audit_csv"),
 ]
