@@ -13,7 +13,7 @@ from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 
 from kizuna.core import formats
 from kizuna.core.models import AuditEvent, Person
@@ -152,10 +152,31 @@ def order_lines(order: Order) -> QuerySet[OrderLine]:
     )
 
 
-def order_timeline(order: Order) -> QuerySet[AuditEvent]:
-    return AuditEvent.objects.filter(
-        object_type=Order._meta.label_lower, object_id=str(order.pk)
-    ).select_related("actor")
+# An order's timeline in words: the audit chain's action codes stay in the audit records.
+ORDER_EVENTS = {
+    "acsa.order.create": pgettext_lazy("order event", "Drafted"),
+    "acsa.order.request": pgettext_lazy("order event", "Requested and signed"),
+    "acsa.order.accept": pgettext_lazy("order event", "Accepted and signed"),
+    "acsa.order.cancel": pgettext_lazy("order event", "Cancelled"),
+    "acsa.order.deliver": pgettext_lazy("order event", "Delivery recorded"),
+    "acsa.order.receipt": pgettext_lazy("order event", "Receipt signed"),
+    "acsa.order.settle": pgettext_lazy("order event", "Settlement recorded"),
+    "acsa.order.settlement.counter_delivery": pgettext_lazy(
+        "order event", "Counter-delivery recorded"
+    ),
+    "acsa.order.close": pgettext_lazy("order event", "Closed"),
+}
+
+
+def order_timeline(order: Order) -> list[AuditEvent]:
+    events = list(
+        AuditEvent.objects.filter(
+            object_type=Order._meta.label_lower, object_id=str(order.pk)
+        ).select_related("actor")
+    )
+    for event in events:
+        event.label = ORDER_EVENTS.get(event.action, event.action)  # type: ignore[attr-defined]
+    return events
 
 
 def overdue_deliveries(*, person: Person, today: date | None = None) -> QuerySet[Delivery]:
