@@ -11,7 +11,7 @@ and the entry it corrects only when the reader may see that one too.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
@@ -264,6 +264,19 @@ def entries_payloads(
     if not payloads:
         situation_get(person=person, pk=situation_id)
     return payloads
+
+
+def log_export(
+    *, person: Person, situation_id: int, body: str | None = None
+) -> Iterator[dict[str, Any]]:
+    """The whole log as the page filters it (one body, or all the reader sees), newest
+    first, a page at a time by the same keyset the page uses."""
+    before = None
+    while page := entries_payloads(
+        person=person, situation_id=situation_id, before=before, limit=MAX_PAGE_SIZE, body=body
+    ):
+        yield from page
+        before = page[-1]["seq"]
 
 
 def entry_payload(*, person: Person, pk: int) -> dict[str, Any]:

@@ -6,13 +6,14 @@ says why in the person's language and changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import csv
+from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -187,16 +188,24 @@ def request_create(request: HttpRequest, situation_id: int) -> HttpResponse:
     return redirect("coordination:request", request_id=created.pk)
 
 
+def _log_body(request: HttpRequest, person: Person) -> Body | None:
+    """The log's body filter from the URL (`?body=<code>`): a body the reader may read."""
+    code = request.GET.get("body", "")
+    return selectors.body_in_reach(person=person, code=code) if code else None
+
+
 def _situation_context(request: HttpRequest, situation: Situation) -> dict[str, Any]:
     person = person_of(request)
     before = request.GET.get("before")
     # One decision of what the reader sees serves the page's three lists of entries.
     reach = policy.log_reach(person)
+    log_body = _log_body(request, person)
     entries = selectors.entries_page(
         person=person,
         situation=situation,
         before=int(before) if before and before.isdigit() else None,
         reach=reach,
+        body=log_body,
     )
     postable = selectors.postable_bodies(person=person, situation=situation)
     series = selectors.resource_series(situation)
@@ -210,6 +219,7 @@ def _situation_context(request: HttpRequest, situation: Situation) -> dict[str, 
             person=person, situation=situation, reach=reach
         ),
         "entries": entries,
+        "log_body": log_body.code if log_body else "",
         "older": entries[-1].seq if len(entries) == selectors.PAGE_SIZE else None,
         "totals": sorted(selectors.resource_totals(series).items()),
         "resource_charts": charts.resources_views(situation, series, zones_for(person)[0]),
@@ -224,6 +234,39 @@ def _situation_context(request: HttpRequest, situation: Situation) -> dict[str, 
         "request_forms": _request_forms(person, postable),
         **_entry_powers(person),
     }
+
+
+@login_required
+def log_export(request: HttpRequest, situation_id: int) -> StreamingHttpResponse:
+    """The log as the page filters it, every page of it, as CSV (what the reader may read)."""
+    person = person_of(request)
+    situation = selectors.situation_get(person=person, pk=situation_id)
+    body = _log_body(request, person)
+    payloads = selectors.log_export(
+        person=person, situation_id=situation.pk, body=body.code if body else None
+    )
+    writer = csv.writer(_Echo())
+    columns = [
+        "seq", "recorded_dtg", "event_dtg", "body", "author", "organization", "kind",
+        "significant", "on_board", "language", "text", "translation", "level", "releasable_to",
+    ]  # fmt: skip
+
+    def rows() -> Iterator[str]:
+        yield writer.writerow(columns)
+        for p in payloads:
+            marking = p["marking"]
+            values = {**p, "level": marking["level"]}
+            values["releasable_to"] = " ".join(marking["releasable_to"])
+            yield writer.writerow([values[c] if values[c] is not None else "" for c in columns])
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="log-{situation.pk}.csv"'
+    return response
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
 
 
 @login_required
