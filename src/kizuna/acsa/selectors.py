@@ -372,13 +372,20 @@ def fiscal_year_start(day: date, first_month: int) -> date:
     return date(year, first_month, 1)
 
 
-def cap_warnings(order: Order, on: date | None = None) -> list[str]:
-    """What accepting this order would push past a liability cap, in the reader's language."""
+def cap_warnings(order: Order, person: Person, on: date | None = None) -> list[str]:
+    """What accepting this order would push past a liability cap, in the reader's language.
+
+    The law counts every order of the fiscal year, hidden ones included, so whether a cap is
+    crossed is said to every reader of the order; the figures (the total and the limit) only
+    to a reader who sees every order a cap could count (`policy.sees_every_order_received_by`,
+    decided on clearances and reference data, not on which orders exist), as a total with a
+    hidden order in it would show that order's existence and amount."""
     on = on or timezone.localdate()
     caps = LiabilityCap.objects.filter(
         debtor_nation=order.receiving_org.nation_id, currency=order.currency
     )
     warnings = []
+    figures: bool | None = None  # decided once, on the first cap crossed
     for cap in caps:
         if (cap.effective_from and on < cap.effective_from) or (
             cap.effective_to and on > cap.effective_to
@@ -395,7 +402,11 @@ def cap_warnings(order: Order, on: date | None = None) -> list[str]:
             this = this.filter(category__kind=Category.Kind.GOODS)
         used = sum((line.amount for line in lines.exclude(order=order)), Decimal(0))
         adding = sum((line.amount for line in this), Decimal(0))
-        if adding and used + adding > cap.amount:
+        if not adding or used + adding <= cap.amount:
+            continue
+        if figures is None:
+            figures = policy.sees_every_order_received_by(person, cap.debtor_nation)
+        if figures:
             warnings.append(
                 gettext(
                     "Accepting this order would bring %(cap)s to %(total)s, "
@@ -407,6 +418,15 @@ def cap_warnings(order: Order, on: date | None = None) -> list[str]:
                     "limit": formats.money(cap.amount, cap.currency),
                     "note": cap.note,
                 }
+            )
+        else:
+            warnings.append(
+                gettext(
+                    "Accepting this order would cross %(cap)s for this fiscal year "
+                    "(%(note)s). Its figures are shown only to readers whose clearance "
+                    "covers every order the cap counts."
+                )
+                % {"cap": cap.name, "note": cap.note}
             )
     return warnings
 

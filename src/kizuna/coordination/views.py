@@ -441,6 +441,7 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
         {
             "req": support_request,
             "actions": policy.request_actions(person, support_request),
+            "acsa_order": selectors.acsa_order_shown(person=person, request=support_request),
             "reason_form": ReasonForm(),
             "acsa_form": AcsaOrderForm(support_request),
         },
