@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "kizuna.sharing",
     "kizuna.acsa",
     "kizuna.coordination",
+    "kizuna.exercises",
 ]
 
 MIDDLEWARE = [
