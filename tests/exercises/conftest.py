@@ -58,3 +58,10 @@ def cleared(make_person: Callable[..., Person]) -> Callable[..., Person]:
         )
 
     return make
+
+
+@pytest.fixture
+def recorder(people: None, cleared: Callable[..., Person]) -> Person:
+    """An exercise controller of the JGSDF Western Army, not a demo person (whose API
+    tokens work only in demo mode)."""
+    return cleared("ctl", "exercise_controller")
