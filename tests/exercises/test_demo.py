@@ -108,6 +108,7 @@ def test_the_map_layer_shows_positioned_areas_to_a_cleared_reader_only(
     reader = Person.objects.get(username="jp-exercise")
     places = selectors.areas_on_map(reader)
     assert {p.layer for p in places} == {"exercise"}
+    assert all(p.note.startswith("EXERCISE EXERCISE EXERCISE") for p in places)
     assert len(places) == Area.objects.exclude(latitude=None).count()
     stranger = make_person("stranger", role="coordinator")  # type: ignore[operator]
     assert not policy.may_read(stranger)

@@ -14,7 +14,7 @@ from django.urls import reverse
 from kizuna.core.models import Nation, Person
 from kizuna.sharing.selectors import MapPlace
 
-from . import policy
+from . import documents, policy
 from .models import MEASURES, Area, Domain, Exercise, Figure, Participation, fiscal_year_label
 
 
@@ -112,7 +112,7 @@ def areas_on_map(person: Person, limit: int = 200) -> list[MapPlace]:
             title=area.exercise.name,
             latitude=float(area.latitude),  # type: ignore[arg-type]
             longitude=float(area.longitude),  # type: ignore[arg-type]
-            note=f"{area.exercise.get_kind_display()} · {area.name}",
+            note=f"{documents.BANNER} · {area.exercise.get_kind_display()} · {area.name}",
         )
         for area in rows
     ]
