@@ -8,6 +8,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from kizuna.core.bounds import MAX_BODY_BYTES
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("KIZUNA_DATA_DIR", Path.cwd() / "var")).resolve()
 
@@ -71,6 +73,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the body: 413 with the limit named, control characters refused.
+    "kizuna.core.middleware.InputGuardMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -90,6 +94,10 @@ MIDDLEWARE = [
     # thread; see the module's docstring.
     "kizuna.core.middleware.PersonPreferencesMiddleware",
 ]
+
+# Django reads at most this much of a body that is not a file upload: a 10 MB attachment
+# sent to the API base64-encoded in JSON (core.bounds), answered 413 above it.
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_BODY_BYTES
 
 ROOT_URLCONF = "kizuna.urls"
 ASGI_APPLICATION = "kizuna.asgi.application"
@@ -251,6 +259,20 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Signed checkpoints of the audit chain (core.checkpoints, docs/operations.md). The Ed25519
+# signing key is held apart from the database: in KIZUNA_AUDIT_KEY (the raw 32-byte key in
+# base64), else in the PEM file KIZUNA_AUDIT_KEY_FILE (`kizuna audit keygen` makes one).
+# Checkpoints are files in KIZUNA_AUDIT_CHECKPOINT_DIR, written by the task worker every
+# KIZUNA_AUDIT_CHECKPOINT_SECONDS while a key is configured.
+AUDIT_KEY = os.environ.get("KIZUNA_AUDIT_KEY", "")
+AUDIT_KEY_FILE = Path(
+    os.environ.get("KIZUNA_AUDIT_KEY_FILE", DATA_DIR / "audit" / "signing-key.pem")
+)
+AUDIT_CHECKPOINT_DIR = Path(
+    os.environ.get("KIZUNA_AUDIT_CHECKPOINT_DIR", DATA_DIR / "audit" / "checkpoints")
+)
+AUDIT_CHECKPOINT_SECONDS = float(os.environ.get("KIZUNA_AUDIT_CHECKPOINT_SECONDS", 300))
 
 # `kizuna serve`: how long requests and live streams get to finish once the service is told
 # to stop (SIGTERM, SIGINT); what still runs 5 seconds after that is killed.

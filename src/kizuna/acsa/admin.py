@@ -1,22 +1,28 @@
+"""Back office for ACSA's reference data, which every administrator sees whole; every
+change audited. Orders and what hangs on them change only through the services."""
+
 from django.contrib import admin
 
-from kizuna.core.admin import AuditedAdmin, site
+from kizuna.core.admin import EVERY_ROW, AuditedAdmin, site
 
 from .models import AgreementVersion, Category, EligibilityRule, LiabilityCap, SituationType
 
 
 @admin.register(AgreementVersion, site=site)
 class AgreementVersionAdmin(AuditedAdmin):
+    scope = staticmethod(EVERY_ROW)
     list_display = ["code", "name_ja", "name_en", "signed_on", "in_force_from"]
 
 
 @admin.register(Category, site=site)
 class CategoryAdmin(AuditedAdmin):
+    scope = staticmethod(EVERY_ROW)
     list_display = ["position", "code", "name_ja", "name_en", "kind", "prohibited"]
 
 
 @admin.register(SituationType, site=site)
 class SituationTypeAdmin(AuditedAdmin):
+    scope = staticmethod(EVERY_ROW)
     list_display = [
         "position",
         "code",
@@ -32,6 +38,7 @@ class SituationTypeAdmin(AuditedAdmin):
 
 @admin.register(EligibilityRule, site=site)
 class EligibilityRuleAdmin(AuditedAdmin):
+    scope = staticmethod(EVERY_ROW)
     list_display = ["version", "situation", "category", "allowed", "effective_from", "effective_to"]
     list_filter = ["version", "allowed", "category"]
     search_fields = ["situation__code", "category__code", "note"]
@@ -40,4 +47,5 @@ class EligibilityRuleAdmin(AuditedAdmin):
 
 @admin.register(LiabilityCap, site=site)
 class LiabilityCapAdmin(AuditedAdmin):
+    scope = staticmethod(EVERY_ROW)
     list_display = ["code", "name_ja", "name_en", "debtor_nation", "amount", "currency"]
