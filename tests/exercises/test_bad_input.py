@@ -35,6 +35,11 @@ CASES = {
         "演習の終了日を開始日より前にはできません。",
         "The exercise cannot end before it starts.",
     ),
+    "start centuries ago": (
+        {"starts_on": "1066-10-14"},
+        "演習の日付が1990-01-01より前です",
+        "The date of the exercise is before 1990-01-01",
+    ),
     "negative personnel": (
         {"participations": [PART, {**PART, "personnel": -5}]},
         "数値を負にはできません。",

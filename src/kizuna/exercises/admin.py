@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from kizuna.core.admin import AuditedAdmin, site
+from kizuna.core.admin import EVERY_ROW, AuditedAdmin, site
 
 from .models import Series
 
 
 @admin.register(Series, site=site)
 class SeriesAdmin(AuditedAdmin):
+    scope = staticmethod(EVERY_ROW)  # reference data
     list_display = ["code", "name_ja", "name_en"]
     search_fields = ["code", "name_ja", "name_en"]

@@ -10,3 +10,11 @@ class ExercisesConfig(AppConfig):
     nav = (("exercises:index", _("Exercises")),)
     # Exercise areas with a position, on the shared map (sharing.selectors.map_places).
     map_layer = "kizuna.exercises.selectors.areas_on_map"
+    # Whose audit events show to whom (core.audit.visible_events): an event of an exercise or
+    # of a part of it shows only to an auditor cleared for the exercise's marking.
+    audit_scope = {
+        "exercises.exercise": "kizuna.exercises.policy.exercises_visible",
+        "exercises.participation": "kizuna.exercises.policy.participations_visible",
+        "exercises.area": "kizuna.exercises.policy.areas_visible",
+        "exercises.objective": "kizuna.exercises.policy.objectives_visible",
+    }

@@ -15,11 +15,23 @@ from django.db.models import QuerySet
 from kizuna.core.models import Person, Role
 from kizuna.sharing import policy as sharing_policy
 
-from .models import Exercise
+from .models import Area, Exercise, Objective, Participation
 
 
 def exercises_visible(person: Person) -> QuerySet[Exercise]:
     return sharing_policy.restrict(Exercise.objects.all(), person)
+
+
+def participations_visible(person: Person) -> QuerySet[Participation]:
+    return Participation.objects.filter(sharing_policy.marking_filter(person, "exercise__"))
+
+
+def areas_visible(person: Person) -> QuerySet[Area]:
+    return Area.objects.filter(sharing_policy.marking_filter(person, "exercise__"))
+
+
+def objectives_visible(person: Person) -> QuerySet[Objective]:
+    return Objective.objects.filter(sharing_policy.marking_filter(person, "exercise__"))
 
 
 def may_read(person: Person) -> bool:

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kizuna.coordination.models import Situation
+from kizuna.core import bounds
 from kizuna.core.audit import record_event
 from kizuna.core.models import Nation, Organization, Person
 from kizuna.sharing import services as sharing_services
@@ -55,6 +56,8 @@ def _dates(precision: str, starts_on: date | None, ends_on: date | None) -> None
         return
     if starts_on is None:
         raise ValidationError({"starts_on": _("Give the start date.")})
+    bounds.check_moment("exercise", starts_on, field="starts_on")
+    bounds.check_moment("exercise", ends_on, field="ends_on")
     if ends_on is not None and ends_on < starts_on:
         raise ValidationError({"ends_on": _("The exercise cannot end before it starts.")})
 
