@@ -162,3 +162,21 @@ def test_anonymous_visitors_are_sent_to_sign_in_and_the_api_refuses_them(
         client.post("/api/exercises/exercises", {}, content_type="application/json").status_code
         == 401
     )
+
+
+def test_audit_events_of_an_exercise_show_only_to_auditors_cleared_for_it(
+    cleared: Callable[..., Person], listed: Exercise, japan_only: Exercise
+) -> None:
+    from kizuna.core.audit import visible_events
+
+    def seen(person: Person) -> set[str]:
+        return set(
+            visible_events(person)
+            .filter(object_type="exercises.exercise")
+            .values_list("object_id", flat=True)
+        )
+
+    jp_auditor = cleared("jp-aud", Role.AUDITOR)
+    us_auditor = cleared("us-aud", Role.AUDITOR, nation="USA")
+    assert seen(jp_auditor) == {str(listed.pk), str(japan_only.pk)}
+    assert seen(us_auditor) == {str(listed.pk)}
