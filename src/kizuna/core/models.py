@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 
@@ -192,7 +192,9 @@ class Membership(models.Model):
         verbose_name=_("organization"),
     )
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
-    position = models.CharField(_("position"), max_length=120, blank=True)
+    position = models.CharField(
+        pgettext_lazy("a post a person holds", "position"), max_length=120, blank=True
+    )
 
     class Meta:
         ordering = ["organization", "role"]
@@ -217,7 +219,7 @@ class ApiToken(models.Model):
     label = models.CharField(_("label"), max_length=80)
     prefix = models.CharField(_("prefix"), max_length=12)
     digest = models.CharField(_("digest"), max_length=64, unique=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_at = models.DateTimeField(pgettext_lazy("a time", "created"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
 
