@@ -56,7 +56,7 @@ def test_the_chart_is_drawn_as_text_with_its_numbers_a_click_away(
 ) -> None:
     svg = client.get("/exercises/yearly.svg").content.decode()
     assert "<svg" in svg
-    assert "年度別・種類別の演習・訓練" in svg
+    assert "年度・種別ごとの演習・訓練" in svg
     page = client.get("/exercises/").content.decode()
     assert 'src="/exercises/yearly.svg"' in page
     assert "<summary>" in page
