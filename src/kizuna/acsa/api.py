@@ -49,12 +49,19 @@ class SituationOut(Schema):
     effective_from: date | None
     effective_to: date | None
     source: str
+    from_japan: bool | None
+    from_us: bool | None
+    direction_source: str
+    law_lapsed_on: date | None
+    replaced_by: str | None
 
 
 class CheckIn(Schema):
     situation: str
     category: str
     on: date | None = None
+    # The supplying side: JPN (the SDF to US forces) or USA (US forces to the SDF).
+    from_: str | None = Field(None, alias="from")
 
 
 class ReasonOut(Schema):
@@ -81,7 +88,9 @@ def situations(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.get("/check", response=AnswerOut)
 def check(request: HttpRequest, query: Query[CheckIn]) -> dict[str, Any]:
-    return rules.check(query.situation, query.category, query.on).as_dict()
+    return rules.check(
+        query.situation, query.category, query.on, rules.supplier(query.from_)
+    ).as_dict()
 
 
 class LineIn(Schema):

@@ -75,6 +75,30 @@ class SituationType(ReferenceRow):
         _("applicable since the 2015 legislation"), null=True
     )
     position = models.PositiveSmallIntegerField(_("order in the figure"), default=0)
+    # Which way provision runs in this situation: True where a source settles that it may,
+    # False where one settles that it may not, empty where none at hand settles it.
+    from_japan = models.BooleanField(_("the SDF may provide to US forces"), null=True)
+    from_us = models.BooleanField(_("US forces may provide to the SDF"), null=True)
+    direction_source = models.TextField(
+        _("source of the direction"), blank=True, help_text=_("Where the direction comes from.")
+    )
+    direction_note = models.TextField(_("note on the direction"), blank=True)
+    # The domestic law provision rested on lapsed at the end of this day: after it, nothing.
+    law_lapsed_on = models.DateField(
+        _("law lapsed on"),
+        null=True,
+        blank=True,
+        help_text=_("The last day the law under which provision rested was in force."),
+    )
+    lapse_source = models.TextField(_("source of the lapse"), blank=True)
+    replaced_by = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("replaced by"),
+    )
 
     class Meta(ReferenceRow.Meta):
         ordering = ["position"]

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from kizuna.core import formats
-from kizuna.core.models import AuditEvent, Person
+from kizuna.core.models import AuditEvent, Organization, Person
 from kizuna.sharing.marking import Marking
 from kizuna.sharing.models import Community, HandlingCaveat
 from kizuna.sharing.selectors import glossary_translations
@@ -58,6 +58,14 @@ def reference_code(field: str, written: str) -> str:
     return rules.resolve(field, written, glossary_translations(written))
 
 
+def nation_of(organization_id: int) -> str | None:
+    """The nation of a unit, by id (the order form's supplying unit), None when none is."""
+    nation = (
+        Organization.objects.filter(pk=organization_id).values_list("nation_id", flat=True).first()
+    )
+    return str(nation) if nation else None
+
+
 def situation_rows() -> list[dict[str, Any]]:
     return [
         {
@@ -69,8 +77,13 @@ def situation_rows() -> list[dict[str, Any]]:
             "effective_from": s.effective_from.isoformat() if s.effective_from else None,
             "effective_to": s.effective_to.isoformat() if s.effective_to else None,
             "source": s.source,
+            "from_japan": s.from_japan,
+            "from_us": s.from_us,
+            "direction_source": s.direction_source,
+            "law_lapsed_on": s.law_lapsed_on.isoformat() if s.law_lapsed_on else None,
+            "replaced_by": s.replaced_by.code if s.replaced_by else None,
         }
-        for s in SituationType.objects.order_by("position")
+        for s in SituationType.objects.select_related("replaced_by").order_by("position")
     ]
 
 

@@ -197,7 +197,7 @@ def _check_eligibility(order: Order, on: date, categories: list[str]) -> None:
     situation = rules.situation_type_for(order, on)
     problems = []
     for category in categories:
-        answer = rules.check(situation, category, on)
+        answer = rules.check(situation, category, on, order.supplying_org.nation_id)
         if answer.allowed is not True:
             problems.append(" ".join(str(r) for r in answer.reasons))
     if problems:

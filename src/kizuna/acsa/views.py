@@ -67,10 +67,19 @@ def check(request: HttpRequest) -> HttpResponse:
         on = None
     if situation and category:
         try:
-            answer = rules.check(situation, category, on)
-        except rules.UnknownCode as unknown:
-            error = " ".join(unknown.messages)
+            answer = rules.check(situation, category, on, _supplier(request))
+        except ValidationError as invalid:
+            error = " ".join(invalid.messages)
     return render(request, "acsa/_answer.html", {"answer": answer, "error": error})
+
+
+def _supplier(request: HttpRequest) -> str | None:
+    """The supplying side asked about: `from` (JPN or USA), or on the order form the nation
+    of the supplying unit chosen."""
+    unit = request.GET.get("supplying_org", "")
+    if unit.isdigit():
+        return selectors.nation_of(int(unit))
+    return rules.supplier(request.GET.get("from"))
 
 
 @login_required

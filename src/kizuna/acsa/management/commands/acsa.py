@@ -9,6 +9,7 @@ import json
 from datetime import date
 from typing import Any, NoReturn
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -53,7 +54,16 @@ class Command(KizunaCommand):
             required=True,
             help=_("category code or name (see `kizuna acsa categories`)"),
         )
-        check.add_argument("--on", help=_("YYYY-MM-DD; today when omitted"))
+        check.add_argument("--on", help=_("YYYY-MM-DD; today in Japan when omitted"))
+        check.add_argument(
+            "--from",
+            dest="supplier",
+            metavar="JPN|USA",
+            help=_(
+                "the supplying side: JPN (the SDF to US forces) or USA (US forces to the SDF); "
+                "some situations run one way only"
+            ),
+        )
         check.add_argument("--json", action="store_true", help=_("print JSON"))
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -80,8 +90,8 @@ class Command(KizunaCommand):
         try:
             situation = selectors.reference_code("situation", options["situation"])
             category = selectors.reference_code("category", options["category"])
-            answer = rules.check(situation, category, on)
-        except rules.UnknownCode as error:
+            answer = rules.check(situation, category, on, rules.supplier(options["supplier"]))
+        except ValidationError as error:
             self._bad_input(" ".join(error.messages))
         if options["json"]:
             self.stdout.write(json.dumps(answer.as_dict(), ensure_ascii=False, indent=2))
