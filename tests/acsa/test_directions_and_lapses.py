@@ -197,3 +197,27 @@ def test_an_order_the_other_way_round_is_refused_on_request(make_person: Callabl
     assert "eligibility" in refused.value.message_dict
     to_sdf.refresh_from_db()
     assert to_sdf.status == Order.Status.DRAFT
+
+
+def test_today_is_todays_date_in_japan() -> None:
+    """At 16:30 UTC on 24 April 2017 it is already 25 April in Japan: the new agreement."""
+    from datetime import UTC, datetime
+    from unittest import mock
+
+    moment = datetime(2017, 4, 24, 16, 30, tzinfo=UTC)
+    with mock.patch("django.utils.timezone.now", return_value=moment):
+        answer = rules.check("warning-and-surveillance", "food", supplier="JPN")
+        code, out, _ = _command(
+            "check",
+            "--situation",
+            "warning-and-surveillance",
+            "--category",
+            "food",
+            "--from",
+            "JPN",
+            "--json",
+        )
+    assert answer.allowed is True
+    assert answer.agreement == "new-agreement-2017"
+    assert code == 0
+    assert json.loads(out)["allowed"] is True

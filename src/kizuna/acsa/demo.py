@@ -17,8 +17,8 @@ from decimal import Decimal
 from unittest import mock
 
 from django.db import transaction
-from django.utils import timezone
 
+from kizuna.core import places
 from kizuna.core.demo import Step
 from kizuna.core.models import Organization, Person
 from kizuna.sharing.marking import Marking
@@ -248,7 +248,8 @@ ORDERS = [
 
 
 class _Clock:
-    """What the services see as `timezone` while a past order is entered."""
+    """What the services see as `timezone` and `places` while a past order is entered: 01:00
+    UTC on the day, 10:00 in Japan, so the day is the same in both."""
 
     def __init__(self, day: date) -> None:
         self._now = datetime(day.year, day.month, day.day, 1, tzinfo=UTC)
@@ -256,13 +257,20 @@ class _Clock:
     def now(self) -> datetime:
         return self._now
 
-    def localdate(self) -> date:
+    def today(self) -> date:
         return self._now.date()
+
+    def date_of(self, moment: datetime) -> date:
+        return places.date_of(moment)
 
 
 @contextmanager
 def _as_of(day: date) -> Iterator[None]:
-    with mock.patch.object(services, "timezone", _Clock(day)):
+    clock = _Clock(day)
+    with (
+        mock.patch.object(services, "timezone", clock),
+        mock.patch.object(services, "places", clock),
+    ):
         yield
 
 
@@ -282,7 +290,7 @@ def _load(spec: DemoOrder) -> None:
     if Order.objects.filter(created_by=ordering, idempotency_key=spec.key).exists():
         return
     stage = STAGES.index(spec.stage)
-    on = spec.on or timezone.localdate()
+    on = spec.on or places.today()
     with transaction.atomic(), _as_of(on):
         order = services.order_create(
             actor=ordering,

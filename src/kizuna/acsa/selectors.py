@@ -12,10 +12,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext
 
-from kizuna.core import formats
+from kizuna.core import formats, places
 from kizuna.core.models import AuditEvent, Organization, Person
 from kizuna.sharing.marking import Marking
 from kizuna.sharing.models import Community, HandlingCaveat
@@ -160,7 +159,7 @@ def order_timeline(order: Order) -> QuerySet[AuditEvent]:
 
 def overdue_deliveries(*, person: Person, today: date | None = None) -> QuerySet[Delivery]:
     """Deliveries past their twelve months and not settled in full, oldest first."""
-    today = today or timezone.localdate()
+    today = today or places.today()
     return (
         Delivery.objects.filter(policy.order_filter(person, via="line__order__"))
         .filter(due_on__lt=today, amount_settled__lt=F("amount"))
@@ -226,7 +225,7 @@ def outstanding_by(*, person: Person, by: str = "") -> list[dict[str, Any]]:
     each split by age (under 6 months, 6 to 12, overdue), in one aggregate query."""
     if by and by not in BREAKDOWNS:
         raise ValidationError({"by": gettext("Break down by situation or category.")})
-    today = timezone.localdate()
+    today = places.today()
     six_months_ago = today - timedelta(days=182)
     owed = F("amount") - F("amount_settled")
     keys = ["line__order__supplying_org__nation_id", "line__order__currency"]
@@ -287,7 +286,7 @@ def balance_series(*, person: Person, today: date | None = None) -> BalanceSerie
     # A counter-delivery counts once its receipt is signed.
     settlements = Settlement.objects.exclude(method__in=_IN_KIND, receipt_signed_at__isnull=True)
     add(monthly(settlements, "delivery__line__order", "settled_on"), "delivery__line__order", -1)
-    today = today or timezone.localdate()
+    today = today or places.today()
     series: BalanceSeries = {}
     for key, by_month in sorted(changes.items()):
         running, points = Decimal(0), []
@@ -326,7 +325,7 @@ def fiscal_year_start(day: date, first_month: int) -> date:
 
 def cap_warnings(order: Order, on: date | None = None) -> list[str]:
     """What accepting this order would push past a liability cap, in the reader's language."""
-    on = on or timezone.localdate()
+    on = on or places.today()
     caps = LiabilityCap.objects.filter(
         debtor_nation=order.receiving_org.nation_id, currency=order.currency
     )

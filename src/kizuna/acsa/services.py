@@ -19,7 +19,7 @@ from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kizuna.core import formats
+from kizuna.core import formats, places
 from kizuna.core.audit import record_event
 from kizuna.core.models import Nation, Organization, Person, Role
 from kizuna.sharing import policy as sharing_policy
@@ -397,7 +397,7 @@ def order_request(*, order: Order, actor: Person, version: int | None = None) ->
     categories = _lock_to_sign(order, version)
     _require(actor, Role.ORDERING_OFFICIAL, order.receiving_org.nation_id)
     _expect(order, Order.Status.DRAFT)
-    _check_eligibility(order, timezone.localdate(), categories)
+    _check_eligibility(order, places.today(), categories)
     return _advance(
         order,
         actor,
@@ -416,7 +416,7 @@ def order_accept(*, order: Order, actor: Person, version: int | None = None) -> 
     categories = _lock_to_sign(order, version)
     _require(actor, Role.APPROVING_OFFICIAL, order.supplying_org.nation_id)
     _expect(order, Order.Status.REQUESTED)
-    _check_eligibility(order, timezone.localdate(), categories)
+    _check_eligibility(order, places.today(), categories)
     return _advance(
         order,
         actor,
@@ -517,9 +517,9 @@ def delivery_record(
             "left": line.quantity_remaining,
             "unit": line.unit,
         }
-    if order.accepted_at and delivered_on < order.accepted_at.date():
+    if order.accepted_at and delivered_on < places.date_of(order.accepted_at):
         errors["delivered_on"] = _("A delivery cannot precede the order's acceptance.")
-    if delivered_on > timezone.localdate():
+    if delivered_on > places.today():
         errors["delivered_on"] = _("A delivery cannot be recorded before it happens.")
     if not documents:
         errors["documents"] = _("Attach the source documents of the delivery.")
@@ -698,7 +698,7 @@ def settlement_record(
     )
     if returns_goods and (quantity is None or not _within(quantity, delivery.quantity)):
         errors["quantity"] = _("Give the quantity returned, at most what was delivered.")
-    if settled_on < delivery.delivered_on or settled_on > timezone.localdate():
+    if settled_on < delivery.delivered_on or settled_on > places.today():
         errors["settled_on"] = _("A settlement falls between the delivery and today.")
     if errors:
         raise ValidationError(errors)
@@ -855,7 +855,7 @@ def offset_approve(*, actor: Person, offset: Offset) -> Offset:
                 delivery=delivery,
                 method=Order.SettlementMethod.CURRENCY,
                 amount=take,
-                settled_on=timezone.localdate(),
+                settled_on=places.today(),
                 recorded_by=actor,
                 offset=offset,
             )

@@ -16,11 +16,10 @@ from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kizuna.core import formats
+from kizuna.core import formats, places
 from kizuna.core.models import Person
 from kizuna.core.selectors import zones_for
 
@@ -142,7 +141,7 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "steps": policy.next_steps(order, person),
             "powers": policy.delivery_powers(order, person),
             "methods": Order.SettlementMethod.choices,
-            "today": timezone.localdate(),
+            "today": places.today(),
             "reader_zones": zones_for(person),
             "claim_notices": selectors.claim_notices_of(order),
             "cap_warnings": (

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kizuna.acsa.models import Order, SituationType
+from kizuna.core import places
 from kizuna.core.formats import dtg
 from kizuna.core.models import Person, Role
 from kizuna.sharing.marking import Marking
@@ -539,7 +540,8 @@ def situation_type_for_order(order: Order, on: date) -> SituationType | None:
     request = SupportRequest.objects.filter(acsa_order=order).select_related("situation").first()
     if request is None:
         return None
-    moment = min(timezone.now(), datetime.combine(on, time.max, tzinfo=UTC))
+    # `on` is a date of the place: its end is the end of that day in Japan, not in UTC.
+    moment = min(timezone.now(), datetime.combine(on, time.max, tzinfo=places.zone()))
     situation_type = designation_in_force(request.situation, moment)
     if situation_type is None:
         raise ValidationError(
