@@ -2,7 +2,14 @@ from django.contrib import admin
 
 from kizuna.core.admin import AuditedAdmin, site
 
-from .models import AgreementVersion, Category, EligibilityRule, LiabilityCap, SituationType
+from .models import (
+    AgreementVersion,
+    Category,
+    EligibilityRule,
+    ExchangeRate,
+    LiabilityCap,
+    SituationType,
+)
 
 
 @admin.register(AgreementVersion, site=site)
@@ -41,3 +48,9 @@ class EligibilityRuleAdmin(AuditedAdmin):
 @admin.register(LiabilityCap, site=site)
 class LiabilityCapAdmin(AuditedAdmin):
     list_display = ["code", "name_ja", "name_en", "debtor_nation", "amount", "currency"]
+
+
+@admin.register(ExchangeRate, site=site)
+class ExchangeRateAdmin(AuditedAdmin):
+    list_display = ["base", "quote", "rate", "effective_from", "effective_to", "source"]
+    list_filter = ["base", "quote"]

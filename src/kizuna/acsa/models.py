@@ -8,9 +8,11 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kizuna.core import formats
 from kizuna.core.models import BilingualName
 from kizuna.sharing.models import Marked
 
@@ -564,6 +566,82 @@ class LiabilityCap(ReferenceRow):
     class Meta(ReferenceRow.Meta):
         verbose_name = _("liability cap")
         verbose_name_plural = _("liability caps")
+
+
+class ExchangeRate(models.Model):
+    """What one unit of `base` was worth in `quote` over a period (1 USD = 150.25 JPY), as an
+    administrator recorded it from a cited source, so that an order priced in one currency
+    counts against a cap kept in another. Periods of one pair of currencies never overlap."""
+
+    base = models.CharField(_("currency"), max_length=3, help_text=_("ISO 4217, e.g. USD."))
+    quote = models.CharField(
+        _("priced in"), max_length=3, help_text=_("ISO 4217: the currency of the orders, e.g. JPY.")
+    )
+    rate = models.DecimalField(
+        _("rate"),
+        max_digits=18,
+        decimal_places=6,
+        help_text=_("Units of the “priced in” currency for one unit of the currency."),
+    )
+    effective_from = models.DateField(_("effective from"))
+    effective_to = models.DateField(_("effective to"), null=True, blank=True)
+    source = models.TextField(_("source"), help_text=_("Where this row comes from."))
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["base", "quote", "effective_from"]
+        verbose_name = _("exchange rate")
+        verbose_name_plural = _("exchange rates")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(rate__gt=0), name="acsa_rate_positive"),
+            models.CheckConstraint(
+                condition=~models.Q(base=models.F("quote")), name="acsa_rate_two_currencies"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(effective_to__isnull=True)
+                | models.Q(effective_to__gte=models.F("effective_from")),
+                name="acsa_rate_dates_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"1 {self.base} = {self.rate} {self.quote} ({self.effective_from})"
+
+    def clean(self) -> None:
+        errors: dict[str, list[Any]] = {}
+        for field in ("base", "quote"):
+            code = getattr(self, field) or ""
+            if not formats.is_currency(code):
+                errors[field] = [
+                    _("Unknown currency “%(code)s”: give an ISO 4217 code, e.g. JPY or USD.")
+                    % {"code": code}
+                ]
+        if self.rate is not None and self.rate <= 0:
+            errors["rate"] = [_("A rate must be more than zero.")]
+        if self.base and self.base == self.quote:
+            errors["quote"] = [_("A rate converts between two different currencies.")]
+        if self.effective_to and self.effective_from and self.effective_to < self.effective_from:
+            errors["effective_to"] = [_("The period ends before it starts.")]
+        if errors:
+            raise ValidationError(errors)
+        same_pair = ExchangeRate.objects.filter(base=self.base, quote=self.quote).exclude(
+            pk=self.pk
+        )
+        if self.effective_to:
+            same_pair = same_pair.filter(effective_from__lte=self.effective_to)
+        overlapping = same_pair.filter(
+            models.Q(effective_to__isnull=True) | models.Q(effective_to__gte=self.effective_from)
+        ).first()
+        if overlapping is not None:
+            raise ValidationError(
+                {
+                    "effective_from": _(
+                        "This period overlaps the rate in force from %(start)s "
+                        "(%(rate)s); end that one first."
+                    )
+                    % {"start": overlapping.effective_from, "rate": overlapping}
+                }
+            )
 
 
 class Offset(models.Model):

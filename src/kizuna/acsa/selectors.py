@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -20,7 +21,7 @@ from kizuna.sharing.marking import Marking
 from kizuna.sharing.models import Community, HandlingCaveat
 from kizuna.sharing.selectors import glossary_translations
 
-from . import policy, rules, services
+from . import policy, rates, rules, services
 from .models import (
     Category,
     ClaimNotice,
@@ -323,29 +324,72 @@ def fiscal_year_start(day: date, first_month: int) -> date:
     return date(year, first_month, 1)
 
 
-def cap_warnings(order: Order, on: date | None = None) -> list[str]:
-    """What accepting this order would push past a liability cap, in the reader's language."""
-    on = on or places.today()
-    caps = LiabilityCap.objects.filter(
-        debtor_nation=order.receiving_org.nation_id, currency=order.currency
+@dataclass(frozen=True)
+class CapUse:
+    """What a cap counts: the fiscal year's accepted orders (`used`) and this order
+    (`adding`), in the cap's currency; `missing` the rates without which it cannot tell."""
+
+    used: Decimal
+    adding: Decimal
+    missing: tuple[rates.MissingRate, ...]
+
+
+def cap_use(cap: LiabilityCap, order: Order, on: date) -> CapUse:
+    """Every liability of the cap's debtor in the fiscal year, whatever its currency: an
+    order priced in another currency counts at the rate in force on its acceptance date in
+    Japan (this order's: `on`)."""
+    year_starts = datetime.combine(
+        fiscal_year_start(on, cap.fiscal_year_starts), time.min, tzinfo=places.zone()
     )
+    lines = (
+        OrderLine.objects.filter(
+            order__receiving_org__nation_id=cap.debtor_nation,
+            order__accepted_at__gte=year_starts,
+        )
+        .exclude(order__status=Order.Status.CANCELLED)
+        .exclude(order=order)
+        .select_related("order")
+    )
+    this = order.lines.all()
+    if cap.supplies_only:
+        lines = lines.filter(category__kind=Category.Kind.GOODS)
+        this = this.filter(category__kind=Category.Kind.GOODS)
+    table = rates.Rates(cap.currency)
+    missing: dict[rates.MissingRate, None] = {}
+    totals = [Decimal(0), Decimal(0)]
+    counted = [(0, line, places.date_of(line.order.accepted_at or year_starts)) for line in lines]
+    counted += [(1, line, on) for line in this]
+    for which, line, day in counted:
+        amount = table.convert(line.amount, order.currency if which else line.order.currency, day)
+        if isinstance(amount, rates.MissingRate):
+            missing[amount] = None
+        else:
+            totals[which] += amount
+    return CapUse(totals[0], totals[1], tuple(missing))
+
+
+def cap_warnings(order: Order, on: date | None = None) -> list[str]:
+    """What accepting this order would push past a liability cap, in the reader's language;
+    and where a missing exchange rate leaves a cap unable to tell, which rate is missing."""
+    on = on or places.today()
+    caps = LiabilityCap.objects.filter(debtor_nation=order.receiving_org.nation_id)
     warnings = []
     for cap in caps:
         if (cap.effective_from and on < cap.effective_from) or (
             cap.effective_to and on > cap.effective_to
         ):
             continue
-        lines = OrderLine.objects.filter(
-            order__receiving_org__nation_id=cap.debtor_nation,
-            order__currency=cap.currency,
-            order__accepted_at__date__gte=fiscal_year_start(on, cap.fiscal_year_starts),
-        ).exclude(order__status=Order.Status.CANCELLED)
-        this = order.lines.all()
-        if cap.supplies_only:
-            lines = lines.filter(category__kind=Category.Kind.GOODS)
-            this = this.filter(category__kind=Category.Kind.GOODS)
-        used = sum((line.amount for line in lines.exclude(order=order)), Decimal(0))
-        adding = sum((line.amount for line in this), Decimal(0))
+        use = cap_use(cap, order, on)
+        used, adding = use.used, use.adding
+        for gap in use.missing:
+            warnings.append(
+                gettext(
+                    "Cannot tell whether accepting this order would bring %(cap)s over its "
+                    "limit: no exchange rate from %(quote)s to %(base)s is recorded for "
+                    "%(day)s. An administrator records it under exchange rates."
+                )
+                % {"cap": cap.name, "quote": gap.quote, "base": gap.base, "day": gap.on}
+            )
         if adding and used + adding > cap.amount:
             warnings.append(
                 gettext(
