@@ -140,6 +140,12 @@ SHIPPED_NOTES = (
         "Both special measures laws had lapsed before the new agreement; "
         "whether any provision under them remains is to be confirmed."
     ),
+    # The liability caps' note (migration 0007), shown in cap warnings.
+    gettext_noop(
+        "Applies outside active hostilities; the approving official judges whether hostilities "
+        "are active. Counted over orders accepted in the US fiscal year (1 October to 30 "
+        "September)."
+    ),
     # Directions and lapses (migration 0011).
     gettext_noop(
         "The figure's row names provision from SDF units on international peace cooperation "

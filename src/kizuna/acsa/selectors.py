@@ -400,7 +400,7 @@ def cap_warnings(order: Order, on: date | None = None) -> list[str]:
                     "cap": cap.name,
                     "total": formats.money(used + adding, cap.currency),
                     "limit": formats.money(cap.amount, cap.currency),
-                    "note": cap.note,
+                    "note": gettext(cap.note) if cap.note else "",
                 }
             )
     return warnings
