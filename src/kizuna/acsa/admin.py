@@ -19,7 +19,7 @@ class AgreementVersionAdmin(AuditedAdmin):
 
 @admin.register(Category, site=site)
 class CategoryAdmin(AuditedAdmin):
-    list_display = ["position", "code", "name_ja", "name_en", "kind", "prohibited"]
+    list_display = ["position", "code", "name_ja", "name_en", "kind", "kind_note", "prohibited"]
 
 
 @admin.register(SituationType, site=site)

@@ -36,6 +36,8 @@ class CategoryOut(Schema):
     name_ja: str
     name_en: str
     kind: str
+    kind_source: str | None
+    kind_interpretation: bool
     prohibited: bool
     source: str
 

@@ -50,6 +50,13 @@ class Category(ReferenceRow):
         BOTH = "both", _("goods and services")
 
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    # Goods or services decides the settlement methods and the supplies cap. Empty where no
+    # source says which: then the kind is Kizuna's reading, and says so (`kind_note`).
+    kind_source = models.TextField(
+        _("source of the kind"),
+        blank=True,
+        help_text=_("Empty: Kizuna's interpretation, not from the agreement's text."),
+    )
     prohibited = models.BooleanField(_("never provided"), default=False)
     position = models.PositiveSmallIntegerField(_("order in the footnote"), default=0)
 
@@ -57,6 +64,14 @@ class Category(ReferenceRow):
         ordering = ["position"]
         verbose_name = _("category of goods and services")
         verbose_name_plural = _("categories of goods and services")
+
+    @property
+    def kind_note(self) -> str:
+        """What the kind rests on, in the reader's language."""
+        return self.kind_source or str(INTERPRETATION)
+
+
+INTERPRETATION = _("interpretation, not from the agreement's text")
 
 
 class SituationType(ReferenceRow):

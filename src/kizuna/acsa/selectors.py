@@ -23,6 +23,7 @@ from kizuna.sharing.selectors import glossary_translations
 
 from . import policy, rates, rules, services
 from .models import (
+    INTERPRETATION,
     Category,
     ClaimNotice,
     Delivery,
@@ -44,11 +45,22 @@ def category_rows() -> list[dict[str, Any]]:
             "name_ja": c.name_ja,
             "name_en": c.name_en,
             "kind": c.kind,
+            "kind_source": c.kind_source or None,
+            # Where no source says goods or services, the kind is Kizuna's reading.
+            "kind_interpretation": not c.kind_source,
             "prohibited": c.prohibited,
             "source": c.source,
         }
         for c in Category.objects.order_by("position")
     ]
+
+
+def kind_label(row: dict[str, Any]) -> str:
+    """A category row's kind in the reader's language, marked when it is Kizuna's reading."""
+    label = str(Category.Kind(row["kind"]).label)
+    if row["kind_interpretation"]:
+        return f"{label} ({INTERPRETATION})"
+    return label
 
 
 def reference_code(field: str, written: str) -> str:

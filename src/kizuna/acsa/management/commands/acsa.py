@@ -76,7 +76,10 @@ class Command(KizunaCommand):
             self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2))
             return
         for row in rows:
-            self.stdout.write(f"{row['code']:<48} {row['name_ja']} / {row['name_en']}")
+            line = f"{row['code']:<48} {row['name_ja']} / {row['name_en']}"
+            if action == "categories":
+                line += f"  {selectors.kind_label(row)}"
+            self.stdout.write(line)
 
     def _check(self, options: dict[str, Any]) -> None:
         on = None
