@@ -42,6 +42,11 @@ class CategoryOut(Schema):
     source: str
 
 
+class ReasonOut(Schema):
+    ja: str
+    en: str
+
+
 class SituationOut(Schema):
     code: str
     name_ja: str
@@ -56,6 +61,19 @@ class SituationOut(Schema):
     direction_source: str
     law_lapsed_on: date | None
     replaced_by: str | None
+    enabled_by_2015_legislation: bool | None
+    article_as_numbered_in: str | None
+    note: ReasonOut
+
+
+class VersionOut(Schema):
+    code: str
+    name_ja: str
+    name_en: str
+    signed_on: date | None
+    diet_approved_on: date | None
+    in_force_from: date
+    source: str
 
 
 class CheckIn(Schema):
@@ -64,11 +82,6 @@ class CheckIn(Schema):
     on: date | None = None
     # The supplying side: JPN (the SDF to US forces) or USA (US forces to the SDF).
     from_: str | None = Field(None, alias="from")
-
-
-class ReasonOut(Schema):
-    ja: str
-    en: str
 
 
 class AnswerOut(Schema):
@@ -86,6 +99,22 @@ def categories(request: HttpRequest) -> list[dict[str, Any]]:
 @router.get("/situations", response=list[SituationOut])
 def situations(request: HttpRequest) -> list[dict[str, Any]]:
     return selectors.situation_rows()
+
+
+@router.get("/versions", response=list[VersionOut])
+def versions(request: HttpRequest) -> list[dict[str, Any]]:
+    return selectors.version_rows()
+
+
+class SettlementRuleOut(Schema):
+    rule: str
+    text: ReasonOut
+    source: str
+
+
+@router.get("/settlement-rules", response=list[SettlementRuleOut])
+def settlement_rules(request: HttpRequest) -> list[dict[str, Any]]:
+    return selectors.settlement_rule_rows()
 
 
 @router.get("/check", response=AnswerOut)

@@ -33,6 +33,7 @@ class ReferenceRow(BilingualName):
 
 class AgreementVersion(ReferenceRow):
     signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    diet_approved_on = models.DateField(_("approved by the Diet on"), null=True, blank=True)
     in_force_from = models.DateField(_("in force from"))
 
     class Meta(ReferenceRow.Meta):
@@ -86,6 +87,16 @@ class SituationType(ReferenceRow):
     group = models.CharField(_("group"), max_length=15, choices=Group.choices)
     treaty_article = models.CharField(
         _("treaty article"), max_length=10, blank=True, help_text=_("Empty when not known.")
+    )
+    # The version whose numbering `treaty_article` follows: answers under another version do
+    # not cite it (articles were numbered differently).
+    article_version = models.ForeignKey(
+        AgreementVersion,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("article as numbered in"),
     )
     # ※1 of the figure: made applicable by the 2015 Legislation for Peace and Security.
     enabled_by_2015_legislation = models.BooleanField(

@@ -140,6 +140,13 @@ SHIPPED_NOTES = (
         "Both special measures laws had lapsed before the new agreement; "
         "whether any provision under them remains is to be confirmed."
     ),
+    # The situations' notes (migration 0002), listed with them.
+    gettext_noop(
+        "The figure groups situations as mainly concerning Japan and its people, international "
+        "cooperation, and the alliance; the grouping was lost in the text of the seed, so it is "
+        "unknown until an administrator confirms it."
+    ),
+    gettext_noop("Replaced by important influence situations when the new agreement took effect."),
     # The liability caps' note (migration 0007), shown in cap warnings.
     gettext_noop(
         "Applies outside active hostilities; the approving official judges whether hostilities "
@@ -170,6 +177,13 @@ SHIPPED_NOTES = (
         "on decides, so the combined row cannot tell between those dates."
     ),
 )
+
+
+def both_languages(note: str) -> dict[str, str]:
+    """A note from the reference data in both languages (the catalogue's Japanese, when it
+    has one)."""
+    reason = _bilingual("%(note)s", note=_Msgid(note)) if note else Reason("", "")
+    return reason.as_dict()
 
 
 def _citations(*sources: str) -> tuple[str, ...]:
@@ -253,7 +267,14 @@ class _Reference:
                 None,
                 _citations(*(v.source for v in self.versions[:1])),
             )
-        cited = (version.source, situation.source, category.source)
+        # The article only as numbered in the version in force: the 2016 agreement's articles
+        # are not cited for an answer under the 2004 amendment.
+        article = (
+            f"{version.source}, Art. {situation.treaty_article}"
+            if situation.treaty_article and situation.article_version_id == version.pk
+            else ""
+        )
+        cited = (article or version.source, situation.source, category.source)
         if situation.effective_from and day < situation.effective_from:
             reason = _bilingual(
                 gettext_noop(

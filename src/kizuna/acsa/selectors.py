@@ -24,6 +24,7 @@ from kizuna.sharing.selectors import glossary_translations
 from . import policy, rates, rules, services
 from .models import (
     INTERPRETATION,
+    AgreementVersion,
     Category,
     ClaimNotice,
     Delivery,
@@ -94,8 +95,38 @@ def situation_rows() -> list[dict[str, Any]]:
             "direction_source": s.direction_source,
             "law_lapsed_on": s.law_lapsed_on.isoformat() if s.law_lapsed_on else None,
             "replaced_by": s.replaced_by.code if s.replaced_by else None,
+            # ※1 of the figure: made applicable by the 2015 Legislation for Peace and Security.
+            "enabled_by_2015_legislation": s.enabled_by_2015_legislation,
+            "article_as_numbered_in": s.article_version.code if s.article_version else None,
+            "note": rules.both_languages(s.note),
         }
-        for s in SituationType.objects.select_related("replaced_by").order_by("position")
+        for s in SituationType.objects.select_related("replaced_by", "article_version").order_by(
+            "position"
+        )
+    ]
+
+
+def settlement_rule_rows() -> list[dict[str, Any]]:
+    """The settlement rules Kizuna applies, each in both languages with its source."""
+    return [
+        {"rule": key, "text": rules.both_languages(text), "source": source}
+        for key, text, source in services.SETTLEMENT_RULES
+    ]
+
+
+def version_rows() -> list[dict[str, Any]]:
+    """The agreement's versions with their dates and sources."""
+    return [
+        {
+            "code": v.code,
+            "name_ja": v.name_ja,
+            "name_en": v.name_en,
+            "signed_on": v.signed_on.isoformat() if v.signed_on else None,
+            "diet_approved_on": v.diet_approved_on.isoformat() if v.diet_approved_on else None,
+            "in_force_from": v.in_force_from.isoformat(),
+            "source": v.source,
+        }
+        for v in AgreementVersion.objects.order_by("in_force_from")
     ]
 
 

@@ -18,6 +18,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kizuna.core import formats, places
 from kizuna.core.audit import record_event
@@ -58,6 +59,45 @@ SERVICE_METHODS: set[str] = {
     Order.SettlementMethod.CURRENCY,
     Order.SettlementMethod.EQUAL_VALUE_SERVICES,
 }
+# Where the settlement rules above come from (docs/sources/README.md lists each source).
+_AUDIT_REPORT = (
+    "Board of Audit of Japan, 令和4年度決算検査報告 (Audit Report for Fiscal Year 2022, "
+    "November 2023), finding on the settlement of provisions under the Japan–US ACSA"
+)
+_USC = "United States Code, 2018 edition"
+SETTLEMENT_RULES = (
+    (
+        "deadline",
+        gettext_noop("Settled within 12 months of the date of delivery."),
+        f"{_AUDIT_REPORT} (引渡しの日から12か月以内); 10 U.S.C. § 2345 (liquidation of accrued "
+        f"credits and liabilities), {_USC}",
+    ),
+    (
+        "goods",
+        gettext_noop(
+            "Goods: return of the same goods, of goods of the same type, quality and quantity, "
+            "or reimbursement in currency."
+        ),
+        f"{_AUDIT_REPORT} (同種・同等・同量, 通貨による償還); 10 U.S.C. § 2344 (methods of "
+        f"payment: reimbursement, replacement in kind, exchange of equal value), {_USC}",
+    ),
+    (
+        "services",
+        gettext_noop(
+            "Services: reimbursement in currency, or services of the same type and equal value."
+        ),
+        f"{_AUDIT_REPORT}; 10 U.S.C. § 2344 (methods of payment), {_USC}",
+    ),
+    (
+        "offset",
+        gettext_noop(
+            "What each side owes the other may be set off (相殺), or paid into a designated "
+            "account."
+        ),
+        f"{_AUDIT_REPORT} (相殺); 10 U.S.C. § 2345 (liquidation of accrued credits and "
+        f"liabilities), {_USC}",
+    ),
+)
 
 
 R = TypeVar("R", bound=Idempotent)

@@ -11,6 +11,7 @@ from typing import Any, NoReturn
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import CommandParser
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -29,6 +30,8 @@ class Command(KizunaCommand):
         listings = {
             "categories": _("the categories of supplies and services, with their codes"),
             "situations": _("the situations and activities, with their codes"),
+            "versions": _("the agreement's versions, with their dates and sources"),
+            "settlement": _("the settlement rules, with their sources"),
         }
         for name, summary in listings.items():
             listing = sub.add_parser(name, help=summary, description=summary)
@@ -71,14 +74,26 @@ class Command(KizunaCommand):
         if action == "check":
             self._check(options)
             return
-        rows = selectors.category_rows() if action == "categories" else selectors.situation_rows()
+        rows = {
+            "categories": selectors.category_rows,
+            "situations": selectors.situation_rows,
+            "versions": selectors.version_rows,
+            "settlement": selectors.settlement_rule_rows,
+        }[action]()
         if options["json"]:
             self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2))
+            return
+        if action == "settlement":
+            for row in rows:
+                text = row["text"]["ja" if translation.get_language() == "ja" else "en"]
+                self.stdout.write(f"{row['rule']:<10} {text}  [{row['source']}]")
             return
         for row in rows:
             line = f"{row['code']:<48} {row['name_ja']} / {row['name_en']}"
             if action == "categories":
                 line += f"  {selectors.kind_label(row)}"
+            if action == "versions":
+                line += f"  {row['in_force_from']}"
             self.stdout.write(line)
 
     def _check(self, options: dict[str, Any]) -> None:
