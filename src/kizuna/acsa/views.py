@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kizuna.core import formats, places
+from kizuna.core import selectors as core_selectors
 from kizuna.core.models import Person
 from kizuna.core.selectors import zones_for
 
@@ -184,10 +186,18 @@ def order_export(request: HttpRequest) -> StreamingHttpResponse:
     orders = _filtered_orders(request)
     writer = csv.writer(_Echo())
 
+    # In demo mode a last column says which orders are made up (core's Provenance).
+    made_up = core_selectors.illustrative_ids(Order) if settings.DEMO_MODE else None
+
     def rows() -> Iterator[str]:
-        yield writer.writerow(documents.EXPORT_COLUMNS)
+        extra = ["provenance"] if made_up is not None else []
+        yield writer.writerow([*documents.EXPORT_COLUMNS, *extra])
         for order in orders.iterator(chunk_size=500):
-            yield writer.writerow(documents.order_row(order))
+            if made_up is None:
+                yield writer.writerow(documents.order_row(order))
+            else:
+                kind = "illustrative" if str(order.pk) in made_up else "seed"
+                yield writer.writerow([*documents.order_row(order), kind])
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="acsa-orders.csv"'

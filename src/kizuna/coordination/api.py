@@ -274,6 +274,7 @@ class ResourcesIn(Schema):
     personnel: int = Field(ge=0)
     ships: int = Field(ge=0)
     aircraft: int = Field(ge=0)
+    approximate: bool = False
 
 
 class TotalsOut(Schema):
@@ -281,6 +282,7 @@ class TotalsOut(Schema):
     personnel: int
     ships: int
     aircraft: int
+    approximate: bool
 
 
 class MeetingIn(Schema):
@@ -773,6 +775,7 @@ def report_resources(
         personnel=payload.personnel,
         ships=payload.ships,
         aircraft=payload.aircraft,
+        approximate=payload.approximate,
     )
     return Status(201, resources(request, situation_id))
 

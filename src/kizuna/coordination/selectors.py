@@ -496,12 +496,15 @@ class Totals:
     personnel: int = 0
     ships: int = 0
     aircraft: int = 0
+    # Any figure in it approximate ("about"), as its source gave it.
+    approximate: bool = False
 
     def __add__(self, other: Totals) -> Totals:
         return Totals(
             self.personnel + other.personnel,
             self.ships + other.ships,
             self.aircraft + other.aircraft,
+            self.approximate or other.approximate,
         )
 
 
@@ -516,7 +519,7 @@ def resource_series(situation: Situation) -> dict[str, list[tuple[datetime, Tota
     for report in _reports(situation):
         nation = report.organization.nation_id
         latest[nation][report.organization_id] = Totals(
-            report.personnel, report.ships, report.aircraft
+            report.personnel, report.ships, report.aircraft, report.approximate
         )
         total = sum(latest[nation].values(), Totals())
         points = series[nation]

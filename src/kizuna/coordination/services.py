@@ -1353,6 +1353,7 @@ def resources_report(
     personnel: int,
     ships: int,
     aircraft: int,
+    approximate: bool = False,
 ) -> ResourceReport:
     membership = policy.acting_membership(actor, organization)
     if membership is None or not policy.situations_visible(actor).filter(pk=situation.pk).exists():
@@ -1372,6 +1373,7 @@ def resources_report(
         personnel=personnel,
         ships=ships,
         aircraft=aircraft,
+        approximate=approximate,
         reported_by=actor,
     )
     record_event(
@@ -1384,6 +1386,7 @@ def resources_report(
             "personnel": personnel,
             "ships": ships,
             "aircraft": aircraft,
+            "approximate": approximate,
         },
     )
     _system_entry(
@@ -1393,9 +1396,16 @@ def resources_report(
         actor=actor,
         membership=membership,
         compose=lambda: (
-            _(
-                "%(organization)s committed: %(personnel)s personnel, %(ships)s ships, "
-                "%(aircraft)s aircraft"
+            (
+                _(
+                    "%(organization)s committed: about %(personnel)s personnel, about "
+                    "%(ships)s ships, about %(aircraft)s aircraft"
+                )
+                if approximate
+                else _(
+                    "%(organization)s committed: %(personnel)s personnel, %(ships)s ships, "
+                    "%(aircraft)s aircraft"
+                )
             )
             % {
                 "organization": _bilingual(organization.name_ja, organization.name_en),

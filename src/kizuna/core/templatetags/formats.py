@@ -1,14 +1,18 @@
 """Filters every page formats numbers with (`kizuna.core.formats`, in the reader's language):
 `{{ amount|money:currency }}`, `{{ value|number }}`, `{{ value|quantity:unit }}`,
-`{{ instant|dtg }}`."""
+`{{ instant|dtg }}`; `{% provenance record %}`, in demo mode, says where a demo record comes
+from: an "illustrative" badge on made-up records, the seed's section on the others."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 
-from .. import formats
+from .. import formats, selectors
 
 register = template.Library()
 
@@ -31,3 +35,20 @@ def quantity(value: formats.Number | None, unit: str = "") -> str:
 @register.filter
 def dtg(value: datetime | None) -> str:
     return formats.dtg(value) if value is not None else ""
+
+
+@register.simple_tag
+def provenance(record: object) -> SafeString | str:
+    found = selectors.provenance_of(record)  # type: ignore[arg-type]
+    if found is None:
+        return ""
+    if found.kind == found.Kind.ILLUSTRATIVE:
+        return format_html(
+            '<span class="badge badge-illustrative" data-testid="illustrative">{}</span>',
+            gettext("illustrative"),
+        )
+    return format_html(
+        '<span class="badge" data-testid="from-seed" title="{}">{}</span>',
+        found.reference,
+        gettext("from the seed"),
+    )
