@@ -156,3 +156,19 @@ def test_pages_pdfs_and_exports_badge_made_up_records_in_demo_mode(
     # Outside demo mode nothing is badged.
     client.force_login(reader)
     assert 'data-testid="illustrative"' not in client.get(f"/acsa/orders/{order.pk}/").text
+
+
+def test_every_history_step_is_stamped_at_its_own_time(loaded: dict[type, set[str]]) -> None:
+    from kizuna.acsa.models import Order
+    from kizuna.coordination.models import RequestEvent
+
+    kumamoto = Situation.objects.get(title_en=coordination_demo.KUMAMOTO)
+    events = RequestEvent.objects.filter(request__situation=kumamoto)
+    assert events.count() >= 10
+    assert {event.at.year for event in events} == {2016}
+    assert kumamoto.ends_at.date().isoformat() == "2016-05-30"
+    order = Order.objects.get(idempotency_key="demo-kumamoto-2016")
+    steps = AuditEvent.objects.filter(object_type="acsa.order", object_id=str(order.pk))
+    assert steps.count() >= 4
+    assert {step.at.date().isoformat() for step in steps} == {"2016-04-18"}
+    assert order.created_at.date().isoformat() == "2016-04-18"

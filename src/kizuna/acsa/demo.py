@@ -19,7 +19,7 @@ from unittest import mock
 from django.db import transaction
 
 from kizuna.core import places
-from kizuna.core.demo import ILLUSTRATIVE, Step, with_origin
+from kizuna.core.demo import ILLUSTRATIVE, Step, as_of, with_origin
 from kizuna.core.models import Organization, Person
 from kizuna.sharing.marking import Marking
 
@@ -251,8 +251,9 @@ ORDERS = [
 
 
 class _Clock:
-    """What the services see as `timezone` and `places` while a past order is entered: 01:00
-    UTC on the day, 10:00 in Japan, so the day is the same in both."""
+    """What the services see as `places` (and, through core.demo.as_of, as the clock) while
+    a past order is entered: 01:00 UTC on the day, 10:00 in Japan, so the day is the same
+    in both."""
 
     def __init__(self, day: date) -> None:
         self._now = datetime(day.year, day.month, day.day, 1, tzinfo=UTC)
@@ -270,10 +271,9 @@ class _Clock:
 @contextmanager
 def _as_of(day: date) -> Iterator[None]:
     clock = _Clock(day)
-    with (
-        mock.patch.object(services, "timezone", clock),
-        mock.patch.object(services, "places", clock),
-    ):
+    # The services' steps, the order's timeline (its audit events) and creation stamps all
+    # at the order's own day (core.demo.as_of), the days through `places` too.
+    with as_of(clock.now(), services), mock.patch.object(services, "places", clock):
         yield
 
 

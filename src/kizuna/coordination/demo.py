@@ -16,14 +16,15 @@ who reads the log holds a clearance from the sharing demo, which runs first.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from functools import partial
 
 from django.utils import timezone
 
 from kizuna.acsa.models import SituationType
-from kizuna.core.demo import ILLUSTRATIVE, Step, origin, seed, with_origin
+from kizuna.core.demo import ILLUSTRATIVE, Step, as_of, origin, seed, with_origin
 from kizuna.core.models import Organization, Person, Role
 from kizuna.core.services import membership_grant
 from kizuna.sharing.marking import Marking
@@ -146,87 +147,112 @@ def _kumamoto_bodies(coordinator: Person, start: datetime) -> tuple[Situation, B
 
 
 def _kumamoto_log(situation: Situation, centre: Body, start: datetime) -> None:
+    """The centre's log and the two airlift requests, each step stamped at its own time in
+    the days after the first shock (the times are illustrative)."""
     coordinator, us_coordinator = _person("jp-coordinator"), _person("us-coordinator")
     western_army, us_logistics = _person("jp-ordering"), _person("us-logistics")
-    report = services.entry_post(
-        actor=western_army,
-        body=centre,
-        kind="report",
-        language="ja",
-        text="南阿蘇村方面の道路が寸断。孤立地域への生活物資の空輸が必要。（デモ用の記載例）",
-        event_at=start + timedelta(days=3, hours=2),
-        significant=True,
-    )
-    services.entry_translate(
-        actor=_person("jp-info"),
-        entry=report,
-        language="en",
-        text=(
-            "Roads to the Minamiaso area are cut. Relief supplies must be airlifted to the "
-            "isolated areas. (demo example)"
-        ),
-    )
-    services.entry_vet(actor=coordinator, entry=report)
-    services.entry_post(
-        actor=us_logistics,
-        body=centre,
-        kind="information",
-        language="en",
-        text="III MEF internal: MV-22 crew rest plan for the relief sorties. (demo example)",
-        event_at=start + timedelta(days=3, hours=3),
-        marking=Marking("usa-u1", ("national_only",)),
-    )
-    airlift = services.request_create(
-        actor=western_army,
-        body=centre,
-        requesting_organization=_org("gsdf-western-army"),
-        supporting_organization=_org("iii-mef"),
-        summary="MV-22による生活物資の輸送 / MV-22 transport of relief supplies",
-        language="ja",
-        place_name="南阿蘇村 Minamiaso",
-        needed_by=start + timedelta(days=4),
-        priority="immediate",
-        lines=[
-            services.LineInput(
-                "transportation", "MV-22 airlift of relief supplies", Decimal(4), "sorties"
-            )
-        ],
-    )
-    personnel = services.request_create(
-        actor=western_army,
-        body=centre,
-        requesting_organization=_org("gsdf-western-army"),
-        supporting_organization=_org("usfj"),
-        summary="C-130による自衛隊員の輸送 / C-130 transport of SDF personnel",
-        language="ja",
-        place_name="熊本空港 Kumamoto Airport",
-        needed_by=start + timedelta(days=5),
-        priority="priority",
-        lines=[services.LineInput("transportation", "C-130 airlift", Decimal(2), "sorties")],
-    )
+    reported = start + timedelta(days=3, hours=2)
+    with as_of(reported + timedelta(minutes=5), services):
+        report = services.entry_post(
+            actor=western_army,
+            body=centre,
+            kind="report",
+            language="ja",
+            text="南阿蘇村方面の道路が寸断。孤立地域への生活物資の空輸が必要。（デモ用の記載例）",
+            event_at=reported,
+            significant=True,
+        )
+    with as_of(reported + timedelta(minutes=20), services):
+        services.entry_translate(
+            actor=_person("jp-info"),
+            entry=report,
+            language="en",
+            text=(
+                "Roads to the Minamiaso area are cut. Relief supplies must be airlifted to the "
+                "isolated areas. (demo example)"
+            ),
+        )
+        services.entry_vet(actor=coordinator, entry=report)
+    with as_of(start + timedelta(days=3, hours=3, minutes=5), services):
+        services.entry_post(
+            actor=us_logistics,
+            body=centre,
+            kind="information",
+            language="en",
+            text="III MEF internal: MV-22 crew rest plan for the relief sorties. (demo example)",
+            event_at=start + timedelta(days=3, hours=3),
+            marking=Marking("usa-u1", ("national_only",)),
+        )
+    asked = start + timedelta(days=3, hours=4)
+    with as_of(asked, services):
+        airlift = services.request_create(
+            actor=western_army,
+            body=centre,
+            requesting_organization=_org("gsdf-western-army"),
+            supporting_organization=_org("iii-mef"),
+            summary="MV-22による生活物資の輸送 / MV-22 transport of relief supplies",
+            language="ja",
+            place_name="南阿蘇村 Minamiaso",
+            needed_by=start + timedelta(days=4),
+            priority="immediate",
+            lines=[
+                services.LineInput(
+                    "transportation", "MV-22 airlift of relief supplies", Decimal(4), "sorties"
+                )
+            ],
+        )
+        personnel = services.request_create(
+            actor=western_army,
+            body=centre,
+            requesting_organization=_org("gsdf-western-army"),
+            supporting_organization=_org("usfj"),
+            summary="C-130による自衛隊員の輸送 / C-130 transport of SDF personnel",
+            language="ja",
+            place_name="熊本空港 Kumamoto Airport",
+            needed_by=start + timedelta(days=5),
+            priority="priority",
+            lines=[services.LineInput("transportation", "C-130 airlift", Decimal(2), "sorties")],
+        )
     for request, supporter in ((airlift, us_logistics), (personnel, us_coordinator)):
-        services.request_submit(actor=western_army, request=request)
-        services.request_acknowledge(actor=supporter, request=request)
-        services.request_accept(actor=supporter, request=request)
-        for line in request.lines.all():
-            services.request_progress(
-                actor=supporter,
-                request=request,
-                line_id=line.pk,
-                committed=line.quantity,
-                in_transit=Decimal(0),
-                fulfilled=line.quantity,
-            )
-        services.request_complete(actor=supporter, request=request)
+        steps: list[tuple[timedelta, Callable[[], object]]] = [
+            (
+                timedelta(minutes=10),
+                partial(services.request_submit, actor=western_army, request=request),
+            ),
+            (
+                timedelta(minutes=40),
+                partial(services.request_acknowledge, actor=supporter, request=request),
+            ),
+            (
+                timedelta(hours=2),
+                partial(services.request_accept, actor=supporter, request=request),
+            ),
+        ]
+        for after, step in steps:
+            with as_of(asked + after, services):
+                step()
+        done = request.needed_by
+        with as_of(done, services):
+            for line in request.lines.all():
+                services.request_progress(
+                    actor=supporter,
+                    request=request,
+                    line_id=line.pk,
+                    committed=line.quantity,
+                    in_transit=Decimal(0),
+                    fulfilled=line.quantity,
+                )
+            services.request_complete(actor=supporter, request=request)
     # The seed gives no end date: closed when the SDF's disaster relief dispatch for the
     # earthquake ended (a plausible date, illustrative).
-    services.situation_close(
-        actor=coordinator,
-        situation=situation,
-        text="災害派遣の終了に伴い終結。（デモ用の記載例）/ Closed as the disaster relief "
-        "dispatch ended. (demo example)",
-        at=datetime(2016, 5, 30, 3, 0, tzinfo=UTC),
-    )
+    with as_of(datetime(2016, 5, 30, 3, 0, tzinfo=UTC), services):
+        services.situation_close(
+            actor=coordinator,
+            situation=situation,
+            text="災害派遣の終了に伴い終結。（デモ用の記載例）/ Closed as the disaster relief "
+            "dispatch ended. (demo example)",
+            at=datetime(2016, 5, 30, 3, 0, tzinfo=UTC),
+        )
 
 
 @with_origin(ILLUSTRATIVE)
@@ -334,7 +360,7 @@ def _tomodachi() -> None:
         aircraft=140,
         approximate=True,
     )
-    with origin(ILLUSTRATIVE):
+    with origin(ILLUSTRATIVE), as_of(datetime(2011, 5, 4, 3, 0, tzinfo=UTC), services):
         services.situation_close(
             actor=coordinator,
             situation=situation,
@@ -375,12 +401,13 @@ def _exercise(
         aircraft=aircraft,
         approximate=approximate,
     )
-    services.situation_close(
-        actor=coordinator,
-        situation=situation,
-        text="演習終了。/ Exercise ended.",
-        at=end,
-    )
+    with as_of(end, services):
+        services.situation_close(
+            actor=coordinator,
+            situation=situation,
+            text="演習終了。/ Exercise ended.",
+            at=end,
+        )
 
 
 @with_origin(

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
+from datetime import datetime
+from types import ModuleType
 from typing import Any
+from unittest import mock
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import fields as model_fields
 from django.db.models.signals import post_save
+from django.utils import timezone
 
+from . import audit
 from .models import AuditEvent, Nation, Organization, Person, Provenance, Role
 from .services import membership_grant, organization_save, person_save
 
@@ -42,6 +48,33 @@ def origin(kind_and_reference: tuple[str, str]) -> Iterator[None]:
         _origins.pop()
         if not _origins:
             post_save.disconnect(dispatch_uid="kizuna-demo-provenance")
+
+
+class Clock:
+    """What services (and the audit chain) read as `timezone` while a past step of the
+    demo is entered, so that each history step is stamped at its own time, not at the time
+    the demo is loaded."""
+
+    def __init__(self, moment: datetime) -> None:
+        self._now = moment
+
+    def now(self) -> datetime:
+        return self._now
+
+    def __getattr__(self, name: str) -> Any:
+        # Everything else (is_naive, make_aware, …) as django.utils.timezone has it.
+        return getattr(timezone, name)
+
+
+@contextmanager
+def as_of(moment: datetime, *modules: ModuleType) -> Iterator[None]:
+    """Inside, `modules`, the audit chain and the models' creation stamps (auto_now_add)
+    read the clock as `moment`."""
+    clock = Clock(moment)
+    with ExitStack() as stack:
+        for module in (*modules, audit, model_fields):
+            stack.enter_context(mock.patch.object(module, "timezone", clock))
+        yield
 
 
 def _record(sender: type[models.Model], instance: models.Model, created: bool, **_: Any) -> None:
