@@ -207,9 +207,12 @@ def bench_lifecycle(people: dict[str, Any], orders: int) -> dict[str, Any]:
     now = timezone.now()
     bar = progress(orders, "same rows via bulk_create")
     with measured() as bulk:
+        series, numbers = services.draw_numbers(people["marking"], jp, us, orders)
         made = Order.objects.bulk_create(
             Order(
                 marking=people["marking"],
+                series=series,
+                number=number,
                 supplying_org=jp,
                 receiving_org=us,
                 situation_type=situation,
@@ -222,7 +225,7 @@ def bench_lifecycle(people: dict[str, Any], orders: int) -> dict[str, Any]:
                 amount_delivered=Decimal(98500),
                 amount_settled=Decimal(98500),
             )
-            for _ in range(orders)
+            for number in numbers
         )
         lines = OrderLine.objects.bulk_create(
             OrderLine(
@@ -314,6 +317,7 @@ def bench_stepwise_bulk(people: dict[str, Any], orders: int) -> Any:
     from django.db import transaction
     from django.utils import timezone
 
+    from kizuna.acsa import services
     from kizuna.acsa.models import (
         ClaimNotice,
         Delivery,
@@ -355,10 +359,13 @@ def bench_stepwise_bulk(people: dict[str, Any], orders: int) -> Any:
     with measured() as phase:
         for _ in range(orders):
             with transaction.atomic():
+                series, [number] = services.draw_numbers(people["marking"], jp, us)
                 [order] = Order.objects.bulk_create(
                     [
                         Order(
                             marking=people["marking"],
+                            series=series,
+                            number=number,
                             supplying_org=jp,
                             receiving_org=us,
                             situation_type=situation,
@@ -511,7 +518,7 @@ def bench_report(people: dict[str, Any], total: int) -> dict[str, Any]:
     from django.db import connection
     from django.utils import timezone
 
-    from kizuna.acsa import selectors
+    from kizuna.acsa import selectors, services
     from kizuna.acsa.models import Category, Delivery, Order, OrderLine, SituationType
 
     situation = SituationType.objects.get(code="warning-and-surveillance")
@@ -520,9 +527,14 @@ def bench_report(people: dict[str, Any], total: int) -> dict[str, Any]:
     rng = random.Random(11)
     today = timezone.localdate()
     units = people["units"]
+    series, numbers = services.draw_numbers(
+        people["marking"], units["JPN"], units["USA"], orders_count
+    )
     orders = Order.objects.bulk_create(
         Order(
             marking=people["marking"],
+            series=series,
+            number=numbers[i],
             supplying_org=units["JPN"] if i % 3 else units["USA"],
             receiving_org=units["USA"] if i % 3 else units["JPN"],
             situation_type=situation,

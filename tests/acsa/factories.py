@@ -14,6 +14,7 @@ from kizuna.acsa import services
 from kizuna.acsa.models import Delivery, Order, SituationType
 from kizuna.core.models import Membership, Nation, Organization, Person, Role
 from kizuna.sharing.marking import Marking
+from kizuna.sharing.models import Community, HandlingCaveat
 from kizuna.sharing.services import clearance_grant
 
 ROLES = {
@@ -72,6 +73,20 @@ def official(
         if clearance is not None:
             clearance_grant(actor=None, person=person, level=clearance or LOWEST_LEVEL[nation])
     return person
+
+
+def cleared_for_everything(username: str, role: str) -> Person:
+    """A US official whose clearance covers every marking a US order can carry: the top
+    US level, every handling caveat and every community of interest."""
+    person = official(username, nation="USA", org="usfj", role=role, clearance=None)
+    clearance_grant(
+        actor=None,
+        person=person,
+        level="usa-u3",
+        caveats=HandlingCaveat.objects.values_list("code", flat=True),
+        communities=Community.objects.values_list("code", flat=True),
+    )
+    return Person.objects.get(pk=person.pk)
 
 
 def make_cast(make_person: Callable[..., Person] = official) -> Cast:

@@ -14,9 +14,9 @@ from django.utils import translation
 from kizuna.acsa import selectors, services
 from kizuna.acsa.models import ExchangeRate, LiabilityCap, Order, SituationType
 from kizuna.core import places
-from kizuna.core.models import AuditEvent
+from kizuna.core.models import AuditEvent, Role
 
-from .factories import Cast, fuel_line, make_cast
+from .factories import Cast, cleared_for_everything, fuel_line, make_cast
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +43,7 @@ def _usd_order(cast: Cast, quantity: str, price: str, category: str = "petroleum
 def test_a_supplies_order_over_20_million_dollars_is_warned_of(cast: Cast, client: Client) -> None:
     order = _usd_order(cast, "1000", "21000")
     with translation.override("en"):
-        warnings = selectors.cap_warnings(order)
+        warnings = selectors.cap_warnings(order, cast.jp_approving)
     assert len(warnings) == 1
     assert "supplies" in warnings[0]
     client.force_login(cast.jp_approving)
@@ -52,20 +52,21 @@ def test_a_supplies_order_over_20_million_dollars_is_warned_of(cast: Cast, clien
 
 def test_services_count_against_the_total_cap_only(cast: Cast) -> None:
     order = _usd_order(cast, "1000", "19000", category="transportation")
-    assert selectors.cap_warnings(order) == []
+    assert selectors.cap_warnings(order, cast.jp_approving) == []
     services.order_accept(order=order, actor=cast.jp_approving)
     second = _usd_order(cast, "1000", "45000", category="repair")
     with translation.override("en"):
-        warnings = selectors.cap_warnings(second)
+        everything = cleared_for_everything("us-approving-all", Role.APPROVING_OFFICIAL)
+        warnings = selectors.cap_warnings(second, everything)
     assert len(warnings) == 1
     assert "$64,000,000.00" in warnings[0]
 
 
 def test_an_administrator_may_change_a_limit(cast: Cast) -> None:
     order = _usd_order(cast, "10", "1000")
-    assert selectors.cap_warnings(order) == []
+    assert selectors.cap_warnings(order, cast.jp_approving) == []
     LiabilityCap.objects.filter(code="us-fy-supplies").update(amount=Decimal(5000))
-    assert len(selectors.cap_warnings(order)) == 1
+    assert len(selectors.cap_warnings(order, cast.jp_approving)) == 1
 
 
 # --- orders priced in yen count against the caps in dollars -----------------------------
@@ -105,12 +106,13 @@ def test_a_yen_order_counts_at_the_rate_in_force_on_its_acceptance_date(cast: Ca
     _rate("100", today)
     # ¥2,100,000,000 at ¥100 to the dollar: $21,000,000, over the $20M supplies cap.
     order = _yen_order(cast, "1000", "2100000")
+    everything = cleared_for_everything("us-approving-all", Role.APPROVING_OFFICIAL)
     with translation.override("en"):
-        warnings = selectors.cap_warnings(order)
+        warnings = selectors.cap_warnings(order, everything)
     assert len(warnings) == 1
     assert "$21,000,000.00" in warnings[0]
     # At yesterday's rate it would have been $10.5M: nothing to warn of.
-    assert selectors.cap_warnings(order, today - timedelta(days=1)) == []
+    assert selectors.cap_warnings(order, everything, today - timedelta(days=1)) == []
 
 
 def test_accepted_yen_orders_count_at_their_own_acceptance_dates_rate(cast: Cast) -> None:
@@ -118,8 +120,9 @@ def test_accepted_yen_orders_count_at_their_own_acceptance_dates_rate(cast: Cast
     first = _yen_order(cast, "1000", "1500000")  # $15M
     services.order_accept(order=first, actor=cast.jp_approving)
     second = _usd_order(cast, "1000", "6000")  # $6M more
+    everything = cleared_for_everything("us-approving-all", Role.APPROVING_OFFICIAL)
     with translation.override("en"):
-        warnings = selectors.cap_warnings(second)
+        warnings = selectors.cap_warnings(second, everything)
     assert len(warnings) == 1
     assert "$21,000,000.00" in warnings[0]
 
@@ -128,11 +131,11 @@ def test_without_a_rate_the_cap_says_it_cannot_tell_and_names_the_rate(cast: Cas
     order = _yen_order(cast, "1000", "2100000")
     day = places.today().isoformat()
     with translation.override("en"):
-        warnings = selectors.cap_warnings(order)
+        warnings = selectors.cap_warnings(order, cast.jp_approving)
     assert len(warnings) == 2  # the total and the supplies caps
     assert all("Cannot tell" in w and "JPY to USD" in w and day in w for w in warnings)
     with translation.override("ja"):
-        japanese = selectors.cap_warnings(order)
+        japanese = selectors.cap_warnings(order, cast.jp_approving)
     assert all("為替レート" in w and day in w for w in japanese)
 
 

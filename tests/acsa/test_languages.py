@@ -92,6 +92,6 @@ def test_a_cap_warning_reads_in_japanese_note_and_all() -> None:
         lines=[fuel_line("1000", "21000")],
     )
     with translation.override("ja"):
-        (warning,) = selectors.cap_warnings(order)
+        (warning,) = selectors.cap_warnings(order, cast.jp_approving)
     assert "敵対行為" in warning
     assert not ENGLISH.search(warning), warning

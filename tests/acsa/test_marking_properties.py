@@ -1,12 +1,15 @@
 """Property: for generated orders with generated markings and generated people (nation,
 clearance, caveats, communities, role), every way of reading orders returns exactly what the
 party/role rule and the marking rule together allow, and a hidden order's routes answer
-exactly like a missing one's."""
+exactly like a missing one's; every total (balances, their chart's series, netting, the
+overdue list) counts only those orders, the order numbers a person sees have no gaps, and a
+liability-cap warning names figures only to whoever sees every order the cap counts."""
 
 from __future__ import annotations
 
 import csv
 import io
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -18,16 +21,23 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kizuna.acsa import selectors
-from kizuna.acsa.models import Category, Delivery, Order, OrderLine, SituationType
+from kizuna.acsa import policy, selectors, services
+from kizuna.acsa.models import Category, Delivery, LiabilityCap, Order, OrderLine, SituationType
 from kizuna.core.models import Membership, Organization, Person, Role
 from kizuna.sharing import policy as sharing_policy
+from kizuna.sharing.models import Community, HandlingCaveat
 
 from ..marked_worlds import ClearanceSpec, MarkingSpec, allows, clear, clearances, mark, markings
 
 pytestmark = pytest.mark.django_db
 
-ROLES = [Role.ORDERING_OFFICIAL, Role.LOGISTICS_OFFICER, Role.AUDITOR, Role.COORDINATOR]
+ROLES = [
+    Role.ORDERING_OFFICIAL,
+    Role.APPROVING_OFFICIAL,
+    Role.LOGISTICS_OFFICER,
+    Role.AUDITOR,
+    Role.COORDINATOR,
+]
 PARTIES = frozenset({"JPN", "USA"})
 
 
@@ -41,10 +51,22 @@ class PersonSpec:
 class OrderSpec:
     receiving: str  # the ordering nation; the other party supplies
     marking: MarkingSpec
+    currency: str
 
 
 @st.composite
 def people(draw: st.DrawFn) -> PersonSpec:
+    # Now and then a US person cleared for everything a US order can carry.
+    if draw(st.integers(0, 4)) == 0:
+        return PersonSpec(
+            ClearanceSpec(
+                "USA",
+                "usa-u3",
+                frozenset(HandlingCaveat.objects.values_list("code", flat=True)),
+                frozenset(Community.objects.values_list("code", flat=True)),
+            ),
+            draw(st.sampled_from(ROLES)),
+        )
     return PersonSpec(draw(clearances(("JPN", "USA", "AUS"))), draw(st.sampled_from(ROLES)))
 
 
@@ -52,7 +74,22 @@ def people(draw: st.DrawFn) -> PersonSpec:
 def orders(draw: st.DrawFn) -> OrderSpec:
     receiving = draw(st.sampled_from(sorted(PARTIES)))
     # Both parties must be able to read the order; a third nation may be released to.
-    return OrderSpec(receiving, draw(markings(receiving, must_release=PARTIES)))
+    return OrderSpec(
+        receiving,
+        draw(markings(receiving, must_release=PARTIES)),
+        draw(st.sampled_from(["JPY", "USD"])),
+    )
+
+
+def _sees_every_us_order(person: PersonSpec) -> bool:
+    """Cleared for every marking a US order can carry, and let in by the party rule."""
+    return (
+        person.role != Role.COORDINATOR
+        and person.clearance.nation == "USA"
+        and person.clearance.level == "usa-u3"
+        and person.clearance.caveats == set(HandlingCaveat.objects.values_list("code", flat=True))
+        and person.clearance.communities == set(Community.objects.values_list("code", flat=True))
+    )
 
 
 def _may_see(person: PersonSpec, order: OrderSpec) -> bool:
@@ -88,20 +125,27 @@ def _build(
     situation = SituationType.objects.get(code="warning-and-surveillance")
     fuel = Category.objects.get(code="petroleum")
     long_ago = timezone.localdate() - timedelta(days=800)
+    # Caps so low that every dollar order the US receives crosses both.
+    LiabilityCap.objects.update(amount=Decimal(50))
     made = []
     for spec in world_orders:
         receiving = units[spec.receiving]
         supplying = units["USA" if spec.receiving == "JPN" else "JPN"]
+        marking = mark(spec.marking, receiving)
+        series, [number] = services.draw_numbers(marking, supplying, receiving)
         order = Order.objects.create(
-            marking=mark(spec.marking, receiving),
+            marking=marking,
+            series=series,
+            number=number,
             supplying_org=supplying,
             receiving_org=receiving,
             situation_type=situation,
             legal_basis="basis",
-            currency="JPY",
+            currency=spec.currency,
             settlement_method="currency",
             status=Order.Status.DELIVERED,
             created_by=persons[0],
+            accepted_at=timezone.now(),
             amount_ordered=Decimal(100),
             amount_delivered=Decimal(100),
         )
@@ -125,9 +169,47 @@ def _build(
             delivered_on=long_ago,
             due_on=long_ago + timedelta(days=365),
             recorded_by=persons[0],
+            receipt_signed_at=timezone.now(),
         )
         made.append(order)
     return persons, made
+
+
+def _totals_within_sight(
+    person: Person,
+    spec: PersonSpec,
+    made: list[Order],
+    world_orders: list[OrderSpec],
+    allowed: set[int],
+) -> None:
+    """Every total counts only the orders the person sees (each is owed 100), the numbers
+    they see run without gaps in each series, and cap figures go only to whoever sees every
+    order a cap counts."""
+    series = selectors.balance_series(person=person)
+    assert sum(points[-1][1] for points in series.values()) == 100 * len(allowed)
+    currency_of = {o.pk: each.currency for o, each in zip(made, world_orders, strict=True)}
+    if policy.may_net(person):
+        for row in selectors.netting(person=person)["rows"]:
+            seen = [pk for pk in allowed if currency_of[pk] == row["currency"]]
+            assert row["owed_to_japan"] + row["owed_to_us"] == 100 * len(seen)
+    serials: dict[str, list[int]] = defaultdict(list)
+    for order in selectors.order_list(person=person):
+        prefix, serial = order.number.rsplit("-", 1)
+        serials[prefix].append(int(serial))
+    for run in serials.values():
+        assert sorted(run) == list(range(1, len(run) + 1))
+    counted = {
+        o.pk
+        for o, each in zip(made, world_orders, strict=True)
+        if each.receiving == "USA" and each.currency == "USD"
+    }
+    figures = _sees_every_us_order(spec)
+    assert not figures or counted <= allowed  # the restated rule agrees with the policy
+    for pk in counted & allowed:
+        order = selectors.order_get(person=person, pk=pk)
+        warnings = selectors.cap_warnings(order, person)
+        assert len(warnings) == 2  # the supplies cap and the total, both crossed
+        assert all(("$" in w) == figures for w in warnings), (spec, warnings)
 
 
 @settings(
@@ -158,6 +240,7 @@ def test_nobody_reads_an_order_they_may_not_see(
                 (row["total"] for row in selectors.outstanding_by(person=person)), Decimal(0)
             )
             assert owed == 100 * len(allowed)
+            _totals_within_sight(person, spec, made, world_orders, allowed)
             client.force_login(person)
             get = client.get
             if spec.role != Role.COORDINATOR:

@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db
 
 # Queries per step with the people's roles and clearance already read (once per request),
 # counting the savepoint and its release. PostgreSQL adds the audit chain's advisory lock.
-STEPS = {"create": 9, "request": 7, "accept": 7, "deliver": 10, "receive": 8, "settle": 10}
+STEPS = {"create": 11, "request": 7, "accept": 7, "deliver": 10, "receive": 8, "settle": 10}
 
 
 def _lifecycle(cast: Cast, counted: Callable[[str], object]) -> None:

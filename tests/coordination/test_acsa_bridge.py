@@ -107,7 +107,9 @@ def test_a_request_becomes_a_prefilled_order_linked_both_ways(
         ("water", Decimal("5000")),
     ]
     assert order.lines.first().delivery_place == "南阿蘇村"  # type: ignore[union-attr]
-    assert LogEntry.objects.filter(support_request=request, text__contains=order.number).exists()
+    entry = LogEntry.objects.get(support_request=request, kind=LogEntry.Kind.REQUEST)
+    assert f"#{request.pk}" in entry.text
+    assert order.number not in entry.text  # the log's readers may not see the order
     with pytest.raises(ValidationError, match="already become"):
         _to_order(request, ordering)
 
@@ -191,6 +193,14 @@ def test_the_request_page_turns_a_request_into_an_order(
     assert request.acsa_order is not None
     assert response["Location"] == f"/acsa/orders/{request.acsa_order.pk}/"
     assert request.acsa_order.currency == "JPY"
+    number = request.acsa_order.number
+    assert number in client.get(f"/coordination/requests/{request.pk}/").content.decode()
+    # A reader of the request who may not see the order is told it exists, not its number
+    # (which would count the orders of its series hidden from them).
+    client.force_login(cast.jp_coordinator)
+    page = client.get(f"/coordination/requests/{request.pk}/").content.decode()
+    assert 'data-testid="acsa-order-unseen"' in page
+    assert number not in page
 
 
 def test_the_api_turns_a_request_into_an_order_and_refuses_a_second_time(

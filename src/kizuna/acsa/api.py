@@ -242,7 +242,7 @@ class BalanceOut(Schema):
     total: Decimal
 
 
-def _order_out(order: Order) -> dict[str, Any]:
+def _order_out(order: Order, person: Person) -> dict[str, Any]:
     return {
         "id": order.pk,
         "number": order.number,
@@ -267,7 +267,7 @@ def _order_out(order: Order) -> dict[str, Any]:
         "amount_settled": order.amount_settled,
         "missing": selectors.missing(order),
         "warnings": (
-            selectors.cap_warnings(order) if order.status == Order.Status.REQUESTED else []
+            selectors.cap_warnings(order, person) if order.status == Order.Status.REQUESTED else []
         ),
         "lines": [
             {
@@ -280,7 +280,7 @@ def _order_out(order: Order) -> dict[str, Any]:
 
 
 def _fresh(person: Person, pk: int) -> dict[str, Any]:
-    return _order_out(selectors.order_get(person=person, pk=pk))
+    return _order_out(selectors.order_get(person=person, pk=pk), person)
 
 
 @contextmanager
@@ -295,7 +295,7 @@ def _conflicts_as_409() -> Iterator[None]:
 def orders(request: HttpRequest, status: str = "", situation: str = "") -> list[dict[str, Any]]:
     person = policy.acsa_person(request)
     return [
-        _order_out(o)
+        _order_out(o, person)
         for o in selectors.order_list(person=person, status=status, situation=situation)[:200]
     ]
 

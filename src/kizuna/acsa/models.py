@@ -5,6 +5,8 @@ their deliveries, settlements and ledger."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -188,6 +190,42 @@ class Idempotent(models.Model):
         abstract = True
 
 
+def series_code(parties: str, marking_key: str, length: int = 5) -> str:
+    """A series' part of the order number: the parties' nations and a short digest of the
+    marking. A digest rather than a running letter, since letters drawn in turn would show
+    by their gaps how many series a reader cannot see."""
+    digest = base64.b32encode(hashlib.sha256(marking_key.encode()).digest()).decode()
+    return f"{parties}-{digest[:length]}"
+
+
+class OrderSeries(models.Model):
+    """One run of order numbers: the orders between the same two nations under the same
+    marking. Whether a person sees an order depends on nothing else (the party rule on its
+    nations, the marking rule on its marking), so whoever sees one order of a series sees
+    every order of it, and numbers drawn in turn within a series leave no reader a gap made
+    by an order hidden from them (docs/sharing.md, "Numbering")."""
+
+    marking = models.ForeignKey(
+        "sharing.MarkingSet", on_delete=models.PROTECT, related_name="+", verbose_name=_("marking")
+    )
+    parties = models.CharField(_("parties"), max_length=16)  # the two nations, sorted
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    last_serial = models.PositiveIntegerField(_("last number drawn"), default=0)
+
+    class Meta:
+        verbose_name = _("order number series")
+        verbose_name_plural = _("order number series")
+        constraints = [
+            models.UniqueConstraint(fields=["marking", "parties"], name="acsa_series_per_marking")
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def number(self, serial: int) -> str:
+        return f"ACSA-{self.code}-{serial:04d}"
+
+
 class Order(Marked, Idempotent):
     """An ACSA order (物品役務の提供要請): the receiving party asks, the supplying party's
     authorized official accepts and signs; it binds only with both signatures. It carries a
@@ -240,6 +278,11 @@ class Order(Marked, Idempotent):
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
     )
+    # The human number, drawn in the order's series when it is created (OrderSeries).
+    series = models.ForeignKey(
+        OrderSeries, on_delete=models.PROTECT, related_name="+", verbose_name=_("number series")
+    )
+    number = models.CharField(_("number"), max_length=60, unique=True, editable=False)
     # Optimistic concurrency: every step names the version it saw and bumps it.
     version = models.PositiveIntegerField(_("version"), default=1)
     created_by = models.ForeignKey(
@@ -310,10 +353,6 @@ class Order(Marked, Idempotent):
         if self.pk is not None:
             self._assert_ledger_matches()
         super().save(*args, **kwargs)
-
-    @property
-    def number(self) -> str:
-        return f"ACSA-{self.pk:06d}" if self.pk else "ACSA-new"
 
     @property
     def outstanding(self) -> Decimal:

@@ -94,6 +94,17 @@ def orders_visible(person: Person) -> QuerySet[Order]:
     return Order.objects.filter(order_filter(person))
 
 
+def sees_every_order_received_by(person: Person, nation: str) -> bool:
+    """Whether every order `nation` receives (and so every order a cap on its liabilities
+    counts) is within the person's sight whatever orders exist: the party rule lets them in
+    (auditor, or ACSA official of that nation) and their clearance covers every marking such
+    an order could carry (orders are levelled by the receiving nation and releasable to it)."""
+    standing = _standing(person)
+    return (standing.auditor or nation in acsa_nations(person)) and sharing_policy.clears_all_of(
+        person, nation
+    )
+
+
 def holds(person: Person, role: Role, nation: str) -> bool:
     return (role, nation) in _standing(person).roles
 

@@ -153,7 +153,7 @@ SHIPPED_NOTES = (
         "are active. Counted over orders accepted in the US fiscal year (1 October to 30 "
         "September)."
     ),
-    # Directions and lapses (migration 0011).
+    # Directions and lapses (migration 0012).
     gettext_noop(
         "The figure's row names provision from SDF units on international peace cooperation "
         "duty to US forces responding to a disaster: one way only."

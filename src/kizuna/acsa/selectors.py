@@ -411,12 +411,19 @@ def cap_use(cap: LiabilityCap, order: Order, on: date) -> CapUse:
     return CapUse(totals[0], totals[1], tuple(missing))
 
 
-def cap_warnings(order: Order, on: date | None = None) -> list[str]:
+def cap_warnings(order: Order, person: Person, on: date | None = None) -> list[str]:
     """What accepting this order would push past a liability cap, in the reader's language;
-    and where a missing exchange rate leaves a cap unable to tell, which rate is missing."""
+    and where a missing exchange rate leaves a cap unable to tell, which rate is missing.
+
+    The law counts every order of the fiscal year, hidden ones included, so whether a cap is
+    crossed is said to every reader of the order; the figures (the total and the limit) only
+    to a reader who sees every order a cap could count (`policy.sees_every_order_received_by`,
+    decided on clearances and reference data, not on which orders exist), as a total with a
+    hidden order in it would show that order's existence and amount."""
     on = on or places.today()
     caps = LiabilityCap.objects.filter(debtor_nation=order.receiving_org.nation_id)
     warnings = []
+    figures: bool | None = None  # decided once, on the first cap crossed
     for cap in caps:
         if (cap.effective_from and on < cap.effective_from) or (
             cap.effective_to and on > cap.effective_to
@@ -425,6 +432,7 @@ def cap_warnings(order: Order, on: date | None = None) -> list[str]:
         use = cap_use(cap, order, on)
         used, adding = use.used, use.adding
         for gap in use.missing:
+            # Names the missing rate (currencies and day), never an order: safe for anyone.
             warnings.append(
                 gettext(
                     "Cannot tell whether accepting this order would bring %(cap)s over its "
@@ -433,7 +441,12 @@ def cap_warnings(order: Order, on: date | None = None) -> list[str]:
                 )
                 % {"cap": cap.name, "quote": gap.quote, "base": gap.base, "day": gap.on}
             )
-        if adding and used + adding > cap.amount:
+        if not adding or used + adding <= cap.amount:
+            continue
+        if figures is None:
+            figures = policy.sees_every_order_received_by(person, cap.debtor_nation)
+        note = gettext(cap.note) if cap.note else ""
+        if figures:
             warnings.append(
                 gettext(
                     "Accepting this order would bring %(cap)s to %(total)s, "
@@ -443,8 +456,17 @@ def cap_warnings(order: Order, on: date | None = None) -> list[str]:
                     "cap": cap.name,
                     "total": formats.money(used + adding, cap.currency),
                     "limit": formats.money(cap.amount, cap.currency),
-                    "note": gettext(cap.note) if cap.note else "",
+                    "note": note,
                 }
+            )
+        else:
+            warnings.append(
+                gettext(
+                    "Accepting this order would cross %(cap)s for this fiscal year "
+                    "(%(note)s). Its figures are shown only to readers whose clearance "
+                    "covers every order the cap counts."
+                )
+                % {"cap": cap.name, "note": note}
             )
     return warnings
 

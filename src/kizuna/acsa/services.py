@@ -39,10 +39,12 @@ from .models import (
     Offset,
     Order,
     OrderLine,
+    OrderSeries,
     Settlement,
     SituationType,
     SourceDocument,
     money,
+    series_code,
 )
 
 # Beyond these an entry is a typing slip, not an order.
@@ -330,6 +332,32 @@ def _order_marking(
     return sharing_services.marking_set(resolved)
 
 
+def _free_code(parties: str, marking_key: str) -> str:
+    """The series' code: the shortest digest no other series holds (they seldom clash)."""
+    for length in range(5, 53):
+        code = series_code(parties, marking_key, length)
+        if not OrderSeries.objects.filter(code=code).exists():
+            return code
+    raise RuntimeError(f"no free series code for {parties} {marking_key}")
+
+
+def draw_numbers(
+    marking: MarkingSet, supplying_org: Organization, receiving_org: Organization, count: int = 1
+) -> tuple[OrderSeries, list[str]]:
+    """The next `count` numbers of the series of orders between these parties under this
+    marking, drawn under the series' row lock; a rolled back creation gives them back, so
+    a series has no gaps at all. Call inside the transaction that creates the orders."""
+    parties = "-".join(sorted({supplying_org.nation_id, receiving_org.nation_id}))
+    series, _created = OrderSeries.objects.select_for_update().get_or_create(
+        marking=marking,
+        parties=parties,
+        defaults={"code": lambda: _free_code(parties, marking.key)},
+    )
+    first = series.last_serial + 1
+    OrderSeries.objects.filter(pk=series.pk).update(last_serial=series.last_serial + count)
+    return series, [series.number(serial) for serial in range(first, first + count)]
+
+
 @transaction.atomic
 def order_create(
     *,
@@ -390,8 +418,12 @@ def order_create(
         if marking
         else default_marking(supplying_org=supplying_org, receiving_org=receiving_org)
     )
+    marking_row = _order_marking(resolved, actor=actor, supplying_org=supplying_org)
+    series, [number] = draw_numbers(marking_row, supplying_org, receiving_org)
     order = Order.objects.create(
-        marking=_order_marking(resolved, actor=actor, supplying_org=supplying_org),
+        marking=marking_row,
+        series=series,
+        number=number,
         supplying_org=supplying_org,
         receiving_org=receiving_org,
         situation_type=situation_type,

@@ -147,7 +147,9 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "reader_zones": zones_for(person),
             "claim_notices": selectors.claim_notices_of(order),
             "cap_warnings": (
-                selectors.cap_warnings(order) if order.status == Order.Status.REQUESTED else []
+                selectors.cap_warnings(order, person)
+                if order.status == Order.Status.REQUESTED
+                else []
             ),
         },
     )

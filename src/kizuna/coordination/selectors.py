@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kizuna.acsa import policy as acsa_policy
 from kizuna.acsa.models import Order, SituationType
 from kizuna.core import places
 from kizuna.core.formats import dtg
@@ -454,6 +455,20 @@ def live_payloads(situation_id: int, after: int, limit: int = 500) -> list[dict[
     return _payloads(
         LogEntry.objects.filter(situation_id=situation_id, rev__gt=after).order_by("rev")[:limit],
         None,
+    )
+
+
+def acsa_order_shown(*, person: Person, request: SupportRequest) -> Order | None:
+    """The ACSA order a request became, for a reader who may see that order (ACSA's own
+    rule); others learn only that it became one: its number would tell them how many orders
+    of its series they cannot see."""
+    if request.acsa_order_id is None:
+        return None
+    return (
+        acsa_policy.orders_visible(person)
+        .select_related("situation_type")
+        .filter(pk=request.acsa_order_id)
+        .first()
     )
 
 

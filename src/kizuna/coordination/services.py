@@ -1501,8 +1501,8 @@ def request_to_order(
         actor=actor,
         membership=membership,
         compose=lambda: (
-            _("Request #%(number)s became ACSA order %(order)s.")
-            % {"number": request.pk, "order": order.number}
+            # Not the order's number: the log's readers may not see the order.
+            _("Request #%(number)s became an ACSA order.") % {"number": request.pk}
         ),
         support_request=request,
     )

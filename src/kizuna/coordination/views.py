@@ -374,12 +374,14 @@ def requests_panel(request: HttpRequest, situation_id: int) -> HttpResponse:
 
 @login_required
 def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
-    support_request = selectors.request_get(person=person_of(request), pk=request_id)
+    person = person_of(request)
+    support_request = selectors.request_get(person=person, pk=request_id)
     return render(
         request,
         "coordination/request.html",
         {
             "req": support_request,
+            "acsa_order": selectors.acsa_order_shown(person=person, request=support_request),
             "reason_form": ReasonForm(),
             "acsa_form": AcsaOrderForm(support_request),
         },

@@ -25,7 +25,15 @@ from django.db.models import Exists, IntegerField, Model, OuterRef, Q, QuerySet,
 from kizuna.core import access
 from kizuna.core.models import Person, Role
 
-from .models import ClassificationLevel, Clearance, LevelEquivalence, MarkingSet, SharedItem
+from .models import (
+    ClassificationLevel,
+    Clearance,
+    Community,
+    HandlingCaveat,
+    LevelEquivalence,
+    MarkingSet,
+    SharedItem,
+)
 
 M = TypeVar("M", bound=Model)
 
@@ -145,6 +153,22 @@ def marking_filter(person: Person, via: str = "") -> Q:
     (remembered, see above) and enter the records' query as a literal id list: a subquery
     there made PostgreSQL re-run the marking checks for every candidate row."""
     return Q(**{f"{via}marking_id__in": list(visible_marking_keys(person))})
+
+
+def clears_all_of(person: Person, nation: str) -> bool:
+    """Whether the person's clearance covers every marking a record levelled by `nation`
+    and releasable to it could carry: a clearance of that nation covering all its levels,
+    holding every handling caveat and every community of interest. Decided on reference
+    data and the clearance only, never on which records exist, so the answer tells nothing
+    of hidden records (it decides who may read totals the law makes over all of them)."""
+    reach = reach_of(person)
+    if reach is None or reach.nation != nation:
+        return False
+    return not (
+        ClassificationLevel.objects.filter(nation=nation).exclude(pk__in=reach.levels).exists()
+        or HandlingCaveat.objects.exclude(pk__in=reach.caveats).exists()
+        or Community.objects.exclude(pk__in=reach.communities).exists()
+    )
 
 
 def restrict(queryset: QuerySet[M], person: Person) -> QuerySet[M]:

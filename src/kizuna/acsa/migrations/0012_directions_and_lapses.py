@@ -146,7 +146,7 @@ def load(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("acsa", "0010_order_marking_required")]
+    dependencies = [("acsa", "0011_order_series")]
 
     operations = [
         migrations.AddField(

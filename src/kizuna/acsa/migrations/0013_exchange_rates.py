@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('acsa', '0011_directions_and_lapses'),
+        ('acsa', '0012_directions_and_lapses'),
     ]
 
     operations = [

@@ -32,7 +32,7 @@ def load(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("acsa", "0012_exchange_rates")]
+    dependencies = [("acsa", "0013_exchange_rates")]
 
     operations = [
         migrations.AddField(

@@ -97,7 +97,7 @@ def load(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("acsa", "0013_category_kind_source")]
+    dependencies = [("acsa", "0014_category_kind_source")]
 
     operations = [
         migrations.AddField(
