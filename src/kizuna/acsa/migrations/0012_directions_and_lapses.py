@@ -145,6 +145,21 @@ def load(apps, schema_editor):
     )
 
 
+def unload(apps, schema_editor):
+    """Back to the combined row as 0004 left it, so that applying this again gives the same."""
+    SituationType = apps.get_model("acsa", "SituationType")
+    EligibilityRule = apps.get_model("acsa", "EligibilityRule")
+    split = [code for code, *_ in SPLIT]
+    EligibilityRule.objects.filter(situation__code__in=split).delete()
+    EligibilityRule.objects.filter(
+        situation__code="special-measures-laws", effective_from=date(2007, 11, 2)
+    ).delete()
+    EligibilityRule.objects.filter(
+        situation__code="special-measures-laws", effective_to=ANTI_TERRORISM_LAPSED
+    ).update(effective_to=None)
+    SituationType.objects.filter(code__in=split).delete()
+
+
 class Migration(migrations.Migration):
     dependencies = [("acsa", "0011_order_series")]
 
@@ -200,5 +215,5 @@ class Migration(migrations.Migration):
                 verbose_name="replaced by",
             ),
         ),
-        migrations.RunPython(load, migrations.RunPython.noop),
+        migrations.RunPython(load, unload),
     ]
