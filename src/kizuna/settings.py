@@ -255,6 +255,20 @@ WHITENOISE_USE_FINDERS = True
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# Signed checkpoints of the audit chain (core.checkpoints, docs/operations.md). The Ed25519
+# signing key is held apart from the database: in KIZUNA_AUDIT_KEY (the raw 32-byte key in
+# base64), else in the PEM file KIZUNA_AUDIT_KEY_FILE (`kizuna audit keygen` makes one).
+# Checkpoints are files in KIZUNA_AUDIT_CHECKPOINT_DIR, written by the task worker every
+# KIZUNA_AUDIT_CHECKPOINT_SECONDS while a key is configured.
+AUDIT_KEY = os.environ.get("KIZUNA_AUDIT_KEY", "")
+AUDIT_KEY_FILE = Path(
+    os.environ.get("KIZUNA_AUDIT_KEY_FILE", DATA_DIR / "audit" / "signing-key.pem")
+)
+AUDIT_CHECKPOINT_DIR = Path(
+    os.environ.get("KIZUNA_AUDIT_CHECKPOINT_DIR", DATA_DIR / "audit" / "checkpoints")
+)
+AUDIT_CHECKPOINT_SECONDS = float(os.environ.get("KIZUNA_AUDIT_CHECKPOINT_SECONDS", 300))
+
 # `kizuna serve`: how long requests and live streams get to finish once the service is told
 # to stop (SIGTERM, SIGINT); what still runs 5 seconds after that is killed.
 STOP_SECONDS = int(os.environ.get("KIZUNA_STOP_SECONDS", 10))

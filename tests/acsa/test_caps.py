@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import transaction
 from django.test import Client
 from django.utils import translation
 
@@ -177,6 +178,8 @@ def test_bad_rates_are_refused_and_nothing_changes(
     assert ExchangeRate.objects.count() == 1
     good = model_admin.get_form(request)(data=data)
     assert good.is_valid(), good.errors
-    model_admin.save_model(request, good.save(commit=False), good, change=False)
+    with transaction.atomic():  # as the admin's add view runs it
+        model_admin.save_model(request, good.save(commit=False), good, change=False)
+        model_admin.save_related(request, good, [], change=False)
     event = AuditEvent.objects.filter(action="admin.add").latest("id")
     assert Decimal(event.after["rate"]) == Decimal("151.5")

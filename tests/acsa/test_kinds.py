@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 from django.test import Client, RequestFactory
 from django.utils import translation
 
@@ -60,9 +61,24 @@ def test_an_administrator_changes_a_kind_audited(make_person: Callable) -> None:
     assert communications.kind_source == ""
     with translation.override("en"):
         assert communications.kind_note == "interpretation, not from the agreement's text"
-    communications.kind = Category.Kind.SERVICES
-    communications.kind_source = "10 U.S.C. § 2350(1): “communications services”"
-    model_admin.save_model(request, communications, form=None, change=True)  # type: ignore[arg-type]
+    form_class = model_admin.get_form(request, communications)
+    data = {
+        field: getattr(communications, field)
+        for field in form_class.base_fields
+        if field not in ("kind", "kind_source")
+    }
+    form = form_class(
+        data={
+            **{k: ("" if v is None else v) for k, v in data.items()},
+            "kind": Category.Kind.SERVICES,
+            "kind_source": "10 U.S.C. § 2350(1): “communications services”",
+        },
+        instance=communications,
+    )
+    assert form.is_valid(), form.errors
+    with transaction.atomic():  # as the admin's change view runs it
+        model_admin.save_model(request, form.save(commit=False), form, change=True)
+        model_admin.save_related(request, form, [], change=True)
     event = AuditEvent.objects.filter(action="admin.change").latest("id")
     assert (event.before["kind"], event.after["kind"]) == ("both", "services")
     assert Category.objects.get(code="communications").kind_note.startswith("10 U.S.C.")

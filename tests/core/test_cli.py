@@ -86,7 +86,7 @@ def test_acsa_check_help_says_where_the_codes_are_in_both_languages(
     assert "kizuna acsa categories" in out
     assert "事態・活動の類型のコードまたは名称" in out
     code, out, _ = run("audit", "--help", lang="ja_JP.UTF-8")
-    assert "監査チェーンを検証します。" in out
+    assert "監査チェーンを検証するか、そのチェックポイントに署名します。" in out
     assert "出力の詳しさ" in out  # Django's own options too
     assert "Verbosity" not in out
     code, out, _ = run("acsa", "check", "--help", lang="en_US.UTF-8")

@@ -189,19 +189,24 @@ def test_administrators_edit_the_glossary_in_the_back_office_audited(
     make_person: Callable[..., Person], us_info: Person, reports: None
 ) -> None:
     admin_person = make_person("admin", role=Role.ADMINISTRATOR)
-    request = RequestFactory().post("/admin/sharing/glossaryterm/add/")
-    request.user = admin_person
-    model_admin = GlossaryTermAdmin(GlossaryTerm, site)
-    assert site.is_registered(GlossaryTerm)
-    assert model_admin.has_add_permission(request)
-    term = GlossaryTerm(name_ja="調整事項", name_en="coordination items", source="liaison usage")
-    model_admin.save_model(request, term, form=None, change=False)  # type: ignore[arg-type]
+    client = Client()
+    client.force_login(admin_person)
+    added = client.post(
+        "/admin/sharing/glossaryterm/add/",
+        {"name_ja": "調整事項", "name_en": "coordination items", "source": "liaison usage"},
+    )
+    assert added.status_code == 302
+    term = GlossaryTerm.objects.get(name_en="coordination items")
     event = AuditEvent.objects.filter(action="admin.add").latest("id")
     assert (event.actor, event.after["name_en"]) == (admin_person, "coordination items")
     assert _titles(us_info, "coordination items") == [NANKAI]
-    model_admin.delete_model(request, term)
+    deleted = client.post(f"/admin/sharing/glossaryterm/{term.pk}/delete/", {"post": "yes"})
+    assert deleted.status_code == 302
     assert AuditEvent.objects.filter(action="admin.delete").exists()
     assert _titles(us_info, "coordination items") == []
+    request = RequestFactory().post("/admin/sharing/glossaryterm/add/")
+    model_admin = GlossaryTermAdmin(GlossaryTerm, site)
+    assert site.is_registered(GlossaryTerm)
     for who in (us_info, AnonymousUser()):
         request.user = who
         assert not model_admin.has_add_permission(request)

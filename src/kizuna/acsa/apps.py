@@ -11,6 +11,12 @@ class AcsaConfig(AppConfig):
     nav = (("acsa:index", _("Logistics support")),)
     # A panel on each person's home page: (request) -> HTML, or None when it has nothing.
     home_panel = "kizuna.acsa.views.home_panel"
+    # Whose audit events show to whom (core.audit.visible_events): object type -> the
+    # policy's records a person may see.
+    audit_scope = {
+        "acsa.order": "kizuna.acsa.policy.orders_visible",
+        "acsa.offset": "kizuna.acsa.policy.offsets_visible",
+    }
 
     def ready(self) -> None:
         from . import rules

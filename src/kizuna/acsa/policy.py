@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -32,7 +32,7 @@ from kizuna.core.models import Person, Role
 from kizuna.core.policy import is_auditor
 from kizuna.sharing import policy as sharing_policy
 
-from .models import Order
+from .models import Offset, Order, Settlement
 
 ACSA_ROLES = (Role.ORDERING_OFFICIAL, Role.APPROVING_OFFICIAL, Role.LOGISTICS_OFFICER)
 
@@ -92,6 +92,21 @@ def order_filter(person: Person, via: str = "") -> Q:
 
 def orders_visible(person: Person) -> QuerySet[Order]:
     return Order.objects.filter(order_filter(person))
+
+
+def offsets_visible(person: Person) -> QuerySet[Offset]:
+    """Offsets that name no order hidden from `person`: applied ones whose every settlement
+    is on an order they see; pending ones (an amount over orders not yet named) only when
+    they see every order."""
+    seen = order_filter(person)
+    hidden_settlement = Settlement.objects.filter(offset=OuterRef("pk")).exclude(
+        order_filter(person, via="delivery__line__order__")
+    )
+    sees_all = not Order.objects.exclude(seen).exists()
+    pending = Q(applied_at__isnull=True) if sees_all else Q(pk__in=[])
+    return Offset.objects.filter(
+        pending | (Q(applied_at__isnull=False) & ~Exists(hidden_settlement))
+    )
 
 
 def sees_every_order_received_by(person: Person, nation: str) -> bool:

@@ -9,11 +9,13 @@ from django.contrib import admin
 
 from kizuna.core.admin import AuditedAdmin, site
 
+from . import policy
 from .models import Body
 
 
 @admin.register(Body, site=site)
 class BodyAdmin(AuditedAdmin):
+    scope = staticmethod(policy.bodies_visible)
     list_display = [
         "code",
         "name_ja",

@@ -23,7 +23,16 @@ from kizuna.core import access
 from kizuna.core.models import Membership, Organization, Person, Role
 from kizuna.sharing import policy as sharing_policy
 
-from .models import Body, LogEntry, Situation, SupportRequest
+from .models import (
+    ActionItem,
+    Body,
+    Designation,
+    LogEntry,
+    Meeting,
+    ResourceReport,
+    Situation,
+    SupportRequest,
+)
 
 # Roles that watch rather than act: they read everything and write nothing here.
 OVERSEEING_ROLES = {Role.AUDITOR, Role.ADMINISTRATOR}
@@ -185,6 +194,22 @@ def requests_visible(person: Person) -> QuerySet[SupportRequest]:
         | Q(requesting_organization_id__in=orgs)
         | Q(supporting_organization_id__in=orgs)
     )
+
+
+def designations_visible(person: Person) -> QuerySet[Designation]:
+    return Designation.objects.filter(situation__in=situations_visible(person))
+
+
+def meetings_visible(person: Person) -> QuerySet[Meeting]:
+    return Meeting.objects.filter(body__in=bodies_visible(person))
+
+
+def action_items_visible(person: Person) -> QuerySet[ActionItem]:
+    return ActionItem.objects.filter(meeting__body__in=bodies_visible(person))
+
+
+def resource_reports_visible(person: Person) -> QuerySet[ResourceReport]:
+    return ResourceReport.objects.filter(situation__in=situations_visible(person))
 
 
 # --- what a person may do ------------------------------------------------------------------

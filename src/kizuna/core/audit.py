@@ -9,16 +9,22 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
+from django.apps import apps
 from django.db import connection, models, transaction
+from django.db.models import CharField, Q, QuerySet
+from django.db.models.functions import Cast
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_noop
 
+from . import policy
 from .models import AuditEvent, Person
 
 GENESIS = "0" * 64
@@ -120,6 +126,10 @@ def record_event(
 # Why a link fails, in English; readers see them through gettext (`kizuna audit verify`).
 BROKEN_LINK = gettext_noop("prev_hash does not match the row before")
 ALTERED_CONTENT = gettext_noop("content does not match its hash")
+REWRITTEN = gettext_noop(
+    "hash differs from the signed checkpoint's: the chain was recomputed from this event on"
+)
+MISSING = gettext_noop("named by the signed checkpoint but missing: deleted")
 
 
 @dataclass(frozen=True)
@@ -137,12 +147,19 @@ def _events() -> Iterator[AuditEvent]:
     return AuditEvent.objects.order_by("id").iterator(chunk_size=2000)
 
 
-def verify_chain() -> ChainReport:
-    """Walk the chain from its start; name the first row whose link does not hold."""
+def verify_chain(signed: Mapping[int, str] | None = None) -> ChainReport:
+    """Walk the chain from its start; name the first row whose link does not hold. With
+    `signed` (event id -> hash, from the signed checkpoints) also name the first row whose
+    hash is not the one signed (a chain recomputed after an edit) or that a checkpoint names
+    and the table no longer holds (a deleted row, or a deleted tail)."""
+    expected = iter(sorted((signed or {}).items()))
+    pending = next(expected, None)
     prev_hash = GENESIS
     checked = 0
     with transaction.atomic():
         for event in _events():
+            if pending is not None and pending[0] < event.pk:
+                return ChainReport(checked, pending[0], MISSING)
             if event.prev_hash != prev_hash:
                 return ChainReport(checked, event.pk, BROKEN_LINK)
             content = _content(
@@ -156,6 +173,54 @@ def verify_chain() -> ChainReport:
             )
             if chain_hash(prev_hash, content) != event.hash:
                 return ChainReport(checked, event.pk, ALTERED_CONTENT)
+            if pending is not None and pending[0] == event.pk:
+                if pending[1] != event.hash:
+                    return ChainReport(checked, event.pk, REWRITTEN)
+                pending = next(expected, None)
             prev_hash = event.hash
             checked += 1
+    if pending is not None:
+        return ChainReport(checked, pending[0], MISSING)
     return ChainReport(checked, None, "")
+
+
+# Who sees which event. An event shows a record (and its type, id, actor and time say the
+# record exists), so it is shown only to those whose clearance covers that record, as the
+# app that owns the record decides: each app names on its AppConfig `audit_scope`, a mapping
+# of object type to the dotted path of its policy's `(person) -> queryset of the records of
+# that type the person may see`. Types no app scopes (people, organizations, reference data)
+# are every auditor's.
+VisibleRecords = Callable[[Person], QuerySet[Any]]
+
+
+@cache
+def audit_scopes() -> Mapping[str, VisibleRecords]:
+    """Object type -> the owning app's policy of visible records, from every AppConfig."""
+    return {
+        object_type: import_string(path)
+        for config in apps.get_app_configs()
+        for object_type, path in getattr(config, "audit_scope", {}).items()
+    }
+
+
+def scoped_types() -> frozenset[str]:
+    """The object types some app's policy decides (a test checks every marked model is one)."""
+    return frozenset(audit_scopes())
+
+
+def event_filter(person: Person) -> Q:
+    """The events `person` may see, as one condition on AuditEvent: for each scoped type, the
+    event's object is among the records the owning app's policy lets the person see."""
+    condition = Q()
+    for object_type, visible in audit_scopes().items():
+        ids = visible(person).order_by().annotate(_audit_id=Cast("pk", CharField()))
+        condition &= ~Q(object_type=object_type) | Q(object_id__in=ids.values("_audit_id"))
+    return condition
+
+
+def visible_events(person: Person) -> QuerySet[AuditEvent]:
+    """The audit trail as `person` may read it: auditors and administrators only, each
+    event only where its record is theirs to see."""
+    if not (person.is_authenticated and person.is_active and policy.may_view_audit(person)):
+        return AuditEvent.objects.none()
+    return AuditEvent.objects.filter(event_filter(person))

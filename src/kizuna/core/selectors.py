@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext
 
-from . import policy
+from . import checkpoints, policy
+from .audit import visible_events
 from .models import ApiToken, AuditEvent, Membership, Organization, Person, Provenance
 
 
@@ -56,9 +60,36 @@ def tokens_of(person: Person) -> QuerySet[ApiToken]:
 
 
 def audit_events(*, person: Person, limit: int = 100) -> QuerySet[AuditEvent]:
+    """The newest events the person may see (core.audit.visible_events)."""
     if not policy.may_view_audit(person):
         raise Http404
-    return AuditEvent.objects.select_related("actor").order_by("-id")[:limit]
+    return visible_events(person).select_related("actor").order_by("-id")[:limit]
+
+
+@dataclass(frozen=True)
+class ChainCheck:
+    """The audit page's answer to "verify the chain", told as the reader may know it: intact
+    or not, and the broken event only when it is one of theirs (its id would say that a
+    hidden event exists). No count: it would move with every hidden write."""
+
+    intact: bool
+    broken_event: AuditEvent | None
+    problem: str
+
+
+def chain_check(*, person: Person) -> ChainCheck:
+    if not policy.may_view_audit(person):
+        raise Http404
+    try:
+        report = checkpoints.verify().report
+    except checkpoints.CheckpointError as error:
+        return ChainCheck(False, None, str(error))
+    broken = (
+        visible_events(person).filter(pk=report.first_broken_id).first()
+        if report.first_broken_id is not None
+        else None
+    )
+    return ChainCheck(report.intact, broken, gettext(report.reason) if report.reason else "")
 
 
 def provenance_of(record: models.Model) -> Provenance | None:

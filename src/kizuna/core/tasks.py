@@ -6,6 +6,8 @@ from django.utils import timezone
 from django_tasks import task
 from django_tasks_db.models import DBTaskResult
 
+from . import checkpoints
+
 
 @task()
 def heartbeat() -> str:
@@ -15,3 +17,12 @@ def heartbeat() -> str:
     the queue keeps the one running and the last finished."""
     DBTaskResult.objects.filter(task_path=heartbeat.module_path).finished().delete()
     return timezone.now().isoformat()
+
+
+@task()
+def audit_checkpoint() -> str:
+    """A signed checkpoint of the audit chain's head (core.checkpoints), queued by the worker
+    every KIZUNA_AUDIT_CHECKPOINT_SECONDS while a signing key is configured. A chain that does
+    not verify fails the task (its result keeps the error) and nothing is signed."""
+    checkpoint = checkpoints.write()
+    return str(checkpoint.path) if checkpoint else ""

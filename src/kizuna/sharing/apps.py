@@ -10,3 +10,10 @@ class SharingConfig(AppConfig):
     nav = (("sharing:list", _("Shared information")),)
     # What a restored database is checked for (core.backups): the search index is whole.
     restore_checks = "kizuna.sharing.search.index_checks"
+    # Whose audit events show to whom (core.audit.visible_events).
+    audit_scope = {
+        "sharing.shareditem": "kizuna.sharing.policy.items_visible",
+        "sharing.markingchange": "kizuna.sharing.policy.marking_changes_visible",
+        "sharing.readevent": "kizuna.sharing.policy.reads_visible",
+        "sharing.markingset": "kizuna.sharing.policy.visible_markings",
+    }

@@ -31,7 +31,9 @@ from .models import (
     Community,
     HandlingCaveat,
     LevelEquivalence,
+    MarkingChange,
     MarkingSet,
+    ReadEvent,
     SharedItem,
 )
 
@@ -180,6 +182,20 @@ def visible(person: Person, queryset: QuerySet[M] | None = None) -> QuerySet[M]:
     """Shared items (or any marked queryset) `person` may see."""
     base = queryset if queryset is not None else SharedItem.objects.all()
     return restrict(base, person)  # type: ignore[arg-type]
+
+
+def items_visible(person: Person) -> QuerySet[SharedItem]:
+    return restrict(SharedItem.objects.all(), person)
+
+
+def marking_changes_visible(person: Person) -> QuerySet[MarkingChange]:
+    """Marking changes (and their reasons) of the items `person` may see."""
+    return MarkingChange.objects.filter(marking_filter(person, "item__"))
+
+
+def reads_visible(person: Person) -> QuerySet[ReadEvent]:
+    """Read-audit lines of the items `person` may see: a line names its item."""
+    return ReadEvent.objects.filter(marking_filter(person, "item__"))
 
 
 def may_see(person: Person, item: SharedItem) -> bool:

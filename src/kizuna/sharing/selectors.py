@@ -311,10 +311,11 @@ class ReadFilters:
 
 
 def reads(*, person: Person, filters: ReadFilters) -> QuerySet[ReadEvent]:
-    """The read audit, for auditors; others get 404 as for a missing page."""
+    """The read audit, for auditors; others get 404 as for a missing page. A line names its
+    item, so it shows only where the auditor may see the item."""
     if not policy.may_view_reads(person):
         raise Http404
-    queryset = ReadEvent.objects.select_related("person", "item__originator")
+    queryset = policy.reads_visible(person).select_related("person", "item__originator")
     if filters.username:
         queryset = queryset.filter(person__username=filters.username)
     if filters.item:

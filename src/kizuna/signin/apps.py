@@ -10,5 +10,5 @@ class SigninConfig(AppConfig):
     settings_panel = "kizuna.signin.views.settings_panel"
 
     def ready(self) -> None:
-        # The signals of sign-in and sign-out, and this app's part of the back office.
-        from . import admin, receivers  # noqa: F401
+        # The signals of sign-in and sign-out.
+        from . import receivers  # noqa: F401

@@ -1,35 +1,47 @@
-"""`kizuna worker`: django-tasks-db's task worker (`db_worker`), keeping a heartbeat.
+"""`kizuna worker`: django-tasks-db's task worker (`db_worker`), keeping a heartbeat and
+the audit chain's signed checkpoints.
 
 A thread queues core's heartbeat task every few seconds (kizuna.core.health); the worker runs
 it like any task, so `/healthz` and `kizuna serve --check` can say when the worker last took
-a task. `kizuna serve` starts this command beside the web server.
+a task. Another queues a checkpoint of the audit chain (core.checkpoints) every
+KIZUNA_AUDIT_CHECKPOINT_SECONDS while a signing key is configured. `kizuna serve` starts
+this command beside the web server.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 from django.utils.translation import gettext_noop
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
+from ...checkpoints import key_configured
 from ...health import HEARTBEAT_SECONDS, beat
+from ...tasks import audit_checkpoint
 from ..base import KizunaCommand
 
 logger = logging.getLogger(__name__)
 
 
-def _beat_forever(stop: threading.Event) -> None:
+def _every(seconds: float, queue: Callable[[], object], stop: threading.Event) -> None:
     while not stop.is_set():
         try:
-            beat()
+            queue()
         except Exception:  # the database may be away for a while; the worker says so itself
-            logger.warning("worker heartbeat: could not queue the next beat", exc_info=True)
+            logger.warning("worker: could not queue %s", queue, exc_info=True)
         finally:
-            connection.close()  # a thread of its own: it keeps no connection between beats
-        stop.wait(HEARTBEAT_SECONDS)
+            connection.close()  # a thread of its own: it keeps no connection between runs
+        stop.wait(seconds)
+
+
+def _checkpoint() -> None:
+    if key_configured():
+        audit_checkpoint.enqueue()
 
 
 class Command(KizunaCommand, DbWorkerCommand):
@@ -37,7 +49,13 @@ class Command(KizunaCommand, DbWorkerCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         stop = threading.Event()
-        threading.Thread(target=_beat_forever, args=(stop,), daemon=True, name="heartbeat").start()
+        for name, seconds, queue in (
+            ("heartbeat", HEARTBEAT_SECONDS, beat),
+            ("audit-checkpoint", settings.AUDIT_CHECKPOINT_SECONDS, _checkpoint),
+        ):
+            threading.Thread(
+                target=_every, args=(seconds, queue, stop), daemon=True, name=name
+            ).start()
         try:
             super().handle(*args, **options)
         finally:
