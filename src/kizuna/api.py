@@ -102,7 +102,10 @@ def on_invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     detail = [
         {"field": _field_path(e.get("loc", [])), "problem": e.get("msg", "")} for e in exc.errors
     ]
-    return _json(request, 422, error_body("invalid_input", detail))
+    # The top-level message names the first field at fault (pydantic's words stay in detail).
+    named = next((d["field"] for d in detail if d["field"]), "")
+    message = _("%(field)s is missing or malformed.") % {"field": named} if named else None
+    return _json(request, 422, error_body("invalid_input", detail, message))
 
 
 @api.exception_handler(DjangoValidationError)
@@ -114,7 +117,9 @@ def on_rule_broken(request: HttpRequest, exc: DjangoValidationError) -> HttpResp
         ]
     else:
         detail = [{"field": "", "problem": message} for message in exc.messages]
-    return _json(request, 422, error_body("invalid_input", detail))
+    # The top-level message is the first problem itself ("The event time is in the future…").
+    message = detail[0]["problem"] if detail and detail[0]["problem"] else None
+    return _json(request, 422, error_body("invalid_input", detail, message))
 
 
 @api.exception_handler(HttpError)

@@ -17,6 +17,8 @@ MESSAGES: dict[str, Promise] = {
     "not_found": _("Not found."),
     "invalid_input": _("Some of the input is missing or malformed."),
     "malformed_json": _("The request body is not valid JSON."),
+    "too_large": _("The request is too large."),
+    "control_character": _("The input holds a control character that cannot be shown."),
     "conflict": _("Someone else changed this first. Reload and try again."),
     "server_error": _("Something went wrong on our side. The error has been logged."),
 }

@@ -8,6 +8,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from kizuna.core.bounds import MAX_BODY_BYTES
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("KIZUNA_DATA_DIR", Path.cwd() / "var")).resolve()
 
@@ -70,6 +72,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the body: 413 with the limit named, control characters refused.
+    "kizuna.core.middleware.InputGuardMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -89,6 +93,10 @@ MIDDLEWARE = [
     # thread; see the module's docstring.
     "kizuna.core.middleware.PersonPreferencesMiddleware",
 ]
+
+# Django reads at most this much of a body that is not a file upload: a 10 MB attachment
+# sent to the API base64-encoded in JSON (core.bounds), answered 413 above it.
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_BODY_BYTES
 
 ROOT_URLCONF = "kizuna.urls"
 ASGI_APPLICATION = "kizuna.asgi.application"

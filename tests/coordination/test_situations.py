@@ -139,7 +139,7 @@ def test_a_designation_in_the_future_is_refused(cast: Cast) -> None:
             situation_type=situation_type("disaster-relief"),
             starts_at=timezone.now() + timedelta(hours=1),
         )
-    assert "event_at" in refused.value.message_dict
+    assert "starts_at" in refused.value.message_dict
 
 
 def test_closing_with_open_requests_is_refused_naming_them(cast: Cast) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kizuna.core import bounds
 from kizuna.core.models import Organization
 from kizuna.sharing.forms import OptionalMarkingFields
 
@@ -27,7 +28,7 @@ class OrderForm(OptionalMarkingFields):
     situation_type = forms.ModelChoiceField(
         SituationType.objects.order_by("position"), label=_("Situation"), to_field_name="code"
     )
-    legal_basis = forms.CharField(label=_("Legal basis"), max_length=200)
+    legal_basis = forms.CharField(label=_("Legal basis"), max_length=bounds.TITLE_CHARS)
     currency = forms.CharField(label=_("Currency"), max_length=3, initial="JPY")
     settlement_method = forms.ChoiceField(
         choices=Order.SettlementMethod.choices, label=_("Settlement method")
@@ -35,11 +36,11 @@ class OrderForm(OptionalMarkingFields):
     category = forms.ModelChoiceField(
         Category.objects.order_by("position"), label=_("Category"), to_field_name="code"
     )
-    description = forms.CharField(label=_("Description"), max_length=300)
+    description = forms.CharField(label=_("Description"), max_length=bounds.SUMMARY_CHARS)
     quantity = forms.DecimalField(label=_("Quantity"), max_digits=15, decimal_places=3)
     unit = forms.CharField(label=_("Unit"), max_length=20)
     unit_price = forms.DecimalField(label=_("Unit price"), max_digits=18, decimal_places=2)
-    delivery_place = forms.CharField(label=_("Delivery place"), max_length=200)
+    delivery_place = forms.CharField(label=_("Delivery place"), max_length=bounds.TITLE_CHARS)
     delivery_date = forms.DateField(
         label=_("Delivery date"), widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -64,6 +65,7 @@ class OrderForm(OptionalMarkingFields):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        bounds.offer_range(self.fields["delivery_date"], "delivery")
         self.fields["level"].help_text = _(
             "Leave empty for the receiving nation's lowest level, releasable to both nations."
         )

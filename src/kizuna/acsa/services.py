@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from kizuna.core import formats, places
+from kizuna.core import bounds, formats, places
 from kizuna.core.audit import record_event
 from kizuna.core.models import Nation, Organization, Person, Role
 from kizuna.sharing import policy as sharing_policy
@@ -253,25 +253,34 @@ def _lock_to_sign(order: Order, version: int | None) -> list[str]:
 
 def _validate_line(
     line: LineInput, categories: dict[str, Category], situation_type: SituationType
-) -> list[str]:
-    errors = []
+) -> dict[str, str]:
+    """What is wrong with a line, by its field."""
+    errors: dict[str, str] = {}
     category = categories.get(line.category)
     if category is None:
         unknown = rules.UnknownCode(
             "category", line.category, rules.suggest(line.category, list(categories))
         )
-        errors.extend(unknown.messages)
+        errors["category"] = " ".join(unknown.messages)
     elif category.prohibited:
         # Weapons: the engine's own reason, so every entry point says the same thing.
-        errors.append(str(rules.check(situation_type, category, line.delivery_date).reasons[0]))
+        errors["category"] = str(
+            rules.check(situation_type, category, line.delivery_date).reasons[0]
+        )
     if not _within(line.quantity, MAX_QUANTITY):
-        errors.append(_("The quantity must be more than 0 and at most 1,000,000,000."))
+        errors["quantity"] = _("The quantity must be more than 0 and at most 1,000,000,000.")
     if not _within(line.unit_price, MAX_UNIT_PRICE):
-        errors.append(_("The unit price must be more than 0 and at most 10,000,000,000."))
-    if not all(str(getattr(line, f)).strip() for f in ("description", "unit", "delivery_place")):
-        errors.append(_("Each line needs a description, a unit and a delivery place."))
-    if rules.version_on(line.delivery_date) is None:
-        errors.append(_("The delivery date is before any version of the agreement took effect."))
+        errors["unit_price"] = _("The unit price must be more than 0 and at most 10,000,000,000.")
+    for name in ("description", "unit", "delivery_place"):
+        if not str(getattr(line, name)).strip():
+            errors[name] = _("Each line needs a description, a unit and a delivery place.")
+    problem = bounds.moment_problem("delivery", line.delivery_date)
+    if problem:
+        errors["delivery_date"] = problem
+    elif rules.version_on(line.delivery_date) is None:
+        errors["delivery_date"] = _(
+            "The delivery date is before any version of the agreement took effect."
+        )
     return errors
 
 
@@ -406,9 +415,8 @@ def order_create(
         errors["lines"] = [_("An order needs at least one line.")]
     categories = rules.categories()
     for index, line in enumerate(lines):
-        problems = _validate_line(line, categories, situation_type)
-        if problems:
-            errors[f"lines.{index}"] = problems
+        for field, problem in _validate_line(line, categories, situation_type).items():
+            errors[f"lines.{index}.{field}"] = [problem]
     if errors:
         raise ValidationError(errors)
     if sharing_policy.reach_of(actor) is None:

@@ -20,8 +20,9 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kizuna.core import formats, places
+from kizuna.core import bounds, formats, places
 from kizuna.core import selectors as core_selectors
+from kizuna.core.forms import put_errors
 from kizuna.core.models import Person
 from kizuna.core.selectors import zones_for
 
@@ -66,6 +67,10 @@ def check(request: HttpRequest) -> HttpResponse:
         on = date.fromisoformat(request.GET.get("on") or request.GET.get("delivery_date") or "")
     except ValueError:
         on = None
+    on_order_form = "delivery_date" in request.GET
+    if on_order_form and on is not None and (problem := bounds.moment_problem("delivery", on)):
+        # Said while the order is filled in, in the words its refusal would use.
+        return render(request, "acsa/_answer.html", {"answer": None, "error": problem})
     if situation and category:
         try:
             answer = rules.check(situation, category, on, _supplier(request))
@@ -121,7 +126,7 @@ def order_new(request: HttpRequest) -> HttpResponse:
                 idempotency_key=data["idempotency_key"],
             )
         except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, error if isinstance(error, ValidationError) else str(error))
+            put_errors(form, error)
         else:
             return redirect("acsa:order", pk=order.pk)
     return render(request, "acsa/order_form.html", {"form": form})

@@ -11,11 +11,12 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from ninja.renderers import JSONRenderer
 from pydantic import Field
 
 from kizuna.acsa.models import SituationType
+from kizuna.core import bounds
 from kizuna.core.auth import person_of
 from kizuna.core.models import Organization
 from kizuna.core.selectors import organization_get
@@ -34,11 +35,11 @@ _RENDERER = JSONRenderer()
 
 class SituationIn(Schema):
     organization: str
-    title_ja: str = Field(default="", max_length=200)
-    title_en: str = Field(default="", max_length=200)
+    title_ja: str = Field(default="", max_length=bounds.TITLE_CHARS)
+    title_en: str = Field(default="", max_length=bounds.TITLE_CHARS)
     kind: str
     starts_at: datetime
-    place_name: str = Field(default="", max_length=200)
+    place_name: str = Field(default="", max_length=bounds.TITLE_CHARS)
     latitude: Decimal | None = None
     longitude: Decimal | None = None
 
@@ -88,8 +89,8 @@ class EndIn(Schema):
 class BodyIn(Schema):
     kind: str
     code: str = Field(pattern=r"^[-a-z0-9]+$", max_length=60)
-    name_ja: str = Field(max_length=200)
-    name_en: str = Field(max_length=200)
+    name_ja: str = Field(max_length=bounds.TITLE_CHARS)
+    name_en: str = Field(max_length=bounds.TITLE_CHARS)
     short_name: str = Field(default="", max_length=40)
     parent: str | None = None
     organizations: list[str] = Field(max_length=50)
@@ -110,7 +111,7 @@ class BodyOut(Schema):
 
 class EntryIn(Schema):
     kind: str
-    text: str = Field(max_length=8000)
+    text: str = Field(max_length=bounds.ENTRY_CHARS)
     language: str
     event_at: datetime | None = None
     significant: bool = False
@@ -168,18 +169,18 @@ class EntryPageOut(Schema):
 
 
 class TranslationIn(Schema):
-    text: str = Field(max_length=8000)
+    text: str = Field(max_length=bounds.ENTRY_CHARS)
     language: str
 
 
 class EventTimeIn(Schema):
     event_at: datetime
-    reason: str = Field(max_length=300)
+    reason: str = Field(max_length=bounds.SUMMARY_CHARS)
 
 
 class LineIn(Schema):
     category: str
-    description: str = Field(default="", max_length=300)
+    description: str = Field(default="", max_length=bounds.SUMMARY_CHARS)
     quantity: Decimal | None = Field(default=None, max_digits=14, decimal_places=3)
     unit: str = Field(default="", max_length=30)
 
@@ -187,9 +188,9 @@ class LineIn(Schema):
 class RequestIn(Schema):
     requesting_organization: str
     supporting_organization: str
-    summary: str = Field(max_length=300)
+    summary: str = Field(max_length=bounds.SUMMARY_CHARS)
     language: str
-    place_name: str = Field(max_length=200)
+    place_name: str = Field(max_length=bounds.TITLE_CHARS)
     needed_by: datetime
     priority: str = "routine"
     lines: list[LineIn] = Field(max_length=100)
@@ -254,11 +255,11 @@ class AcceptIn(Schema):
 
 
 class ReasonIn(Schema):
-    reason: str = Field(max_length=2000)
+    reason: str = Field(max_length=bounds.REASON_CHARS)
 
 
 class NoteIn(Schema):
-    note: str = Field(max_length=2000)
+    note: str = Field(max_length=bounds.REASON_CHARS)
 
 
 class ProgressIn(Schema):
@@ -564,7 +565,7 @@ def entries(
     request: HttpRequest,
     situation_id: int,
     before: int | None = None,
-    limit: int = selectors.PAGE_SIZE,
+    limit: int = Query(selectors.PAGE_SIZE, ge=1, le=selectors.MAX_PAGE_SIZE),
     body: str | None = None,
 ) -> HttpResponse:
     """The log's hot read: the page is built as plain data and rendered without validating

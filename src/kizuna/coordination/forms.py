@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kizuna.acsa.models import Category, Order, SituationType
+from kizuna.core import bounds
 from kizuna.core.models import Organization
 from kizuna.sharing.forms import OptionalMarkingFields
 
@@ -22,7 +23,9 @@ class EntryForm(OptionalMarkingFields):
     )
     kind = forms.ChoiceField(label=_("Kind"), choices=LogEntry.Kind.choices)
     language = forms.ChoiceField(label=_("Language of the text"), choices=Language.choices)
-    text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(
+        label=_("Text"), max_length=bounds.ENTRY_CHARS, widget=forms.Textarea(attrs={"rows": 3})
+    )
     event_at = forms.DateTimeField(
         label=_("Event time (UTC; empty for now)"),
         required=False,
@@ -32,20 +35,25 @@ class EntryForm(OptionalMarkingFields):
 
     def __init__(self, *args: Any, bodies: list[Body], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        bounds.offer_range(self.fields["event_at"], "event")
         field = self.fields["body"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = Body.objects.filter(pk__in=[b.pk for b in bodies])
 
 
 class TranslationForm(forms.Form):
-    text = forms.CharField(label=_("Translation"), widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(
+        label=_("Translation"),
+        max_length=bounds.ENTRY_CHARS,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class EventTimeForm(forms.Form):
     event_at = forms.DateTimeField(
         label=_("Event time (UTC)"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
-    reason = forms.CharField(label=_("Reason"), max_length=300)
+    reason = forms.CharField(label=_("Reason"), max_length=bounds.SUMMARY_CHARS)
 
 
 class DesignationForm(forms.Form):
@@ -58,24 +66,32 @@ class DesignationForm(forms.Form):
 
 
 class CloseForm(forms.Form):
-    text = forms.CharField(label=_("Closing entry"), widget=forms.Textarea(attrs={"rows": 2}))
+    text = forms.CharField(
+        label=_("Closing entry"),
+        max_length=bounds.ENTRY_CHARS,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), max_length=2000)
+    reason = forms.CharField(label=_("Reason"), max_length=bounds.REASON_CHARS)
 
 
 class SituationForm(forms.Form):
     organization = forms.ModelChoiceField(
         label=_("Lead organization"), queryset=Organization.objects.none(), empty_label=None
     )
-    title_ja = forms.CharField(label=_("Title (Japanese)"), max_length=200, required=False)
-    title_en = forms.CharField(label=_("Title (English)"), max_length=200, required=False)
+    title_ja = forms.CharField(
+        label=_("Title (Japanese)"), max_length=bounds.TITLE_CHARS, required=False
+    )
+    title_en = forms.CharField(
+        label=_("Title (English)"), max_length=bounds.TITLE_CHARS, required=False
+    )
     kind = forms.ChoiceField(label=_("Kind"), choices=Situation.Kind.choices)
     starts_at = forms.DateTimeField(
         label=_("Start (UTC)"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
-    place_name = forms.CharField(label=_("Place"), max_length=200, required=False)
+    place_name = forms.CharField(label=_("Place"), max_length=bounds.TITLE_CHARS, required=False)
     latitude = forms.DecimalField(
         label=_("Latitude"), required=False, max_digits=8, decimal_places=5
     )
@@ -85,6 +101,7 @@ class SituationForm(forms.Form):
 
     def __init__(self, *args: Any, organizations: list[Organization], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        bounds.offer_range(self.fields["starts_at"], "situation_start")
         field = self.fields["organization"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = Organization.objects.filter(pk__in=[o.pk for o in organizations])
@@ -100,9 +117,9 @@ class RequestForm(forms.Form):
     supporting_organization = forms.ModelChoiceField(
         label=_("Requested of"), queryset=Organization.objects.order_by("nation", "name_en")
     )
-    summary = forms.CharField(label=_("What is needed"), max_length=300)
+    summary = forms.CharField(label=_("What is needed"), max_length=bounds.SUMMARY_CHARS)
     language = forms.ChoiceField(label=_("Language of the text"), choices=Language.choices)
-    place_name = forms.CharField(label=_("Where"), max_length=200)
+    place_name = forms.CharField(label=_("Where"), max_length=bounds.TITLE_CHARS)
     needed_by = forms.DateTimeField(
         label=_("Needed by (UTC)"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
@@ -112,6 +129,7 @@ class RequestForm(forms.Form):
         self, *args: Any, bodies: list[Body], organizations: list[Organization], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
+        bounds.offer_range(self.fields["needed_by"], "needed_by")
         body, requesting = self.fields["body"], self.fields["requesting_organization"]
         assert isinstance(body, forms.ModelChoiceField)
         assert isinstance(requesting, forms.ModelChoiceField)
@@ -125,7 +143,9 @@ class LineForm(forms.Form):
         queryset=Category.objects.filter(prohibited=False).order_by("position"),
         required=False,
     )
-    description = forms.CharField(label=_("Description"), max_length=300, required=False)
+    description = forms.CharField(
+        label=_("Description"), max_length=bounds.SUMMARY_CHARS, required=False
+    )
     quantity = forms.DecimalField(
         label=_("Quantity"), required=False, max_digits=14, decimal_places=3
     )
@@ -144,7 +164,9 @@ class AcsaOrderForm(forms.Form):
     settlement_method = forms.ChoiceField(
         label=_("Settlement method"), choices=Order.SettlementMethod.choices
     )
-    legal_basis = forms.CharField(label=_("Legal basis"), max_length=200, required=False)
+    legal_basis = forms.CharField(
+        label=_("Legal basis"), max_length=bounds.TITLE_CHARS, required=False
+    )
 
     def __init__(self, support_request: SupportRequest, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from kizuna.acsa import policy as acsa_policy
 from kizuna.acsa.models import Order, SituationType
-from kizuna.core import places
+from kizuna.core import bounds, places
 from kizuna.core.formats import dtg
 from kizuna.core.models import Person, Role
 from kizuna.sharing.marking import Marking
@@ -46,8 +46,8 @@ from .models import (
     SupportRequest,
 )
 
-PAGE_SIZE = 50
-MAX_PAGE_SIZE = 200
+PAGE_SIZE = bounds.PAGE_SIZE
+MAX_PAGE_SIZE = bounds.MAX_PAGE_SIZE
 
 # What an entry's JSON needs (API, live stream). Kept to four joins on purpose: with more,
 # PostgreSQL spends longer planning the page query than running it.

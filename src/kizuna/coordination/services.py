@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from kizuna.acsa import services as acsa_services
 from kizuna.acsa.models import Category, Order, SituationType
-from kizuna.core import places
+from kizuna.core import bounds, places
 from kizuna.core.audit import record_event
 from kizuna.core.models import Membership, Organization, Person, Role
 from kizuna.sharing import services as sharing_services
@@ -47,7 +47,6 @@ from .models import (
 )
 
 # How far ahead of the server's clock an event time may be: clocks drift, events do not.
-FUTURE_TOLERANCE = timedelta(minutes=5)
 
 
 def _lock(situation: Situation) -> Situation:
@@ -61,17 +60,8 @@ def _next_rev(situation: Situation) -> int:
     return situation.last_seq
 
 
-def _check_event_time(event_at: datetime) -> None:
-    if event_at > timezone.now() + FUTURE_TOLERANCE:
-        raise ValidationError(
-            {
-                "event_at": _(
-                    "The event time is in the future. Enter when it happened "
-                    "(up to %(minutes)d minutes ahead of the server clock is accepted)."
-                )
-                % {"minutes": FUTURE_TOLERANCE.seconds // 60}
-            }
-        )
+def _check_event_time(event_at: datetime, field: str = "event_at") -> None:
+    bounds.check_moment("event", event_at, field=field)
 
 
 def _default_marking(
@@ -268,6 +258,7 @@ def situation_open(
         raise ValidationError({"title": _("Give the situation a title in at least one language.")})
     if kind not in Situation.Kind.values:
         raise ValidationError({"kind": _("Unknown kind of situation.")})
+    bounds.check_moment("situation_start", starts_at, field="starts_at")
     for name, value, limit in (("latitude", latitude, 90), ("longitude", longitude, 180)):
         if value is not None and not -limit <= value <= limit:
             raise ValidationError({name: _("Out of range.")})
@@ -394,7 +385,7 @@ def designation_add(
     would overlap another is refused: end it first, or re-designate."""
     situation = _lock(situation)
     membership = _designation_membership(actor, situation)
-    _check_event_time(starts_at)
+    _check_event_time(starts_at, field="starts_at")
     overlapping = (
         situation.designations.filter(Q(ends_at__isnull=True) | Q(ends_at__gt=starts_at))
         .select_related("situation_type")
@@ -531,7 +522,7 @@ def _current_or_refuse(situation: Situation) -> Designation:
 def designation_end(*, actor: Person, situation: Situation, at: datetime) -> Designation:
     situation = _lock(situation)
     membership = _designation_membership(actor, situation)
-    _check_event_time(at)
+    _check_event_time(at, field="at")
     current = _current_or_refuse(situation)
     decision = _system_entry(
         situation=situation,
@@ -559,7 +550,7 @@ def designation_change(
     by one decision."""
     situation = _lock(situation)
     membership = _designation_membership(actor, situation)
-    _check_event_time(at)
+    _check_event_time(at, field="at")
     current = _current_or_refuse(situation)
     previous_type = current.situation_type
     designation = _designate(
@@ -1001,6 +992,7 @@ def request_create(
         raise ValidationError({"language": _("Choose Japanese or English.")})
     if requesting_organization == supporting_organization:
         raise ValidationError({"supporting_organization": _("Ask another organization.")})
+    bounds.check_moment("needed_by", needed_by, field="needed_by")
     cleaned = _clean_lines(lines)
     request = SupportRequest.objects.create(
         situation=body.situation,
@@ -1359,9 +1351,12 @@ def resources_report(
     if membership is None or not policy.situations_visible(actor).filter(pk=situation.pk).exists():
         raise PermissionDenied
     situation = _lock(situation)
-    _check_event_time(as_of)
-    if min(personnel, ships, aircraft) < 0:
-        raise ValidationError({"personnel": _("Counts are zero or more.")})
+    _check_event_time(as_of, field="as_of")
+    for name, count in (("personnel", personnel), ("ships", ships), ("aircraft", aircraft)):
+        if not 0 <= count <= bounds.MAX_COUNT:
+            raise ValidationError(
+                {name: _("Counts are from 0 to %(most)s.") % {"most": f"{bounds.MAX_COUNT:,}"}}
+            )
     if ResourceReport.objects.filter(
         situation=situation, organization=organization, as_of=as_of
     ).exists():

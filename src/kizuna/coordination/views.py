@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kizuna.core.auth import person_of
+from kizuna.core.forms import put_errors
 from kizuna.core.models import Person, Role
 from kizuna.core.selectors import zones_for
 
@@ -62,6 +63,10 @@ def _back(request: HttpRequest, fallback: str) -> HttpResponse:
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
+    return _index(request, _situation_form(person_of(request)))
+
+
+def _index(request: HttpRequest, form: SituationForm | None, status: int = 200) -> HttpResponse:
     person = person_of(request)
     return render(
         request,
@@ -70,20 +75,23 @@ def index(request: HttpRequest) -> HttpResponse:
             "situations": selectors.situation_list(person=person),
             "working_groups": selectors.working_groups(person=person),
             "queue_size": len(selectors.translation_queue(person=person)),
-            "situation_form": _situation_form(person),
+            "situation_form": form,
         },
+        status=status,
     )
+
+
+def _attempt(action: Callable[[], T]) -> tuple[T | None, ValidationError | PermissionDenied | None]:
+    """Run a service; what it made, or why it refused."""
+    try:
+        return action(), None
+    except (ValidationError, PermissionDenied) as error:
+        return None, error
 
 
 def _situation_form(person: Person, data: Any = None) -> SituationForm | None:
     organizations = policy.acting_organizations(person, Role.COORDINATOR)
     return SituationForm(data, organizations=organizations) if organizations else None
-
-
-def _flash_form_errors(request: HttpRequest, form: Any) -> None:
-    for errors in form.errors.values():
-        for error in errors:
-            messages.error(request, str(error))
 
 
 @login_required
@@ -93,28 +101,28 @@ def situation_open(request: HttpRequest) -> HttpResponse:
     form = _situation_form(person, request.POST)
     if form is None:
         raise PermissionDenied
-    if not form.is_valid():
-        _flash_form_errors(request, form)
-        return redirect("coordination:index")
-    data = form.cleaned_data
-    opened = _act(
-        request,
-        lambda: services.situation_open(
-            actor=person,
-            organization=data["organization"],
-            title_ja=data["title_ja"],
-            title_en=data["title_en"],
-            kind=data["kind"],
-            starts_at=data["starts_at"],
-            place_name=data["place_name"],
-            latitude=data["latitude"],
-            longitude=data["longitude"],
-        ),
-        _("Situation opened."),
-    )
-    if opened is None:
-        return redirect("coordination:index")
-    return redirect("coordination:situation", situation_id=opened.pk)
+    if form.is_valid():
+        data = form.cleaned_data
+        opened, error = _attempt(
+            lambda: services.situation_open(
+                actor=person,
+                organization=data["organization"],
+                title_ja=data["title_ja"],
+                title_en=data["title_en"],
+                kind=data["kind"],
+                starts_at=data["starts_at"],
+                place_name=data["place_name"],
+                latitude=data["latitude"],
+                longitude=data["longitude"],
+            )
+        )
+        if opened is not None:
+            messages.success(request, _("Situation opened."))
+            return redirect("coordination:situation", situation_id=opened.pk)
+        assert error is not None
+        put_errors(form, error)
+    # Refused: the page again, each error beside its field, with what was typed.
+    return _index(request, form, status=422)
 
 
 def _request_forms(
@@ -137,38 +145,60 @@ def request_create(request: HttpRequest, situation_id: int) -> HttpResponse:
     if forms_ is None:
         raise PermissionDenied
     form, lines = forms_
-    if not (form.is_valid() and lines.is_valid()):
-        _flash_form_errors(request, form)
-        return redirect("coordination:situation", situation_id=situation.pk)
-    data = form.cleaned_data
-    created = _act(
-        request,
-        lambda: services.request_create(
-            actor=person,
-            body=data["body"],
-            requesting_organization=data["requesting_organization"],
-            supporting_organization=data["supporting_organization"],
-            summary=data["summary"],
-            language=data["language"],
-            place_name=data["place_name"],
-            needed_by=data["needed_by"],
-            priority=data["priority"],
-            lines=[
-                services.LineInput(
-                    category=line["category"].code if line.get("category") else "",
-                    description=line.get("description", ""),
-                    quantity=line.get("quantity"),
-                    unit=line.get("unit", ""),
-                )
-                for line in lines.cleaned_data
-                if any(line.values())
-            ],
-        ),
-        _("Request drafted: submit it when it is complete."),
-    )
-    if created is None:
-        return redirect("coordination:situation", situation_id=situation.pk)
-    return redirect("coordination:request", request_id=created.pk)
+    if form.is_valid() and lines.is_valid():
+        data = form.cleaned_data
+        filled = [i for i, line in enumerate(lines.cleaned_data) if any(line.values())]
+        created, error = _attempt(
+            lambda: services.request_create(
+                actor=person,
+                body=data["body"],
+                requesting_organization=data["requesting_organization"],
+                supporting_organization=data["supporting_organization"],
+                summary=data["summary"],
+                language=data["language"],
+                place_name=data["place_name"],
+                needed_by=data["needed_by"],
+                priority=data["priority"],
+                lines=[
+                    services.LineInput(
+                        category=line["category"].code if line.get("category") else "",
+                        description=line.get("description", ""),
+                        quantity=line.get("quantity"),
+                        unit=line.get("unit", ""),
+                    )
+                    for line in (lines.cleaned_data[i] for i in filled)
+                ],
+            )
+        )
+        if created is not None:
+            messages.success(request, _("Request drafted: submit it when it is complete."))
+            return redirect("coordination:request", request_id=created.pk)
+        assert error is not None
+        _put_line_errors(form, lines, filled, error)
+    context = _situation_context(request, situation)
+    context["request_forms"] = (form, lines)
+    return render(request, "coordination/situation.html", context, status=422)
+
+
+def _put_line_errors(
+    form: RequestForm, lines: Any, filled: list[int], error: ValidationError | PermissionDenied
+) -> None:
+    """A refusal beside its fields: "lines.<n>.<field>" on the n-th line filled in."""
+    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+        rest = {}
+        for key, problems in error.message_dict.items():
+            where = key.split(".")
+            if len(where) == 3 and where[0] == "lines" and where[1].isdigit():
+                index = int(where[1])
+                line_form = lines.forms[filled[index]] if index < len(filled) else None
+                if line_form is not None and where[2] in line_form.fields:
+                    line_form.add_error(where[2], problems)
+                    continue
+            rest[key] = problems
+        if not rest:
+            return
+        error = ValidationError(rest)
+    put_errors(form, error)
 
 
 def _situation_context(request: HttpRequest, situation: Situation) -> dict[str, Any]:
@@ -226,8 +256,7 @@ def entry_post(request: HttpRequest, situation_id: int) -> HttpResponse:
     )
     if form.is_valid():
         data = form.cleaned_data
-        _act(
-            request,
+        made, error = _attempt(
             lambda: services.entry_post(
                 actor=person,
                 body=data["body"],
@@ -237,12 +266,16 @@ def entry_post(request: HttpRequest, situation_id: int) -> HttpResponse:
                 event_at=data["event_at"],
                 significant=data["significant"],
                 marking=form.chosen_marking(),
-            ),
-            _("Entry recorded."),
+            )
         )
-    else:
-        _flash_form_errors(request, form)
-    return redirect("coordination:situation", situation_id=situation.pk)
+        if made is not None:
+            messages.success(request, _("Entry recorded."))
+            return redirect("coordination:situation", situation_id=situation.pk)
+        assert error is not None
+        put_errors(form, error)
+    context = _situation_context(request, situation)
+    context["entry_form"] = form
+    return render(request, "coordination/situation.html", context, status=422)
 
 
 def _entry_powers(person: Person) -> dict[str, set[int]]:

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .models import Person
@@ -45,3 +46,17 @@ class PreferencesForm(forms.Form):
 
 class TokenForm(forms.Form):
     label = forms.CharField(label=_("Label"), max_length=80)
+
+
+def put_errors(form: forms.BaseForm, error: ValidationError | PermissionDenied) -> None:
+    """A service's refusal on the form, beside the field it names where the form has one
+    ("starts_at"; a line's "lines.0.quantity" on the form's "quantity"), the rest above it.
+    The form stays bound, so the page shows again with what was typed."""
+    if isinstance(error, PermissionDenied):
+        form.add_error(None, str(error) or str(_("You do not have permission to do this.")))
+    elif not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+    else:
+        for key, problems in error.message_dict.items():
+            name = key if key in form.fields else key.rsplit(".", 1)[-1]
+            form.add_error(name if name in form.fields else None, problems)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from kizuna.core import bounds
 from kizuna.core.auth import person_of
 from kizuna.core.models import Organization
 
@@ -53,8 +54,8 @@ class ItemIn(Schema):
     domain: str
     originator: str = Field(description="Organization code")
     original_language: str
-    title: str = Field(max_length=200)
-    body: str = Field(default="", max_length=20000)
+    title: str = Field(max_length=bounds.TITLE_CHARS)
+    body: str = Field(default="", max_length=bounds.BODY_CHARS)
     marking: MarkingIn
     latitude: float | None = None
     longitude: float | None = None
@@ -107,13 +108,13 @@ class ListQuery(Schema):
 
 
 class TranslationIn(Schema):
-    title: str = Field(max_length=200)
-    body: str = Field(default="", max_length=20000)
+    title: str = Field(max_length=bounds.TITLE_CHARS)
+    body: str = Field(default="", max_length=bounds.BODY_CHARS)
 
 
 class MarkingChangeIn(Schema):
     marking: MarkingIn
-    reason: str = Field(max_length=2000)
+    reason: str = Field(max_length=bounds.REASON_CHARS)
 
 
 class MarkingChangeOut(Schema):
@@ -134,9 +135,9 @@ class DecisionIn(Schema):
 
 
 class AttachmentIn(Schema):
-    name: str = Field(max_length=200)
+    name: str = Field(max_length=bounds.TITLE_CHARS)
     content_type: str = Field(default="application/octet-stream", max_length=100)
-    data_base64: str = Field(max_length=14_000_000)
+    data_base64: str = Field(max_length=bounds.MAX_ATTACHMENT_BYTES * 4 // 3 + 4)
     sha256: str = Field(max_length=64)
 
 

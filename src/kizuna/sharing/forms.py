@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kizuna.core import bounds
 from kizuna.core.models import Nation, Organization, Person
 
 from .models import ClassificationLevel, Community, Domain, HandlingCaveat, ReadEvent, SharedItem
@@ -103,8 +104,10 @@ class ItemForm(MarkingFields):
     original_language = forms.ChoiceField(
         label=_("Written in"), choices=SharedItem.Language.choices
     )
-    title = forms.CharField(label=_("Title"), max_length=200)
-    body = forms.CharField(label=_("Body"), required=False, widget=forms.Textarea)
+    title = forms.CharField(label=_("Title"), max_length=bounds.TITLE_CHARS)
+    body = forms.CharField(
+        label=_("Body"), required=False, max_length=bounds.BODY_CHARS, widget=forms.Textarea
+    )
     latitude = forms.FloatField(label=_("Latitude"), required=False)
     longitude = forms.FloatField(label=_("Longitude"), required=False)
     observed_at = forms.DateTimeField(label=_("Observed at (UTC)"), required=False)
@@ -116,14 +119,17 @@ class ItemForm(MarkingFields):
 
     def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        bounds.offer_range(self.fields["observed_at"], "observed")
         self.fields["originator"].queryset = Organization.objects.filter(  # type: ignore[attr-defined]
             memberships__person=person
         ).distinct()
 
 
 class TranslationForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
-    body = forms.CharField(label=_("Body"), required=False, widget=forms.Textarea)
+    title = forms.CharField(label=_("Title"), max_length=bounds.TITLE_CHARS)
+    body = forms.CharField(
+        label=_("Body"), required=False, max_length=bounds.BODY_CHARS, widget=forms.Textarea
+    )
 
 
 class MarkingChangeForm(MarkingFields):

@@ -13,6 +13,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kizuna.core import bounds
 from kizuna.core.audit import record_event
 from kizuna.core.models import Nation, Organization, Person
 
@@ -32,7 +33,7 @@ from .models import (
 )
 from .search import item_grams
 
-MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+MAX_ATTACHMENT_BYTES = bounds.MAX_ATTACHMENT_BYTES
 NATIONAL_ONLY = "national_only"
 
 
@@ -200,6 +201,7 @@ def _new_item(resolved: ResolvedMarking, **fields: Any) -> SharedItem:
 
 
 def _check_observation(kind: str, latitude: Any, longitude: Any, observed_at: Any) -> None:
+    bounds.check_moment("observed", observed_at, field="observed_at")
     if (latitude is None) != (longitude is None):
         raise ValidationError({"latitude": _("Give both latitude and longitude, or neither.")})
     if latitude is not None and not (-90 <= latitude <= 90 and -180 <= longitude <= 180):

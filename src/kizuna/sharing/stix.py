@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from .marking import Marking
 from .models import SharedItem
 
-# Below Django's DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB), so this limit answers first.
+# Below the request body limit (core.bounds.MAX_BODY_BYTES), so this limit answers first.
 MAX_BUNDLE_BYTES = 2 * 1024 * 1024
 MAX_BUNDLE_OBJECTS = 5000
 NAMESPACE = uuid.UUID("6f1b6c1e-4b1a-5d55-9a63-6b697a756e61")  # fixed: ids stay stable

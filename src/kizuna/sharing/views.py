@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from kizuna.core.auth import person_of
+from kizuna.core.forms import put_errors
 from kizuna.core.models import Person
 
 from . import policy, selectors, services, stix
@@ -30,15 +31,6 @@ from .forms import (
     TranslationForm,
 )
 from .models import ReadEvent, SharedItem
-
-
-def _fail(form: Form, error: ValidationError) -> None:
-    """Put a service's refusal on the form, on the field it names where the form has one."""
-    if hasattr(error, "error_dict"):
-        for field, problems in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, problems)
-    else:
-        form.add_error(None, error)
 
 
 def _filters(form: FilterForm) -> selectors.ItemFilters:
@@ -67,7 +59,7 @@ def item_list(request: HttpRequest) -> HttpResponse:
         try:
             found = selectors.item_page(person=person, filters=filters, page=page)
         except ValidationError as error:
-            _fail(form, error)
+            put_errors(form, error)
         else:
             context |= {
                 "hits": selectors.hits(rows=found.rows, query=found.query),
@@ -106,7 +98,7 @@ def item_create(request: HttpRequest) -> HttpResponse:
                 observation=data["observation"],
             )
         except ValidationError as error:
-            _fail(form, error)
+            put_errors(form, error)
         else:
             messages.success(request, _("The item is shared."))
             return redirect("sharing:detail", pk=item.pk)
@@ -149,7 +141,7 @@ def item_translate(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.item_translate(person=person, item=item, **form.cleaned_data)
         except ValidationError as error:
-            _fail(form, error)
+            put_errors(form, error)
         else:
             messages.success(request, _("The translation is saved."))
             return redirect("sharing:detail", pk=pk)
@@ -170,7 +162,7 @@ def item_change_marking(request: HttpRequest, pk: int) -> HttpResponse:
                 person=person, item=item, marking=form.marking(), reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            _fail(form, error)
+            put_errors(form, error)
         else:
             if change.status == change.Status.APPLIED:
                 messages.success(request, _("The marking is raised."))
@@ -205,7 +197,7 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
                     sha256=form.cleaned_data["sha256"],
                 )
             except ValidationError as error:
-                _fail(form, error)
+                put_errors(form, error)
             else:
                 messages.success(request, _("The file is attached."))
                 return redirect("sharing:detail", pk=pk)
@@ -312,7 +304,7 @@ def import_stix(request: HttpRequest) -> HttpResponse:
                 raise ValidationError({"bundle": _("The bundle is larger than 2 MB.")})
             created = services.stix_import(person=person, data=upload.read())
         except ValidationError as error:
-            _fail(form, error)
+            put_errors(form, error)
         else:
             messages.success(
                 request,

@@ -10,7 +10,9 @@ from django import template
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
 from ..formats import dtg
 from ..timezones import in_zones
@@ -23,16 +25,24 @@ def zones(context: dict[str, Any], value: datetime | None, compact: bool = False
     if value is None:
         return SafeString("—")
     reader_zones = context.get("reader_zones") or settings.DEFAULT_TIME_ZONES
+    try:
+        times = in_zones(value, list(reader_zones))
+    except (OverflowError, ValueError):
+        # Stored before the bounds (core.bounds) and off the calendar in some zone: shown as
+        # invalid, for repair (`kizuna check-data`), rather than failing the page.
+        return invalid(value)
     return SafeString(
         render_to_string(
             "core/_zones.html",
-            {
-                "iso": value.isoformat(),
-                "times": in_zones(value, list(reader_zones)),
-                "dtg": dtg(value),
-                "compact": compact,
-            },
+            {"iso": value.isoformat(), "times": times, "dtg": dtg(value), "compact": compact},
         )
+    )
+
+
+def invalid(value: object) -> SafeString:
+    """A stored value no page can show as it should: said, with what is stored."""
+    return format_html(
+        '<span class="invalid-value">{} <code>{}</code></span>', _("invalid value"), str(value)
     )
 
 
