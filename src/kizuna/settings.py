@@ -253,6 +253,10 @@ DEFAULT_TIME_ZONES = _env_list(
     "KIZUNA_TIME_ZONES", "Asia/Tokyo,America/Los_Angeles,Pacific/Honolulu"
 )
 
+# The zone of the places where orders, requests and deliveries happen: their calendar dates
+# are that place's dates (kizuna.core.places), not UTC's.
+PLACE_TIME_ZONE = os.environ.get("KIZUNA_PLACE_TIME_ZONE", "Asia/Tokyo")
+
 STATIC_URL = "/static/"
 # Shared assets (layout, vendored libraries); each app may add its own <app>/static.
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]

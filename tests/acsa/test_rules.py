@@ -22,11 +22,11 @@ DAY_BEFORE = date(2017, 4, 24)
 
 def test_food_and_fuel_to_forces_gathering_information_since_april_2017() -> None:
     for category in ("food", "petroleum"):
-        answer = rules.check("warning-and-surveillance", category, NEW_AGREEMENT)
+        answer = rules.check("warning-and-surveillance", category, NEW_AGREEMENT, "JPN")
         assert answer.allowed is True
         assert answer.agreement == "new-agreement-2017"
         assert answer.citations
-        before = rules.check("warning-and-surveillance", category, DAY_BEFORE)
+        before = rules.check("warning-and-surveillance", category, DAY_BEFORE, "JPN")
         assert before.allowed is False
         assert "2017-04-25" in before.reasons[0].en
 
@@ -70,7 +70,7 @@ def test_international_disaster_relief_from_the_sdf_act_amendment() -> None:
 
 
 def test_what_the_sources_do_not_settle_is_unknown_with_a_note() -> None:
-    answer = rules.check("special-measures-laws", "food", NEW_AGREEMENT)
+    answer = rules.check("warning-and-surveillance", "food", NEW_AGREEMENT, "USA")
     assert answer.allowed is None
     assert any("confirmed" in r.en for r in answer.reasons)
     assert any("確認" in r.ja for r in answer.reasons)
@@ -132,7 +132,8 @@ def test_the_command_line_lists_categories_and_situations_as_json() -> None:
         ("bilateral-exercise", "ammunition", "2017-04-25", True),
         ("armed-attack", "weapons", "2020-01-01", False),
         ("bilateral-exercise", "food", "1995-01-01", False),
-        ("special-measures-laws", "food", "2020-01-01", None),
+        ("special-measures-laws", "food", "2020-01-01", False),
+        ("special-measures-laws", "food", "2008-01-01", None),
     ],
 )
 def test_the_command_line_answers_the_seed_cases(
@@ -181,4 +182,4 @@ def test_the_api_gives_the_same_answer(client: Client, make_person: Callable) ->
     assert refused.status_code == 422
     assert "armed-attack" in refused.json()["detail"][0]["problem"]
     assert len(client.get("/api/acsa/categories").json()) == 17
-    assert len(client.get("/api/acsa/situations").json()) == 24
+    assert len(client.get("/api/acsa/situations").json()) == 26

@@ -4,8 +4,9 @@ nation's forces becomes an ACSA order in one step, linked both ways."""
 from __future__ import annotations
 
 import json
+import zoneinfo
 from collections.abc import Callable, Iterator
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -231,3 +232,36 @@ def test_the_api_turns_a_request_into_an_order_and_refuses_a_second_time(
     again = post(ordering)
     assert again.status_code == 422
     assert Order.objects.count() == 1
+
+
+def test_a_request_needed_early_in_the_morning_in_tokyo_is_dated_in_japan(
+    cast: Cast, officials: tuple[Person, Person]
+) -> None:
+    """05:32 on 2 December in Tokyo is 20:32 on 1 December in UTC: the line says 2 December."""
+    ordering, _ = officials
+    _designate(cast, "disaster-relief", hours_ago=2)
+    year = timezone.now().year + 1
+    needed = datetime(year, 12, 2, 5, 32, tzinfo=zoneinfo.ZoneInfo("Asia/Tokyo"))
+    assert needed.astimezone(UTC).date() == date(year, 12, 1)
+    request = _request(cast, ordering)
+    SupportRequest.objects.filter(pk=request.pk).update(needed_by=needed)
+    request.refresh_from_db()
+    order = _to_order(request, ordering)
+    assert set(order.lines.values_list("delivery_date", flat=True)) == {date(year, 12, 2)}
+
+
+def test_a_type_no_longer_in_force_is_refused_naming_its_replacement(cast: Cast) -> None:
+    with pytest.raises(ValidationError) as refused:
+        _designate(cast, "areas-surrounding-japan", hours_ago=1)
+    message = refused.value.message_dict["situation_type"][0]
+    assert "Situations in areas surrounding Japan" in message
+    assert "Important influence situations" in message
+    assert "2017-04-25" in message
+    assert not cast.situation.designations.exists()
+    with translation.override("ja"), pytest.raises(ValidationError) as in_japanese:
+        _designate(cast, "areas-surrounding-japan", hours_ago=1)
+    assert "重要影響事態" in in_japanese.value.message_dict["situation_type"][0]
+    with pytest.raises(ValidationError, match="lapsed"):
+        _designate(cast, "iraq-sml", hours_ago=1)
+    _designate(cast, "important-influence", hours_ago=1)
+    assert cast.situation.designations.get().situation_type.code == "important-influence"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.management import call_command
@@ -39,7 +39,11 @@ def test_kumamoto_has_its_bilateral_centre_the_acm_and_both_airlifts_completed(
         (False, True),
     ]
     assert {r.status for r in requests} == {SupportRequest.Status.COMPLETED}
-    assert selectors.designation_in_force(kumamoto, timezone.now()).code == "disaster-relief"
+    during = kumamoto.starts_at + timedelta(days=2)
+    assert selectors.designation_in_force(kumamoto, during).code == "disaster-relief"
+    # Closed at a plausible date, not left open since 2016.
+    assert not kumamoto.is_open
+    assert kumamoto.ends_at.date() == date(2016, 5, 30)
 
 
 def test_the_missile_launch_runs_through_the_acm_with_information_shared(loaded: None) -> None:
@@ -55,7 +59,10 @@ def test_the_missile_launch_runs_through_the_acm_with_information_shared(loaded:
 def test_operation_tomodachi_peaks_at_the_seeds_figures(loaded: None) -> None:
     tomodachi = Situation.objects.get(title_en=demo.TOMODACHI)
     usa = selectors.resource_totals(selectors.resource_series(tomodachi))["USA"]
-    assert (usa.personnel, usa.ships, usa.aircraft) == (16000, 15, 140)
+    assert (usa.personnel, usa.ships, usa.aircraft, usa.approximate) == (16000, 15, 140, True)
+    # The seed gives the peak only: no invented build-up before it.
+    assert tomodachi.resource_reports.count() == 1
+    assert not tomodachi.is_open
 
 
 def test_the_working_groups_carry_the_seeds_dates(loaded: None) -> None:

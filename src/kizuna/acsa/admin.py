@@ -5,7 +5,14 @@ from django.contrib import admin
 
 from kizuna.core.admin import EVERY_ROW, AuditedAdmin, site
 
-from .models import AgreementVersion, Category, EligibilityRule, LiabilityCap, SituationType
+from .models import (
+    AgreementVersion,
+    Category,
+    EligibilityRule,
+    ExchangeRate,
+    LiabilityCap,
+    SituationType,
+)
 
 
 @admin.register(AgreementVersion, site=site)
@@ -17,7 +24,7 @@ class AgreementVersionAdmin(AuditedAdmin):
 @admin.register(Category, site=site)
 class CategoryAdmin(AuditedAdmin):
     scope = staticmethod(EVERY_ROW)
-    list_display = ["position", "code", "name_ja", "name_en", "kind", "prohibited"]
+    list_display = ["position", "code", "name_ja", "name_en", "kind", "kind_note", "prohibited"]
 
 
 @admin.register(SituationType, site=site)
@@ -49,3 +56,10 @@ class EligibilityRuleAdmin(AuditedAdmin):
 class LiabilityCapAdmin(AuditedAdmin):
     scope = staticmethod(EVERY_ROW)
     list_display = ["code", "name_ja", "name_en", "debtor_nation", "amount", "currency"]
+
+
+@admin.register(ExchangeRate, site=site)
+class ExchangeRateAdmin(AuditedAdmin):
+    scope = staticmethod(EVERY_ROW)
+    list_display = ["base", "quote", "rate", "effective_from", "effective_to", "source"]
+    list_filter = ["base", "quote"]

@@ -35,8 +35,15 @@ class CategoryOut(Schema):
     name_ja: str
     name_en: str
     kind: str
+    kind_source: str | None
+    kind_interpretation: bool
     prohibited: bool
     source: str
+
+
+class ReasonOut(Schema):
+    ja: str
+    en: str
 
 
 class SituationOut(Schema):
@@ -48,17 +55,32 @@ class SituationOut(Schema):
     effective_from: date | None
     effective_to: date | None
     source: str
+    from_japan: bool | None
+    from_us: bool | None
+    direction_source: str
+    law_lapsed_on: date | None
+    replaced_by: str | None
+    enabled_by_2015_legislation: bool | None
+    article_as_numbered_in: str | None
+    note: ReasonOut
+
+
+class VersionOut(Schema):
+    code: str
+    name_ja: str
+    name_en: str
+    signed_on: date | None
+    diet_approved_on: date | None
+    in_force_from: date
+    source: str
 
 
 class CheckIn(Schema):
     situation: str
     category: str
     on: date | None = None
-
-
-class ReasonOut(Schema):
-    ja: str
-    en: str
+    # The supplying side: JPN (the SDF to US forces) or USA (US forces to the SDF).
+    from_: str | None = Field(None, alias="from")
 
 
 class AnswerOut(Schema):
@@ -78,9 +100,27 @@ def situations(request: HttpRequest) -> list[dict[str, Any]]:
     return selectors.situation_rows()
 
 
+@router.get("/versions", response=list[VersionOut])
+def versions(request: HttpRequest) -> list[dict[str, Any]]:
+    return selectors.version_rows()
+
+
+class SettlementRuleOut(Schema):
+    rule: str
+    text: ReasonOut
+    source: str
+
+
+@router.get("/settlement-rules", response=list[SettlementRuleOut])
+def settlement_rules(request: HttpRequest) -> list[dict[str, Any]]:
+    return selectors.settlement_rule_rows()
+
+
 @router.get("/check", response=AnswerOut)
 def check(request: HttpRequest, query: Query[CheckIn]) -> dict[str, Any]:
-    return rules.check(query.situation, query.category, query.on).as_dict()
+    return rules.check(
+        query.situation, query.category, query.on, rules.supplier(query.from_)
+    ).as_dict()
 
 
 class LineIn(Schema):

@@ -17,9 +17,9 @@ from decimal import Decimal
 from unittest import mock
 
 from django.db import transaction
-from django.utils import timezone
 
-from kizuna.core.demo import Step
+from kizuna.core import places
+from kizuna.core.demo import ILLUSTRATIVE, Step, as_of, with_origin
 from kizuna.core.models import Organization, Person
 from kizuna.sharing.marking import Marking
 
@@ -49,9 +49,12 @@ class DemoOrder:
     marking: Marking | None = None
 
 
+# The law that authorizes each direction: the SDF Act for the SDF's provision to US forces,
+# the US code's cross-servicing authority for US forces' provision to the SDF.
 JP_SUPPLY = "自衛隊法第100条の6 / SDF Act Art. 100-6"
-DISASTER = "自衛隊法第83条（災害派遣）/ SDF Act Art. 83 (disaster relief)"
+DISASTER = "自衛隊法第100条の6（災害派遣）/ SDF Act Art. 100-6 (disaster relief)"
 EXERCISE = "自衛隊法第100条の6第1項第1号（共同訓練）/ SDF Act Art. 100-6(1)(i) (exercises)"
+US_SUPPLY = "米国法典第10編第2342条 / 10 U.S.C. § 2342 (cross-servicing agreements)"
 
 ORDERS = [
     DemoOrder(
@@ -70,7 +73,7 @@ ORDERS = [
                 "48000",
                 "L",
                 "98.50",
-                "三沢基地 / Misawa AB",
+                "小松基地 / Komatsu AB",
             ),
             (
                 "food",
@@ -78,7 +81,7 @@ ORDERS = [
                 "1200",
                 "食 / meals",
                 "620",
-                "三沢基地 / Misawa AB",
+                "小松基地 / Komatsu AB",
             ),
         ],
         settle_share=Decimal("0.25"),
@@ -93,8 +96,8 @@ ORDERS = [
         date(2024, 9, 2),
         "received",
         [
-            ("food", "生鮮食料品 / fresh food", "800", "kg", "1450", "嘉手納基地 / Kadena AB"),
-            ("petroleum", "軽油 / diesel fuel", "12000", "L", "145", "嘉手納基地 / Kadena AB"),
+            ("food", "生鮮食料品 / fresh food", "800", "kg", "1450", "小松基地 / Komatsu AB"),
+            ("petroleum", "軽油 / diesel fuel", "12000", "L", "145", "小松基地 / Komatsu AB"),
         ],
         settle_share=Decimal("0"),
     ),
@@ -103,7 +106,7 @@ ORDERS = [
         "iii-mef",
         "gsdf-western-army",
         "disaster-relief",
-        DISASTER,
+        US_SUPPLY,
         "USD",
         date(2016, 4, 18),
         "closed",
@@ -111,7 +114,7 @@ ORDERS = [
             (
                 "transportation",
                 "MV-22 による生活物資の輸送 / MV-22 airlift of relief supplies",
-                "12",
+                "4",
                 "sorties",
                 "18500",
                 "熊本県 南阿蘇村 / Minamiaso, Kumamoto",
@@ -166,7 +169,7 @@ ORDERS = [
         "us-army-i-corps",
         "gsdf-western-army",
         "bilateral-exercise",
-        EXERCISE,
+        US_SUPPLY,
         "USD",
         date(2020, 12, 1),
         "settled",
@@ -197,7 +200,7 @@ ORDERS = [
                 "24000",
                 "L",
                 "112",
-                "三沢基地 / Misawa AB",
+                "小松基地 / Komatsu AB",
             )
         ],
     ),
@@ -210,14 +213,14 @@ ORDERS = [
         "JPY",
         None,
         "requested",
-        [("food", "戦闘糧食 / field rations", "600", "食 / meals", "640", "横田基地 / Yokota AB")],
+        [("food", "戦闘糧食 / field rations", "600", "食 / meals", "640", "小松基地 / Komatsu AB")],
     ),
     DemoOrder(
         "demo-exercise-draft",
         "us-army-i-corps",
         "gsdf-western-army",
         "bilateral-exercise",
-        EXERCISE,
+        US_SUPPLY,
         "USD",
         None,
         "draft",
@@ -248,7 +251,9 @@ ORDERS = [
 
 
 class _Clock:
-    """What the services see as `timezone` while a past order is entered."""
+    """What the services see as `places` (and, through core.demo.as_of, as the clock) while
+    a past order is entered: 01:00 UTC on the day, 10:00 in Japan, so the day is the same
+    in both."""
 
     def __init__(self, day: date) -> None:
         self._now = datetime(day.year, day.month, day.day, 1, tzinfo=UTC)
@@ -256,13 +261,19 @@ class _Clock:
     def now(self) -> datetime:
         return self._now
 
-    def localdate(self) -> date:
+    def today(self) -> date:
         return self._now.date()
+
+    def date_of(self, moment: datetime) -> date:
+        return places.date_of(moment)
 
 
 @contextmanager
 def _as_of(day: date) -> Iterator[None]:
-    with mock.patch.object(services, "timezone", _Clock(day)):
+    clock = _Clock(day)
+    # The services' steps, the order's timeline (its audit events) and creation stamps all
+    # at the order's own day (core.demo.as_of), the days through `places` too.
+    with as_of(clock.now(), services), mock.patch.object(services, "places", clock):
         yield
 
 
@@ -282,7 +293,7 @@ def _load(spec: DemoOrder) -> None:
     if Order.objects.filter(created_by=ordering, idempotency_key=spec.key).exists():
         return
     stage = STAGES.index(spec.stage)
-    on = spec.on or timezone.localdate()
+    on = spec.on or places.today()
     with transaction.atomic(), _as_of(on):
         order = services.order_create(
             actor=ordering,
@@ -350,7 +361,10 @@ def _load(spec: DemoOrder) -> None:
 
 
 def _loader(spec: DemoOrder) -> Callable[[], None]:
-    return lambda: _load(spec)
+    # Every demo order is made up (quantities, prices, days), set in situations the seed
+    # gives (§6: food and fuel to US forces on information gathering since April 2017; §7:
+    # Kumamoto; §3: Keen Sword 21 and YS-79).
+    return with_origin(ILLUSTRATIVE)(lambda: _load(spec))
 
 
 def steps() -> Iterator[Step]:

@@ -11,6 +11,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 
 from kizuna.core import formats
+from kizuna.core import selectors as core_selectors
 from kizuna.core.models import Nation, Organization, Person
 
 from .models import Category, ClaimNotice, Delivery, Order, OrderLine, SituationType
@@ -80,6 +81,10 @@ def order_pdf(order: Order) -> bytes:
             2,
         ),
     )
+    if core_selectors.illustrative(order):
+        pdf.boxes(
+            Box("出所 / Provenance", "例示（デモ用に作成）/ Illustrative (made up for the demo)")
+        )
     pdf.section("当事者 / Parties")
     pdf.boxes(
         Box("受領側（要請する側）/ Receiving party (ordering)", _organization(order.receiving_org)),
@@ -320,6 +325,7 @@ def orders_xlsx(orders: Iterable[Order], into: io.BufferedIOBase) -> None:
         cell.font = Font(bold=True)
         heading.append(cell)
     sheet.append(heading)
+    made_up = core_selectors.illustrative_ids(Order)
     for order in orders:
         amounts = []
         for amount in (
@@ -333,7 +339,9 @@ def orders_xlsx(orders: Iterable[Order], into: io.BufferedIOBase) -> None:
             amounts.append(cell)
         sheet.append(
             [
-                order.number,
+                f"{order.number} ({gettext('illustrative')})"
+                if str(order.pk) in made_up
+                else order.number,
                 capfirst(order.get_status_display()),
                 order.supplying_org.name,
                 order.receiving_org.name,

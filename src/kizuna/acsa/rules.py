@@ -4,8 +4,10 @@ under which version of the agreement?
 Answers come from the reference data (agreement versions, situation types, categories and the
 eligibility table), folded once into an in-memory index: for each (situation, category) the
 dates where the answer changes, each with its finished answer. A check is then a dictionary
-lookup and a bisection. The index is rebuilt after any reference row changes in this process
-(signals wired in apps.py) and at most INDEX_MAX_AGE seconds after a change made elsewhere.
+lookup and a bisection. An answer may depend on which side supplies (`supplier`, JPN or USA,
+or None when not given): some situations run one way only. The index is rebuilt after any
+reference row changes in this process (signals wired in apps.py) and at most INDEX_MAX_AGE
+seconds after a change made elsewhere.
 """
 
 from __future__ import annotations
@@ -23,13 +25,17 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext, gettext_noop
+
+from kizuna.core import places
 
 from .models import AgreementVersion, Category, EligibilityRule, Order, SituationType
 
 INDEX_MAX_AGE = 60.0
 LANGUAGES = ("ja", "en")
+# The supplying side of a provision, by nation: the SDF (JPN) or US forces (USA).
+SUPPLIERS = ("JPN", "USA")
 
 
 @dataclass(frozen=True)
@@ -77,6 +83,30 @@ class UnknownCode(ValidationError):
         super().__init__({field_name: message})
 
 
+class BadSupplier(ValidationError):
+    """A supplying side that is neither nation."""
+
+    def __init__(self, written: str) -> None:
+        super().__init__(
+            {
+                "direction": gettext(
+                    "The supplying side must be JPN (the SDF) or USA (US forces), not “%(value)s”."
+                )
+                % {"value": written}
+            }
+        )
+
+
+def supplier(written: str | None) -> str | None:
+    """The supplying nation a person means (JPN or USA, any case), None when not given."""
+    if written is None or not written.strip():
+        return None
+    code = written.strip().upper()
+    if code not in SUPPLIERS:
+        raise BadSupplier(written)
+    return code
+
+
 def _bilingual(message: str, **params: object) -> Reason:
     """One reason in both languages, whatever language the caller reads."""
     texts = []
@@ -87,6 +117,9 @@ def _bilingual(message: str, **params: object) -> Reason:
 
 
 def _localized(value: object, language: str) -> str:
+    if isinstance(value, _Msgid):
+        # Reference data is written in English; the catalogue gives it in the reader's.
+        return gettext(value) if value else ""
     if hasattr(value, "name_ja") and hasattr(value, "name_en"):
         return str(value.name_ja if language == "ja" else value.name_en)
     return str(value)
@@ -107,7 +140,50 @@ SHIPPED_NOTES = (
         "Both special measures laws had lapsed before the new agreement; "
         "whether any provision under them remains is to be confirmed."
     ),
+    # The situations' notes (migration 0002), listed with them.
+    gettext_noop(
+        "The figure groups situations as mainly concerning Japan and its people, international "
+        "cooperation, and the alliance; the grouping was lost in the text of the seed, so it is "
+        "unknown until an administrator confirms it."
+    ),
+    gettext_noop("Replaced by important influence situations when the new agreement took effect."),
+    # The liability caps' note (migration 0007), shown in cap warnings.
+    gettext_noop(
+        "Applies outside active hostilities; the approving official judges whether hostilities "
+        "are active. Counted over orders accepted in the US fiscal year (1 October to 30 "
+        "September)."
+    ),
+    # Directions and lapses (migration 0012).
+    gettext_noop(
+        "The figure's row names provision from SDF units on international peace cooperation "
+        "duty to US forces responding to a disaster: one way only."
+    ),
+    gettext_noop(
+        "SDF Act Art. 100-6 authorizes the SDF's provision to US forces in this situation; "
+        "whether US forces provide to the SDF here is not settled by the sources at hand."
+    ),
+    gettext_noop(
+        "The row names the US forces staying at SDF facilities as the receiving side; "
+        "whether they provide to the SDF here is not settled by the sources at hand."
+    ),
+    gettext_noop(
+        "The special measures laws authorized the SDF's support to US and other forces; "
+        "whether US forces provided to the SDF under them is not settled by the sources "
+        "at hand."
+    ),
+    gettext_noop(
+        "The Anti-Terrorism Special Measures Law lapsed at the end of 1 November 2007 and the "
+        "Iraq Special Measures Law at the end of 31 July 2009; which law an activity rested "
+        "on decides, so the combined row cannot tell between those dates."
+    ),
 )
+
+
+def both_languages(note: str) -> dict[str, str]:
+    """A note from the reference data in both languages (the catalogue's Japanese, when it
+    has one)."""
+    reason = _bilingual("%(note)s", note=_Msgid(note)) if note else Reason("", "")
+    return reason.as_dict()
 
 
 def _citations(*sources: str) -> tuple[str, ...]:
@@ -147,6 +223,8 @@ class _Reference:
             days.add(situation.effective_from)
         if situation.effective_to:
             days.add(situation.effective_to + timedelta(days=1))
+        if situation.law_lapsed_on:
+            days.add(situation.law_lapsed_on + timedelta(days=1))
         for version in self.versions:
             for rule in self.rules.get((version.pk, situation.pk, category.pk), []):
                 if rule.effective_from:
@@ -155,7 +233,9 @@ class _Reference:
                     days.add(rule.effective_to + timedelta(days=1))
         return sorted(days)
 
-    def decide(self, situation: SituationType, category: Category, day: date) -> Answer:
+    def decide(
+        self, situation: SituationType, category: Category, day: date, supplier: str | None
+    ) -> Answer:
         if category.prohibited:
             return Answer(
                 False,
@@ -187,7 +267,14 @@ class _Reference:
                 None,
                 _citations(*(v.source for v in self.versions[:1])),
             )
-        cited = (version.source, situation.source, category.source)
+        # The article only as numbered in the version in force: the 2016 agreement's articles
+        # are not cited for an answer under the 2004 amendment.
+        article = (
+            f"{version.source}, Art. {situation.treaty_article}"
+            if situation.treaty_article and situation.article_version_id == version.pk
+            else ""
+        )
+        cited = (article or version.source, situation.source, category.source)
         if situation.effective_from and day < situation.effective_from:
             reason = _bilingual(
                 gettext_noop(
@@ -205,6 +292,23 @@ class _Reference:
                 until=situation.effective_to,
             )
             return Answer(False, (reason,), version.code, _citations(*cited))
+        if situation.law_lapsed_on and day > situation.law_lapsed_on:
+            reason = _bilingual(
+                gettext_noop(
+                    "The law under which %(situation)s rested lapsed at the end of %(lapsed)s; "
+                    "nothing can be provided under it after that."
+                ),
+                situation=situation,
+                lapsed=situation.law_lapsed_on,
+            )
+            return Answer(
+                False, (reason,), version.code, _citations(situation.lapse_source, *cited)
+            )
+        by_direction = self.direction(situation, supplier)
+        if by_direction is not None:
+            return Answer(
+                *by_direction, version.code, _citations(situation.direction_source, *cited)
+            )
         rule = next(
             (
                 r
@@ -240,7 +344,65 @@ class _Reference:
         reasons = [_bilingual(message, category=category, situation=situation, version=version)]
         if rule.note:
             reasons.append(_bilingual(gettext_noop("Note: %(note)s"), note=_Msgid(rule.note)))
-        return Answer(rule.allowed, tuple(reasons), version.code, _citations(rule.source, *cited))
+        if situation.from_japan is not True or situation.from_us is not True:
+            # A one-way situation answered for its settled direction: say which way it runs.
+            reasons.extend(self._direction_note(situation))
+        return Answer(
+            rule.allowed,
+            tuple(reasons),
+            version.code,
+            _citations(rule.source, situation.direction_source, *cited),
+        )
+
+    @staticmethod
+    def _direction_note(situation: SituationType) -> list[Reason]:
+        if not situation.direction_note:
+            return []
+        return [_bilingual(gettext_noop("Note: %(note)s"), note=_Msgid(situation.direction_note))]
+
+    def direction(
+        self, situation: SituationType, supplier: str | None
+    ) -> tuple[bool | None, tuple[Reason, ...]] | None:
+        """The answer when the direction decides it (provision the other way, or a direction
+        the sources do not settle), else None: the eligibility table decides."""
+        flags = {"JPN": situation.from_japan, "USA": situation.from_us}
+        if supplier is None:
+            if flags["JPN"] is True and flags["USA"] is True:
+                return None
+            reason = _bilingual(
+                gettext_noop(
+                    "In %(situation)s the answer depends on which side provides; "
+                    "name the supplying side (JPN or USA)."
+                ),
+                situation=situation,
+            )
+            return None, (reason, *self._direction_note(situation))
+        settled = flags[supplier]
+        if settled is True:
+            return None
+        if settled is False:
+            message = {
+                "JPN": gettext_noop(
+                    "In %(situation)s the agreement covers only US forces' provision to the "
+                    "SDF, not the SDF's provision to US forces."
+                ),
+                "USA": gettext_noop(
+                    "In %(situation)s the agreement covers only the SDF's provision to US "
+                    "forces, not US forces' provision to the SDF."
+                ),
+            }[supplier]
+            return False, (_bilingual(message, situation=situation),)
+        message = {
+            "JPN": gettext_noop(
+                "Whether the SDF may provide to US forces in %(situation)s is not settled by "
+                "the sources at hand; to be confirmed."
+            ),
+            "USA": gettext_noop(
+                "Whether US forces may provide to the SDF in %(situation)s is not settled by "
+                "the sources at hand; to be confirmed."
+            ),
+        }[supplier]
+        return None, (_bilingual(message, situation=situation), *self._direction_note(situation))
 
 
 class _Index:
@@ -249,15 +411,15 @@ class _Index:
         self.situation_codes = sorted(reference.situations)
         self.categories = reference.categories
         self.category_codes = sorted(reference.categories)
-        self.by_pair: dict[tuple[str, str], tuple[list[int], list[Answer]]] = {}
+        # (situation, category, supplier or None) -> the days the answer changes, the answers.
+        self.by_pair: dict[tuple[str, str, str | None], tuple[list[int], list[Answer]]] = {}
         for situation in reference.situations.values():
             for category in reference.categories.values():
                 days = reference.breakpoints(situation, category)
-                answers = [reference.decide(situation, category, d) for d in days]
-                self.by_pair[(situation.code, category.code)] = (
-                    [d.toordinal() for d in days],
-                    answers,
-                )
+                ordinals = [d.toordinal() for d in days]
+                for supplier in (None, *SUPPLIERS):
+                    answers = [reference.decide(situation, category, d, supplier) for d in days]
+                    self.by_pair[(situation.code, category.code, supplier)] = (ordinals, answers)
         self.versions = [(v.in_force_from.toordinal(), v.code) for v in reference.versions]
         self.built_at = time.monotonic()
 
@@ -392,13 +554,21 @@ def resolve(field: str, written: str, translations: Sequence[str] = ()) -> str:
 
 
 def check(
-    situation: str | SituationType, category: str | Category, on: date | None = None
+    situation: str | SituationType,
+    category: str | Category,
+    on: date | None = None,
+    supplier: str | None = None,
 ) -> Answer:
-    """The answer for one case. Raises UnknownCode for a code not in the reference data."""
+    """The answer for one case, for provision by `supplier` (JPN: the SDF to US forces, USA:
+    US forces to the SDF; None: either, which one-way situations cannot answer). `on` is a
+    date of the place; today in Japan when omitted. Raises UnknownCode for a code not in the
+    reference data, BadSupplier for a supplier that is neither nation."""
     index = _current()
     situation_code = situation if isinstance(situation, str) else situation.code
     category_code = category if isinstance(category, str) else category.code
-    entry = index.by_pair.get((situation_code, category_code))
+    if supplier is not None and supplier not in SUPPLIERS:
+        raise BadSupplier(supplier)
+    entry = index.by_pair.get((situation_code, category_code, supplier))
     if entry is None:
         if situation_code not in index.situation_codes:
             raise UnknownCode(
@@ -406,5 +576,5 @@ def check(
             )
         raise UnknownCode("category", category_code, suggest(category_code, index.category_codes))
     days, answers = entry
-    day = on or timezone.localdate()
+    day = on or places.today()
     return answers[bisect_right(days, day.toordinal()) - 1]

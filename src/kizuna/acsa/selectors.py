@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -12,17 +13,18 @@ from django.core.exceptions import ValidationError
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext
 
-from kizuna.core import formats
-from kizuna.core.models import AuditEvent, Person
+from kizuna.core import formats, places
+from kizuna.core.models import AuditEvent, Organization, Person
 from kizuna.sharing.marking import Marking
 from kizuna.sharing.selectors import glossary_translations
 from kizuna.sharing.selectors import marking_label as sharing_marking_label
 
-from . import policy, rules, services
+from . import policy, rates, rules, services
 from .models import (
+    INTERPRETATION,
+    AgreementVersion,
     Category,
     ClaimNotice,
     Delivery,
@@ -44,6 +46,9 @@ def category_rows() -> list[dict[str, Any]]:
             "name_ja": c.name_ja,
             "name_en": c.name_en,
             "kind": c.kind,
+            "kind_source": c.kind_source or None,
+            # Where no source says goods or services, the kind is Kizuna's reading.
+            "kind_interpretation": not c.kind_source,
             "prohibited": c.prohibited,
             "source": c.source,
         }
@@ -51,11 +56,27 @@ def category_rows() -> list[dict[str, Any]]:
     ]
 
 
+def kind_label(row: dict[str, Any]) -> str:
+    """A category row's kind in the reader's language, marked when it is Kizuna's reading."""
+    label = str(Category.Kind(row["kind"]).label)
+    if row["kind_interpretation"]:
+        return f"{label} ({INTERPRETATION})"
+    return label
+
+
 def reference_code(field: str, written: str) -> str:
     """The situation or category code a person means by a code or a name in either
     language, the search glossary's words included ("fuel" is 燃料, part of
     燃料・油脂・潤滑油); rules.UnknownCode with the nearest ones otherwise."""
     return rules.resolve(field, written, glossary_translations(written))
+
+
+def nation_of(organization_id: int) -> str | None:
+    """The nation of a unit, by id (the order form's supplying unit), None when none is."""
+    nation = (
+        Organization.objects.filter(pk=organization_id).values_list("nation_id", flat=True).first()
+    )
+    return str(nation) if nation else None
 
 
 def situation_rows() -> list[dict[str, Any]]:
@@ -69,8 +90,43 @@ def situation_rows() -> list[dict[str, Any]]:
             "effective_from": s.effective_from.isoformat() if s.effective_from else None,
             "effective_to": s.effective_to.isoformat() if s.effective_to else None,
             "source": s.source,
+            "from_japan": s.from_japan,
+            "from_us": s.from_us,
+            "direction_source": s.direction_source,
+            "law_lapsed_on": s.law_lapsed_on.isoformat() if s.law_lapsed_on else None,
+            "replaced_by": s.replaced_by.code if s.replaced_by else None,
+            # ※1 of the figure: made applicable by the 2015 Legislation for Peace and Security.
+            "enabled_by_2015_legislation": s.enabled_by_2015_legislation,
+            "article_as_numbered_in": s.article_version.code if s.article_version else None,
+            "note": rules.both_languages(s.note),
         }
-        for s in SituationType.objects.order_by("position")
+        for s in SituationType.objects.select_related("replaced_by", "article_version").order_by(
+            "position"
+        )
+    ]
+
+
+def settlement_rule_rows() -> list[dict[str, Any]]:
+    """The settlement rules Kizuna applies, each in both languages with its source."""
+    return [
+        {"rule": key, "text": rules.both_languages(text), "source": source}
+        for key, text, source in services.SETTLEMENT_RULES
+    ]
+
+
+def version_rows() -> list[dict[str, Any]]:
+    """The agreement's versions with their dates and sources."""
+    return [
+        {
+            "code": v.code,
+            "name_ja": v.name_ja,
+            "name_en": v.name_en,
+            "signed_on": v.signed_on.isoformat() if v.signed_on else None,
+            "diet_approved_on": v.diet_approved_on.isoformat() if v.diet_approved_on else None,
+            "in_force_from": v.in_force_from.isoformat(),
+            "source": v.source,
+        }
+        for v in AgreementVersion.objects.order_by("in_force_from")
     ]
 
 
@@ -153,7 +209,7 @@ def order_timeline(order: Order) -> QuerySet[AuditEvent]:
 
 def overdue_deliveries(*, person: Person, today: date | None = None) -> QuerySet[Delivery]:
     """Deliveries past their twelve months and not settled in full, oldest first."""
-    today = today or timezone.localdate()
+    today = today or places.today()
     return (
         Delivery.objects.filter(policy.order_filter(person, via="line__order__"))
         .filter(due_on__lt=today, amount_settled__lt=F("amount"))
@@ -174,7 +230,7 @@ def _deliveries_to_receipt(person: Person) -> QuerySet[Delivery]:
 def waiting_for(*, person: Person, today: date | None = None) -> dict[str, int]:
     """What needs the person now, counted over what they may see: orders to sign, deliveries
     to sign the receipt of, settlements coming due (within DUE_SOON_DAYS) and overdue."""
-    today = today or timezone.localdate()
+    today = today or places.today()
     open_debts = (
         Delivery.objects.filter(policy.order_filter(person, via="line__order__"))
         .filter(amount_settled__lt=F("amount"))
@@ -246,7 +302,7 @@ def outstanding_by(*, person: Person, by: str = "") -> list[dict[str, Any]]:
     each split by age (under 6 months, 6 to 12, overdue), in one aggregate query."""
     if by and by not in BREAKDOWNS:
         raise ValidationError({"by": gettext("Break down by situation or category.")})
-    today = timezone.localdate()
+    today = places.today()
     six_months_ago = today - timedelta(days=182)
     owed = F("amount") - F("amount_settled")
     keys = ["line__order__supplying_org__nation_id", "line__order__currency"]
@@ -307,7 +363,7 @@ def balance_series(*, person: Person, today: date | None = None) -> BalanceSerie
     # A counter-delivery counts once its receipt is signed.
     settlements = Settlement.objects.exclude(method__in=_IN_KIND, receipt_signed_at__isnull=True)
     add(monthly(settlements, "delivery__line__order", "settled_on"), "delivery__line__order", -1)
-    today = today or timezone.localdate()
+    today = today or places.today()
     series: BalanceSeries = {}
     for key, by_month in sorted(changes.items()):
         running, points = Decimal(0), []
@@ -344,18 +400,61 @@ def fiscal_year_start(day: date, first_month: int) -> date:
     return date(year, first_month, 1)
 
 
+@dataclass(frozen=True)
+class CapUse:
+    """What a cap counts: the fiscal year's accepted orders (`used`) and this order
+    (`adding`), in the cap's currency; `missing` the rates without which it cannot tell."""
+
+    used: Decimal
+    adding: Decimal
+    missing: tuple[rates.MissingRate, ...]
+
+
+def cap_use(cap: LiabilityCap, order: Order, on: date) -> CapUse:
+    """Every liability of the cap's debtor in the fiscal year, whatever its currency: an
+    order priced in another currency counts at the rate in force on its acceptance date in
+    Japan (this order's: `on`)."""
+    year_starts = datetime.combine(
+        fiscal_year_start(on, cap.fiscal_year_starts), time.min, tzinfo=places.zone()
+    )
+    lines = (
+        OrderLine.objects.filter(
+            order__receiving_org__nation_id=cap.debtor_nation,
+            order__accepted_at__gte=year_starts,
+        )
+        .exclude(order__status=Order.Status.CANCELLED)
+        .exclude(order=order)
+        .select_related("order")
+    )
+    this = order.lines.all()
+    if cap.supplies_only:
+        lines = lines.filter(category__kind=Category.Kind.GOODS)
+        this = this.filter(category__kind=Category.Kind.GOODS)
+    table = rates.Rates(cap.currency)
+    missing: dict[rates.MissingRate, None] = {}
+    totals = [Decimal(0), Decimal(0)]
+    counted = [(0, line, places.date_of(line.order.accepted_at or year_starts)) for line in lines]
+    counted += [(1, line, on) for line in this]
+    for which, line, day in counted:
+        amount = table.convert(line.amount, order.currency if which else line.order.currency, day)
+        if isinstance(amount, rates.MissingRate):
+            missing[amount] = None
+        else:
+            totals[which] += amount
+    return CapUse(totals[0], totals[1], tuple(missing))
+
+
 def cap_warnings(order: Order, person: Person, on: date | None = None) -> list[str]:
-    """What accepting this order would push past a liability cap, in the reader's language.
+    """What accepting this order would push past a liability cap, in the reader's language;
+    and where a missing exchange rate leaves a cap unable to tell, which rate is missing.
 
     The law counts every order of the fiscal year, hidden ones included, so whether a cap is
     crossed is said to every reader of the order; the figures (the total and the limit) only
     to a reader who sees every order a cap could count (`policy.sees_every_order_received_by`,
     decided on clearances and reference data, not on which orders exist), as a total with a
     hidden order in it would show that order's existence and amount."""
-    on = on or timezone.localdate()
-    caps = LiabilityCap.objects.filter(
-        debtor_nation=order.receiving_org.nation_id, currency=order.currency
-    )
+    on = on or places.today()
+    caps = LiabilityCap.objects.filter(debtor_nation=order.receiving_org.nation_id)
     warnings = []
     figures: bool | None = None  # decided once, on the first cap crossed
     for cap in caps:
@@ -363,21 +462,23 @@ def cap_warnings(order: Order, person: Person, on: date | None = None) -> list[s
             cap.effective_to and on > cap.effective_to
         ):
             continue
-        lines = OrderLine.objects.filter(
-            order__receiving_org__nation_id=cap.debtor_nation,
-            order__currency=cap.currency,
-            order__accepted_at__date__gte=fiscal_year_start(on, cap.fiscal_year_starts),
-        ).exclude(order__status=Order.Status.CANCELLED)
-        this = order.lines.all()
-        if cap.supplies_only:
-            lines = lines.filter(category__kind=Category.Kind.GOODS)
-            this = this.filter(category__kind=Category.Kind.GOODS)
-        used = sum((line.amount for line in lines.exclude(order=order)), Decimal(0))
-        adding = sum((line.amount for line in this), Decimal(0))
+        use = cap_use(cap, order, on)
+        used, adding = use.used, use.adding
+        for gap in use.missing:
+            # Names the missing rate (currencies and day), never an order: safe for anyone.
+            warnings.append(
+                gettext(
+                    "Cannot tell whether accepting this order would bring %(cap)s over its "
+                    "limit: no exchange rate from %(quote)s to %(base)s is recorded for "
+                    "%(day)s. An administrator records it under exchange rates."
+                )
+                % {"cap": cap.name, "quote": gap.quote, "base": gap.base, "day": gap.on}
+            )
         if not adding or used + adding <= cap.amount:
             continue
         if figures is None:
             figures = policy.sees_every_order_received_by(person, cap.debtor_nation)
+        note = gettext(cap.note) if cap.note else ""
         if figures:
             warnings.append(
                 gettext(
@@ -388,7 +489,7 @@ def cap_warnings(order: Order, person: Person, on: date | None = None) -> list[s
                     "cap": cap.name,
                     "total": formats.money(used + adding, cap.currency),
                     "limit": formats.money(cap.amount, cap.currency),
-                    "note": cap.note,
+                    "note": note,
                 }
             )
         else:
@@ -398,7 +499,7 @@ def cap_warnings(order: Order, person: Person, on: date | None = None) -> list[s
                     "(%(note)s). Its figures are shown only to readers whose clearance "
                     "covers every order the cap counts."
                 )
-                % {"cap": cap.name, "note": cap.note}
+                % {"cap": cap.name, "note": note}
             )
     return warnings
 

@@ -18,8 +18,9 @@ from django.db.models.expressions import RawSQL
 from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from kizuna.core import bounds, formats
+from kizuna.core import bounds, formats, places
 from kizuna.core.audit import record_event
 from kizuna.core.models import Nation, Organization, Person, Role
 from kizuna.sharing import policy as sharing_policy
@@ -60,6 +61,45 @@ SERVICE_METHODS: set[str] = {
     Order.SettlementMethod.CURRENCY,
     Order.SettlementMethod.EQUAL_VALUE_SERVICES,
 }
+# Where the settlement rules above come from (docs/sources/README.md lists each source).
+_AUDIT_REPORT = (
+    "Board of Audit of Japan, 令和4年度決算検査報告 (Audit Report for Fiscal Year 2022, "
+    "November 2023), finding on the settlement of provisions under the Japan–US ACSA"
+)
+_USC = "United States Code, 2018 edition"
+SETTLEMENT_RULES = (
+    (
+        "deadline",
+        gettext_noop("Settled within 12 months of the date of delivery."),
+        f"{_AUDIT_REPORT} (引渡しの日から12か月以内); 10 U.S.C. § 2345 (liquidation of accrued "
+        f"credits and liabilities), {_USC}",
+    ),
+    (
+        "goods",
+        gettext_noop(
+            "Goods: return of the same goods, of goods of the same type, quality and quantity, "
+            "or reimbursement in currency."
+        ),
+        f"{_AUDIT_REPORT} (同種・同等・同量, 通貨による償還); 10 U.S.C. § 2344 (methods of "
+        f"payment: reimbursement, replacement in kind, exchange of equal value), {_USC}",
+    ),
+    (
+        "services",
+        gettext_noop(
+            "Services: reimbursement in currency, or services of the same type and equal value."
+        ),
+        f"{_AUDIT_REPORT}; 10 U.S.C. § 2344 (methods of payment), {_USC}",
+    ),
+    (
+        "offset",
+        gettext_noop(
+            "What each side owes the other may be set off (相殺), or paid into a designated "
+            "account."
+        ),
+        f"{_AUDIT_REPORT} (相殺); 10 U.S.C. § 2345 (liquidation of accrued credits and "
+        f"liabilities), {_USC}",
+    ),
+)
 
 
 R = TypeVar("R", bound=Idempotent)
@@ -199,7 +239,7 @@ def _check_eligibility(order: Order, on: date, categories: list[str]) -> None:
     situation = rules.situation_type_for(order, on)
     problems = []
     for category in categories:
-        answer = rules.check(situation, category, on)
+        answer = rules.check(situation, category, on, order.supplying_org.nation_id)
         if answer.allowed is not True:
             problems.append(" ".join(str(r) for r in answer.reasons))
     if problems:
@@ -437,7 +477,7 @@ def order_request(*, order: Order, actor: Person, version: int | None = None) ->
     categories = _lock_to_sign(order, version)
     _require(actor, Role.ORDERING_OFFICIAL, order.receiving_org.nation_id)
     _expect(order, Order.Status.DRAFT)
-    _check_eligibility(order, timezone.localdate(), categories)
+    _check_eligibility(order, places.today(), categories)
     return _advance(
         order,
         actor,
@@ -456,7 +496,7 @@ def order_accept(*, order: Order, actor: Person, version: int | None = None) -> 
     categories = _lock_to_sign(order, version)
     _require(actor, Role.APPROVING_OFFICIAL, order.supplying_org.nation_id)
     _expect(order, Order.Status.REQUESTED)
-    _check_eligibility(order, timezone.localdate(), categories)
+    _check_eligibility(order, places.today(), categories)
     return _advance(
         order,
         actor,
@@ -557,9 +597,9 @@ def delivery_record(
             "left": line.quantity_remaining,
             "unit": line.unit,
         }
-    if order.accepted_at and delivered_on < order.accepted_at.date():
+    if order.accepted_at and delivered_on < places.date_of(order.accepted_at):
         errors["delivered_on"] = _("A delivery cannot precede the order's acceptance.")
-    if delivered_on > timezone.localdate():
+    if delivered_on > places.today():
         errors["delivered_on"] = _("A delivery cannot be recorded before it happens.")
     if not documents:
         errors["documents"] = _("Attach the source documents of the delivery.")
@@ -738,7 +778,7 @@ def settlement_record(
     )
     if returns_goods and (quantity is None or not _within(quantity, delivery.quantity)):
         errors["quantity"] = _("Give the quantity returned, at most what was delivered.")
-    if settled_on < delivery.delivered_on or settled_on > timezone.localdate():
+    if settled_on < delivery.delivered_on or settled_on > places.today():
         errors["settled_on"] = _("A settlement falls between the delivery and today.")
     if errors:
         raise ValidationError(errors)
@@ -895,7 +935,7 @@ def offset_approve(*, actor: Person, offset: Offset) -> Offset:
                 delivery=delivery,
                 method=Order.SettlementMethod.CURRENCY,
                 amount=take,
-                settled_on=timezone.localdate(),
+                settled_on=places.today(),
                 recorded_by=actor,
                 offset=offset,
             )

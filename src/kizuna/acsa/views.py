@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import itertools
 import uuid
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,11 +16,11 @@ from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kizuna.core import bounds, exports, formats
+from kizuna.core import bounds, exports, formats, places
+from kizuna.core import selectors as core_selectors
 from kizuna.core.forms import put_errors
 from kizuna.core.models import Person
 from kizuna.core.navigation import guarded_by
@@ -77,10 +79,19 @@ def check(request: HttpRequest) -> HttpResponse:
         return render(request, "acsa/_answer.html", {"answer": None, "error": problem})
     if situation and category:
         try:
-            answer = rules.check(situation, category, on)
-        except rules.UnknownCode as unknown:
-            error = " ".join(unknown.messages)
+            answer = rules.check(situation, category, on, _supplier(request))
+        except ValidationError as invalid:
+            error = " ".join(invalid.messages)
     return render(request, "acsa/_answer.html", {"answer": answer, "error": error})
+
+
+def _supplier(request: HttpRequest) -> str | None:
+    """The supplying side asked about: `from` (JPN or USA), or on the order form the nation
+    of the supplying unit chosen."""
+    unit = request.GET.get("supplying_org", "")
+    if unit.isdigit():
+        return selectors.nation_of(int(unit))
+    return rules.supplier(request.GET.get("from"))
 
 
 @login_required
@@ -149,7 +160,7 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "steps": policy.next_steps(order, person),
             "powers": policy.delivery_powers(order, person),
             "methods": Order.SettlementMethod.choices,
-            "today": timezone.localdate(),
+            "today": places.today(),
             "reader_zones": zones_for(person),
             "claim_notices": selectors.claim_notices_of(order),
             "cap_warnings": (
@@ -188,10 +199,19 @@ def _filtered_orders(request: HttpRequest) -> QuerySet[Order]:
 def order_export(request: HttpRequest) -> StreamingHttpResponse:
     """Every visible order as CSV, streamed row by row."""
     orders = _filtered_orders(request)
-    rows = (documents.order_row(order) for order in orders.iterator(chunk_size=500))
-    return exports.csv_response(
-        "acsa-orders.csv", itertools.chain([documents.EXPORT_COLUMNS], rows)
-    )
+    # In demo mode a last column says which orders are made up (core's Provenance).
+    made_up = core_selectors.illustrative_ids(Order) if settings.DEMO_MODE else None
+    extra = ["provenance"] if made_up is not None else []
+
+    def rows() -> Iterator[list[Any]]:
+        yield [*documents.EXPORT_COLUMNS, *extra]
+        for order in orders.iterator(chunk_size=500):
+            row = list(documents.order_row(order))
+            if made_up is not None:
+                row.append("illustrative" if str(order.pk) in made_up else "seed")
+            yield row
+
+    return exports.csv_response("acsa-orders.csv", rows())
 
 
 @login_required

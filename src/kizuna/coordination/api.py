@@ -275,6 +275,7 @@ class ResourcesIn(Schema):
     personnel: int = Field(ge=0)
     ships: int = Field(ge=0)
     aircraft: int = Field(ge=0)
+    approximate: bool = False
 
 
 class TotalsOut(Schema):
@@ -282,6 +283,7 @@ class TotalsOut(Schema):
     personnel: int
     ships: int
     aircraft: int
+    approximate: bool
 
 
 class MeetingIn(Schema):
@@ -774,6 +776,7 @@ def report_resources(
         personnel=payload.personnel,
         ships=payload.ships,
         aircraft=payload.aircraft,
+        approximate=payload.approximate,
     )
     return Status(201, resources(request, situation_id))
 

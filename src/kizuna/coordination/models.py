@@ -654,6 +654,8 @@ class ResourceReport(models.Model):
     personnel = models.PositiveIntegerField(_("personnel"), default=0)
     ships = models.PositiveIntegerField(_("ships"), default=0)
     aircraft = models.PositiveIntegerField(_("aircraft"), default=0)
+    # The figures are approximate, as a source gives them ("about 16,000"): shown with "about".
+    approximate = models.BooleanField(_("approximate figures"), default=False)
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from kizuna.acsa import policy as acsa_policy
 from kizuna.acsa.models import Order, SituationType
-from kizuna.core import bounds
+from kizuna.core import bounds, places
 from kizuna.core.formats import dtg
 from kizuna.core.models import Person, Role
 from kizuna.sharing.marking import Marking
@@ -563,12 +563,15 @@ class Totals:
     personnel: int = 0
     ships: int = 0
     aircraft: int = 0
+    # Any figure in it approximate ("about"), as its source gave it.
+    approximate: bool = False
 
     def __add__(self, other: Totals) -> Totals:
         return Totals(
             self.personnel + other.personnel,
             self.ships + other.ships,
             self.aircraft + other.aircraft,
+            self.approximate or other.approximate,
         )
 
 
@@ -583,7 +586,7 @@ def resource_series(situation: Situation) -> dict[str, list[tuple[datetime, Tota
     for report in _reports(situation):
         nation = report.organization.nation_id
         latest[nation][report.organization_id] = Totals(
-            report.personnel, report.ships, report.aircraft
+            report.personnel, report.ships, report.aircraft, report.approximate
         )
         total = sum(latest[nation].values(), Totals())
         points = series[nation]
@@ -607,7 +610,8 @@ def situation_type_for_order(order: Order, on: date) -> SituationType | None:
     request = SupportRequest.objects.filter(acsa_order=order).select_related("situation").first()
     if request is None:
         return None
-    moment = min(timezone.now(), datetime.combine(on, time.max, tzinfo=UTC))
+    # `on` is a date of the place: its end is the end of that day in Japan, not in UTC.
+    moment = min(timezone.now(), datetime.combine(on, time.max, tzinfo=places.zone()))
     situation_type = designation_in_force(request.situation, moment)
     if situation_type is None:
         raise ValidationError(

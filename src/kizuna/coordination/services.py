@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from kizuna.acsa import services as acsa_services
 from kizuna.acsa.models import Category, Order, SituationType
-from kizuna.core import bounds
+from kizuna.core import bounds, places
 from kizuna.core.audit import record_event
 from kizuna.core.models import Membership, Organization, Person, Role
 from kizuna.sharing import services as sharing_services
@@ -416,6 +416,42 @@ def designation_add(
     )
 
 
+def _require_type_in_force(situation_type: SituationType, starts_at: datetime) -> None:
+    """A designation names a situation type in force on its date (Japan's): not one that was
+    replaced (周辺事態 by 重要影響事態), ended, or whose law lapsed, nor one not yet in force."""
+    day = places.date_of(starts_at)
+    replaced = situation_type.replaced_by
+    if situation_type.effective_from and day < situation_type.effective_from:
+        message = _(
+            "“%(type)s” is in force only from %(since)s; it cannot be designated on %(day)s."
+        )
+    elif (situation_type.effective_to and day > situation_type.effective_to) or (
+        situation_type.law_lapsed_on and day > situation_type.law_lapsed_on
+    ):
+        message = (
+            _(
+                "“%(type)s” is no longer in force on %(day)s: it was replaced by "
+                "“%(replacement)s” (in force from %(replacement_since)s)."
+            )
+            if replaced
+            else _("“%(type)s” is no longer in force on %(day)s: its law lapsed or it ended.")
+        )
+    else:
+        return
+    raise ValidationError(
+        {
+            "situation_type": message
+            % {
+                "type": situation_type.name,
+                "since": situation_type.effective_from,
+                "day": day.isoformat(),
+                "replacement": replaced.name if replaced else "",
+                "replacement_since": replaced.effective_from if replaced else "",
+            }
+        }
+    )
+
+
 def _designate(
     *,
     situation: Situation,
@@ -425,6 +461,7 @@ def _designate(
     membership: Membership,
     compose: Callable[[], str],
 ) -> Designation:
+    _require_type_in_force(situation_type, starts_at)
     decision = _system_entry(
         situation=situation,
         body=None,
@@ -1308,6 +1345,7 @@ def resources_report(
     personnel: int,
     ships: int,
     aircraft: int,
+    approximate: bool = False,
 ) -> ResourceReport:
     membership = policy.acting_membership(actor, organization)
     if membership is None or not policy.situations_visible(actor).filter(pk=situation.pk).exists():
@@ -1330,6 +1368,7 @@ def resources_report(
         personnel=personnel,
         ships=ships,
         aircraft=aircraft,
+        approximate=approximate,
         reported_by=actor,
     )
     record_event(
@@ -1342,6 +1381,7 @@ def resources_report(
             "personnel": personnel,
             "ships": ships,
             "aircraft": aircraft,
+            "approximate": approximate,
         },
     )
     _system_entry(
@@ -1351,9 +1391,16 @@ def resources_report(
         actor=actor,
         membership=membership,
         compose=lambda: (
-            _(
-                "%(organization)s committed: %(personnel)s personnel, %(ships)s ships, "
-                "%(aircraft)s aircraft"
+            (
+                _(
+                    "%(organization)s committed: about %(personnel)s personnel, about "
+                    "%(ships)s ships, about %(aircraft)s aircraft"
+                )
+                if approximate
+                else _(
+                    "%(organization)s committed: %(personnel)s personnel, %(ships)s ships, "
+                    "%(aircraft)s aircraft"
+                )
             )
             % {
                 "organization": _bilingual(organization.name_ja, organization.name_en),
@@ -1429,7 +1476,7 @@ def request_to_order(
                 unit=line.unit,
                 unit_price=unit_prices[line.pk],
                 delivery_place=request.place_name,
-                delivery_date=request.needed_by.date(),
+                delivery_date=places.date_of(request.needed_by),
             )
             for line in lines
         ],

@@ -3,12 +3,91 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
+from datetime import datetime
+from types import ModuleType
+from typing import Any
+from unittest import mock
 
-from .models import Nation, Organization, Person, Role
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import fields as model_fields
+from django.db.models.signals import post_save
+from django.utils import timezone
+
+from . import audit
+from .models import AuditEvent, Nation, Organization, Person, Provenance, Role
 from .services import membership_grant, organization_save, person_save
 
 DEMO_PASSWORD = "kizuna-demo"
+SEED_TITLE = "Defense of Japan 2021, Part III, Chapter 2, Section 2"
+
+# What the demo records being made now come from: (kind, reference), innermost last.
+_origins: list[tuple[str, str]] = []
+
+
+def seed(where: str) -> tuple[str, str]:
+    """From the seed, at `where` (a section, column or figure of it)."""
+    return Provenance.Kind.SEED, f"{SEED_TITLE}, {where}"
+
+
+ILLUSTRATIVE = (Provenance.Kind.ILLUSTRATIVE, "")
+
+
+@contextmanager
+def origin(kind_and_reference: tuple[str, str]) -> Iterator[None]:
+    """Every record saved for the first time inside this block carries this provenance (the
+    innermost block's). Records made outside any block carry none, which the demo's test
+    refuses."""
+    _origins.append(kind_and_reference)
+    post_save.connect(_record, weak=False, dispatch_uid="kizuna-demo-provenance")
+    try:
+        yield
+    finally:
+        _origins.pop()
+        if not _origins:
+            post_save.disconnect(dispatch_uid="kizuna-demo-provenance")
+
+
+class Clock:
+    """What services (and the audit chain) read as `timezone` while a past step of the
+    demo is entered, so that each history step is stamped at its own time, not at the time
+    the demo is loaded."""
+
+    def __init__(self, moment: datetime) -> None:
+        self._now = moment
+
+    def now(self) -> datetime:
+        return self._now
+
+    def __getattr__(self, name: str) -> Any:
+        # Everything else (is_naive, make_aware, …) as django.utils.timezone has it.
+        return getattr(timezone, name)
+
+
+@contextmanager
+def as_of(moment: datetime, *modules: ModuleType) -> Iterator[None]:
+    """Inside, `modules`, the audit chain and the models' creation stamps (auto_now_add)
+    read the clock as `moment`."""
+    clock = Clock(moment)
+    with ExitStack() as stack:
+        for module in (*modules, audit, model_fields):
+            stack.enter_context(mock.patch.object(module, "timezone", clock))
+        yield
+
+
+def _record(sender: type[models.Model], instance: models.Model, created: bool, **_: Any) -> None:
+    if not created or not _origins or sender in (Provenance, AuditEvent):
+        return
+    kind, reference = _origins[-1]
+    Provenance.objects.get_or_create(
+        content_type=ContentType.objects.get_for_model(sender),
+        object_id=str(instance.pk),
+        defaults={"kind": kind, "reference": reference},
+    )
+
+
 JAPAN = ["Asia/Tokyo", "America/Los_Angeles", "Pacific/Honolulu"]
 WASHINGTON = ["America/Los_Angeles", "Asia/Tokyo", "Pacific/Honolulu"]
 HAWAII = ["Pacific/Honolulu", "Asia/Tokyo", "America/Los_Angeles"]
@@ -294,7 +373,27 @@ PEOPLE = [
 Step = tuple[str, Callable[[], None]]
 
 
+# Where the seed names each demo organization; the others (the ministries and commands the
+# Alliance Coordination Mechanism brings in, from the 2015 Guidelines) are there to show the
+# system at work.
+NAMED_IN_SEED = {
+    "gsdf-western-army": "the Yama Sakura (YS-79) column (§3)",
+    "asdf-6aw": "the column of the 306th Squadron, 6th Air Wing (Komatsu, §3)",
+    "asdf-306sq": "the column of the 306th Squadron, 6th Air Wing (Komatsu, §3)",
+    "msdf-training-squadron": "§3 (training cruise with USS Ronald Reagan)",
+    "kumamoto-pref": "§7 (2016 Kumamoto earthquake)",
+    "usfj": "§7 (Operation Tomodachi)",
+    "us-army-i-corps": "the Yama Sakura (YS-79) column (§3)",
+    "pacaf": "the column of the 306th Squadron (§3)",
+    "pacaf-34ebs": "the column of the 306th Squadron (§3)",
+    "iii-mef": "§7 (US Marine Corps MV-22, 2016 Kumamoto earthquake)",
+}
+
+
 def _organization_step(spec: DemoOrganization) -> Callable[[], None]:
+    where = NAMED_IN_SEED.get(spec.code)
+
+    @with_origin(seed(where) if where else ILLUSTRATIVE)
     def load() -> None:
         organization_save(
             actor=None,
@@ -310,7 +409,24 @@ def _organization_step(spec: DemoOrganization) -> Callable[[], None]:
     return load
 
 
+def with_origin(
+    kind_and_reference: tuple[str, str],
+) -> Callable[[Callable[[], None]], Callable[[], None]]:
+    """A demo step whose records all carry one provenance."""
+
+    def wrap(load: Callable[[], None]) -> Callable[[], None]:
+        def step() -> None:
+            with origin(kind_and_reference):
+                load()
+
+        return step
+
+    return wrap
+
+
 def _person_step(spec: DemoPerson) -> Callable[[], None]:
+    # Demo people are made up: the seed names no official.
+    @with_origin(ILLUSTRATIVE)
     def load() -> None:
         person: Person = person_save(
             actor=None,

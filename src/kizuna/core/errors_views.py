@@ -19,7 +19,9 @@ def _page(request: HttpRequest, status: int, code: str) -> HttpResponse:
     try:
         # Inside the layout, so the header and the menu stay for the way back.
         html = render_to_string(
-            template, {"status": status, "layout": "errors/_in_layout.html"}, request=request
+            template,
+            {"status": status, "layout": "errors/_in_layout.html", "error_page": True},
+            request=request,
         )
     except Exception:
         # The layout reads the person (and the database): when that is what failed, the page

@@ -308,3 +308,37 @@ class IdempotentAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} · {self.key}"
+
+
+class Provenance(models.Model):
+    """Where a demo record comes from: the seed (with the page or section that gives it) or
+    made up to show the system at work. Written only by `kizuna demo` (core/demo.py); pages,
+    PDFs and exports show an "illustrative" badge on made-up records in demo mode."""
+
+    class Kind(models.TextChoices):
+        SEED = "seed", _("from the seed")
+        ILLUSTRATIVE = "illustrative", _("illustrative")
+
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.CASCADE, related_name="+"
+    )
+    object_id = models.CharField(max_length=64)
+    kind = models.CharField(_("provenance"), max_length=12, choices=Kind.choices)
+    reference = models.CharField(
+        _("reference"), max_length=300, blank=True, help_text=_("The seed's page or section.")
+    )
+
+    class Meta:
+        verbose_name = _("provenance")
+        verbose_name_plural = _("provenances")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id"], name="provenance_once_per_record"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="seed", reference=""), name="provenance_seed_cited"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.reference}".strip()

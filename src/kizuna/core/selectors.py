@@ -6,13 +6,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext
 
 from . import checkpoints, policy
 from .audit import visible_events
-from .models import ApiToken, AuditEvent, Membership, Organization, Person
+from .models import ApiToken, AuditEvent, Membership, Organization, Person, Provenance
 
 
 def zones_for(person: Person | None) -> list[str]:
@@ -107,3 +109,31 @@ def chain_check(*, person: Person) -> ChainCheck:
         else None
     )
     return ChainCheck(report.intact, broken, gettext(report.reason) if report.reason else "")
+
+
+def provenance_of(record: models.Model) -> Provenance | None:
+    """Where a demo record comes from, in demo mode only (outside it: None, no query)."""
+    if not settings.DEMO_MODE or record.pk is None:
+        return None
+    return Provenance.objects.filter(
+        content_type=ContentType.objects.get_for_model(type(record)), object_id=str(record.pk)
+    ).first()
+
+
+def illustrative(record: models.Model) -> bool:
+    """Whether a record was made up for the demonstration (demo mode only)."""
+    found = provenance_of(record)
+    return found is not None and found.kind == Provenance.Kind.ILLUSTRATIVE
+
+
+def illustrative_ids(model: type[models.Model]) -> set[str]:
+    """The ids of a model's made-up demo records (demo mode only; outside it: none, no query),
+    for exports that mark them row by row."""
+    if not settings.DEMO_MODE:
+        return set()
+    return set(
+        Provenance.objects.filter(
+            content_type=ContentType.objects.get_for_model(model),
+            kind=Provenance.Kind.ILLUSTRATIVE,
+        ).values_list("object_id", flat=True)
+    )

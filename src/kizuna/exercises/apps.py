@@ -18,3 +18,13 @@ class ExercisesConfig(AppConfig):
         "exercises.area": "kizuna.exercises.policy.areas_visible",
         "exercises.objective": "kizuna.exercises.policy.objectives_visible",
     }
+    # What this app's audit action codes mean, for the audit page (core.audit).
+    audit_actions = {
+        "exercises.series.save": _("Exercise series saved"),
+        "exercises.exercise.record": _("Exercise recorded"),
+        "exercises.domain.note": _("Note on an exercise's domain recorded"),
+        "exercises.participation.record": _("Participation in an exercise recorded"),
+        "exercises.area.add": _("Exercise area added"),
+        "exercises.objective.add": _("Exercise objective added"),
+        "exercises.exercise.situation": _("Exercise linked to its situation"),
+    }

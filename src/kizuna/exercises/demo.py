@@ -13,8 +13,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
+from kizuna.core import demo
 from kizuna.core.demo import Step
-from kizuna.core.models import Nation, Organization, Person
+from kizuna.core.models import Nation, Organization, Person, Provenance
 
 from . import services
 from .models import Exercise, Qualifier, Series
@@ -335,69 +336,78 @@ def _controller() -> Person:
 
 
 def _series() -> None:
-    for code, (name_ja, name_en) in SERIES.items():
-        if not Series.objects.filter(code=code).exists():
-            services.series_save(actor=_controller(), code=code, name_ja=name_ja, name_en=name_en)
+    with demo.origin((Provenance.Kind.SEED, S3)):  # core's provenance of demo records
+        for code, (name_ja, name_en) in SERIES.items():
+            if not Series.objects.filter(code=code).exists():
+                services.series_save(
+                    actor=_controller(), code=code, name_ja=name_ja, name_en=name_en
+                )
 
 
 def _exercise_step(spec: Spec) -> Callable[[], None]:
     def load() -> None:
         if Exercise.objects.filter(name_en=spec.name_en).exists():
             return
-        actor = _controller()
-        exercise = services.exercise_record(
-            actor=actor,
-            organization=Organization.objects.get(code="gsdf-western-army"),
-            name_ja=spec.name_ja,
-            name_en=spec.name_en,
-            kind=spec.kind,
-            precision=spec.precision,
-            starts_on=spec.starts_on,
-            ends_on=spec.ends_on,
-            series=Series.objects.get(code=spec.series) if spec.series else None,
-            domains=spec.domains,
-            source=spec.source,
-        )
-        for domain, (note_ja, note_en) in spec.notes.items():
-            services.domain_note(
-                actor=actor, exercise=exercise, domain=domain, note_ja=note_ja, note_en=note_en
-            )
-        for text_ja, text_en in spec.objectives:
-            services.objective_add(
-                actor=actor, exercise=exercise, text_ja=text_ja, text_en=text_en, source=spec.source
-            )
-        for name_ja, name_en, latitude, longitude in spec.areas:
-            services.area_add(
-                actor=actor,
-                exercise=exercise,
-                name_ja=name_ja,
-                name_en=name_en,
-                latitude=latitude,
-                longitude=longitude,
-                source=spec.source,
-            )
-        for part in spec.parts:
-            services.participation_record(
-                actor=actor,
-                exercise=exercise,
-                nation=Nation.objects.get(code=part.nation),
-                organization=(
-                    Organization.objects.get(code=part.organization) if part.organization else None
-                ),
-                label_ja=part.label_ja,
-                label_en=part.label_en,
-                personnel=part.personnel,
-                personnel_qualifier=part.qualifier,
-                ships=part.ships,
-                ships_qualifier=part.qualifier,
-                aircraft=part.aircraft,
-                aircraft_qualifier=part.qualifier,
-                assets_ja=part.assets_ja,
-                assets_en=part.assets_en,
-                source=spec.source,
-            )
+        # Every record of the exercise carries core's provenance too, with the same section.
+        with demo.origin((Provenance.Kind.SEED, spec.source)):
+            _exercise_records(spec)
 
     return load
+
+
+def _exercise_records(spec: Spec) -> None:
+    actor = _controller()
+    exercise = services.exercise_record(
+        actor=actor,
+        organization=Organization.objects.get(code="gsdf-western-army"),
+        name_ja=spec.name_ja,
+        name_en=spec.name_en,
+        kind=spec.kind,
+        precision=spec.precision,
+        starts_on=spec.starts_on,
+        ends_on=spec.ends_on,
+        series=Series.objects.get(code=spec.series) if spec.series else None,
+        domains=spec.domains,
+        source=spec.source,
+    )
+    for domain, (note_ja, note_en) in spec.notes.items():
+        services.domain_note(
+            actor=actor, exercise=exercise, domain=domain, note_ja=note_ja, note_en=note_en
+        )
+    for text_ja, text_en in spec.objectives:
+        services.objective_add(
+            actor=actor, exercise=exercise, text_ja=text_ja, text_en=text_en, source=spec.source
+        )
+    for name_ja, name_en, latitude, longitude in spec.areas:
+        services.area_add(
+            actor=actor,
+            exercise=exercise,
+            name_ja=name_ja,
+            name_en=name_en,
+            latitude=latitude,
+            longitude=longitude,
+            source=spec.source,
+        )
+    for part in spec.parts:
+        services.participation_record(
+            actor=actor,
+            exercise=exercise,
+            nation=Nation.objects.get(code=part.nation),
+            organization=(
+                Organization.objects.get(code=part.organization) if part.organization else None
+            ),
+            label_ja=part.label_ja,
+            label_en=part.label_en,
+            personnel=part.personnel,
+            personnel_qualifier=part.qualifier,
+            ships=part.ships,
+            ships_qualifier=part.qualifier,
+            aircraft=part.aircraft,
+            aircraft_qualifier=part.qualifier,
+            assets_ja=part.assets_ja,
+            assets_en=part.assets_en,
+            source=spec.source,
+        )
 
 
 def steps() -> Iterator[Step]:

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 from django.db.models import Q
 
-from kizuna.core.demo import Step
+from kizuna.core.demo import ILLUSTRATIVE, Step, with_origin
 from kizuna.core.models import Person
 
 from .models import Clearance, SharedItem
@@ -251,6 +251,8 @@ ITEMS = [
 def _clearance_step(username: str) -> Callable[[], None]:
     level, caveats, communities = CLEARANCES[username]
 
+    # Clearances and shared items are made up to show the rules at work.
+    @with_origin(ILLUSTRATIVE)
     def load() -> None:
         person = Person.objects.get(username=username)
         current = Clearance.objects.filter(person=person).first()
@@ -263,6 +265,8 @@ def _clearance_step(username: str) -> Callable[[], None]:
 
 
 def _item_step(spec: DemoItem) -> Callable[[], None]:
+    # Positions and details are illustrative (see the module's docstring).
+    @with_origin(ILLUSTRATIVE)
     def load() -> None:
         if SharedItem.objects.filter(Q(title_ja=spec.title) | Q(title_en=spec.title)).exists():
             return

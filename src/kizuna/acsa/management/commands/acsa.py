@@ -9,7 +9,9 @@ import json
 from datetime import date
 from typing import Any, NoReturn
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import CommandParser
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -28,6 +30,8 @@ class Command(KizunaCommand):
         listings = {
             "categories": _("the categories of supplies and services, with their codes"),
             "situations": _("the situations and activities, with their codes"),
+            "versions": _("the agreement's versions, with their dates and sources"),
+            "settlement": _("the settlement rules, with their sources"),
         }
         for name, summary in listings.items():
             listing = sub.add_parser(name, help=summary, description=summary)
@@ -53,7 +57,16 @@ class Command(KizunaCommand):
             required=True,
             help=_("category code or name (see `kizuna acsa categories`)"),
         )
-        check.add_argument("--on", help=_("YYYY-MM-DD; today when omitted"))
+        check.add_argument("--on", help=_("YYYY-MM-DD; today in Japan when omitted"))
+        check.add_argument(
+            "--from",
+            dest="supplier",
+            metavar="JPN|USA",
+            help=_(
+                "the supplying side: JPN (the SDF to US forces) or USA (US forces to the SDF); "
+                "some situations run one way only"
+            ),
+        )
         check.add_argument("--json", action="store_true", help=_("print JSON"))
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -61,12 +74,27 @@ class Command(KizunaCommand):
         if action == "check":
             self._check(options)
             return
-        rows = selectors.category_rows() if action == "categories" else selectors.situation_rows()
+        rows = {
+            "categories": selectors.category_rows,
+            "situations": selectors.situation_rows,
+            "versions": selectors.version_rows,
+            "settlement": selectors.settlement_rule_rows,
+        }[action]()
         if options["json"]:
             self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2))
             return
+        if action == "settlement":
+            for row in rows:
+                text = row["text"]["ja" if translation.get_language() == "ja" else "en"]
+                self.stdout.write(f"{row['rule']:<10} {text}  [{row['source']}]")
+            return
         for row in rows:
-            self.stdout.write(f"{row['code']:<48} {row['name_ja']} / {row['name_en']}")
+            line = f"{row['code']:<48} {row['name_ja']} / {row['name_en']}"
+            if action == "categories":
+                line += f"  {selectors.kind_label(row)}"
+            if action == "versions":
+                line += f"  {row['in_force_from']}"
+            self.stdout.write(line)
 
     def _check(self, options: dict[str, Any]) -> None:
         on = None
@@ -80,8 +108,8 @@ class Command(KizunaCommand):
         try:
             situation = selectors.reference_code("situation", options["situation"])
             category = selectors.reference_code("category", options["category"])
-            answer = rules.check(situation, category, on)
-        except rules.UnknownCode as error:
+            answer = rules.check(situation, category, on, rules.supplier(options["supplier"]))
+        except ValidationError as error:
             self._bad_input(" ".join(error.messages))
         if options["json"]:
             self.stdout.write(json.dumps(answer.as_dict(), ensure_ascii=False, indent=2))
