@@ -137,12 +137,8 @@ class MarkingChangeForm(MarkingFields):
 
 
 class AttachmentForm(forms.Form):
+    # Kizuna computes the SHA-256 checksum while storing the file; nobody types one.
     file = forms.FileField(label=_("File"))
-    sha256 = forms.CharField(
-        label=_("SHA-256 checksum"),
-        max_length=64,
-        help_text=_("The checksum the sender computed; the file is refused if it differs."),
-    )
 
 
 class ReadFilterForm(forms.Form):
