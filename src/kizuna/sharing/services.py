@@ -367,10 +367,11 @@ def attachment_add(
     name: str,
     content_type: str,
     data: bytes | File,
-    sha256: str = "",
+    sha256: str | None = None,
 ) -> Attachment:
     """Store a file (bytes, or an upload Django has spooled to disk) in chunks, with the
-    checksum Kizuna computes while copying; a checksum the sender gave must match it."""
+    SHA-256 checksum Kizuna computes while copying. A checksum a sending system gives (the
+    API) is compared with it, and the file refused if they differ."""
     item = _visible_for_update(person, item.pk)
     if not policy.may_contribute(person):
         raise PermissionDenied
@@ -389,7 +390,7 @@ def attachment_add(
         digest = copying.digest.hexdigest()
         if copying.copied > MAX_ATTACHMENT_BYTES:
             raise too_large
-        if sha256 and digest != sha256.strip().lower():
+        if sha256 is not None and digest != sha256.strip().lower():
             raise ValidationError(
                 {"sha256": _("The checksum does not match the file: it was damaged on the way.")}
             )
