@@ -119,7 +119,11 @@ TEMPLATES = [
                 "kizuna.core.context_processors.kizuna",
                 "kizuna.signin.context_processors.signin",
             ],
-            "builtins": ["kizuna.core.templatetags.zones", "kizuna.core.templatetags.formats"],
+            "builtins": [
+                "kizuna.core.templatetags.zones",
+                "kizuna.core.templatetags.formats",
+                "kizuna.core.templatetags.navigation",
+            ],
         },
     },
 ]

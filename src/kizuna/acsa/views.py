@@ -23,6 +23,8 @@ from django.views.decorators.http import require_POST
 from kizuna.core import bounds, formats
 from kizuna.core.forms import put_errors
 from kizuna.core.models import Person
+from kizuna.core.navigation import guarded_by
+from kizuna.core.paging import keyset_page
 from kizuna.core.selectors import zones_for
 
 from . import charts, documents, policy, rules, selectors, services
@@ -31,6 +33,7 @@ from .models import Order
 
 
 @login_required
+@guarded_by(policy.may_use_acsa)
 def index(request: HttpRequest) -> HttpResponse:
     person = policy.acsa_person(request)
     return render(
@@ -51,8 +54,12 @@ def home_panel(request: HttpRequest) -> str | None:
     person = request.user
     if not isinstance(person, Person) or not policy.may_use_acsa(person):
         return None
-    overdue = selectors.overdue_deliveries(person=person)[:20]
-    return render_to_string("acsa/_overdue.html", {"overdue": overdue}, request=request)
+    context = {
+        "waiting": selectors.waiting_for(person=person),
+        "overdue": selectors.overdue_deliveries(person=person)[:20],
+        "due_soon_days": selectors.DUE_SOON_DAYS,
+    }
+    return render_to_string("acsa/_home.html", context, request=request)
 
 
 @login_required
@@ -79,24 +86,30 @@ def check(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@guarded_by(policy.may_use_acsa)
 def order_list(request: HttpRequest) -> HttpResponse:
     person = policy.acsa_person(request)
     status, situation = request.GET.get("status", ""), request.GET.get("situation", "")
-    orders = selectors.order_list(person=person, status=status, situation=situation)
+    awaiting = request.GET.get("awaiting", "")
+    orders = selectors.order_list(
+        person=person, status=status, situation=situation, awaiting=awaiting
+    )
     return render(
         request,
         "acsa/order_list.html",
         {
-            "orders": orders[:200],
+            "pager": keyset_page(orders, request.GET),
             "statuses": Order.Status.choices,
             "situations": selectors.situation_rows(),
             "status": status,
             "situation": situation,
+            "awaiting": awaiting if awaiting in selectors.AWAITING else "",
         },
     )
 
 
 @login_required
+@guarded_by(policy.may_order)
 def order_new(request: HttpRequest) -> HttpResponse:
     person = policy.acsa_person(request)
     form = OrderForm(request.POST or None, initial={"idempotency_key": uuid.uuid4().hex})
@@ -169,6 +182,7 @@ def _filtered_orders(request: HttpRequest) -> QuerySet[Order]:
         person=policy.acsa_person(request),
         status=request.GET.get("status", ""),
         situation=request.GET.get("situation", ""),
+        awaiting=request.GET.get("awaiting", ""),
     )
 
 
@@ -239,6 +253,7 @@ def balances_chart(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@guarded_by(policy.may_net)
 def netting(request: HttpRequest) -> HttpResponse:
     person = policy.acsa_person(request)
     return render(request, "acsa/netting.html", selectors.netting(person=person))
