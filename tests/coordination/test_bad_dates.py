@@ -65,7 +65,7 @@ def test_in_japanese_too(client: Client, cast: Cast) -> None:
             "starts_at": "2999-01-01T00:00",
         },
     )
-    assert "状況の開始日時" in response.context["situation_form"].errors["starts_at"][0]
+    assert "事態の開始日時" in response.context["situation_form"].errors["starts_at"][0]
 
 
 def test_an_entry_from_the_future_keeps_what_was_typed(client: Client, cast: Cast) -> None:

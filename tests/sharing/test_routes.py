@@ -268,7 +268,7 @@ def test_the_attachment_form_asks_only_for_the_file_and_kizuna_computes_the_chec
     assert response.status_code == 302
     stored = item.attachments.get()
     assert stored.sha256 == hashlib.sha256(data).hexdigest()
-    assert stored.data == data
+    assert stored.file.read() == data
     assert hashlib.sha256(data).hexdigest() in client.get(f"/sharing/{item.pk}/").content.decode()
 
 
