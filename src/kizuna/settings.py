@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "kizuna.sharing",
     "kizuna.acsa",
     "kizuna.coordination",
+    "kizuna.exercises",
 ]
 
 MIDDLEWARE = [

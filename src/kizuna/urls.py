@@ -16,6 +16,7 @@ urlpatterns = [
     path("sharing/", include("kizuna.sharing.urls")),
     path("acsa/", include("kizuna.acsa.urls")),
     path("coordination/", include("kizuna.coordination.urls")),
+    path("exercises/", include("kizuna.exercises.urls")),
     path("", include("kizuna.signin.urls")),
     path("", include("kizuna.core.urls")),
 ]

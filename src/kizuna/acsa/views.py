@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import csv
-import tempfile
+import itertools
 import uuid
-from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -20,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kizuna.core import bounds, formats
+from kizuna.core import bounds, exports, formats
 from kizuna.core.forms import put_errors
 from kizuna.core.models import Person
 from kizuna.core.navigation import guarded_by
@@ -186,39 +184,23 @@ def _filtered_orders(request: HttpRequest) -> QuerySet[Order]:
     )
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 @login_required
 def order_export(request: HttpRequest) -> StreamingHttpResponse:
     """Every visible order as CSV, streamed row by row."""
     orders = _filtered_orders(request)
-    writer = csv.writer(_Echo())
-
-    def rows() -> Iterator[str]:
-        yield writer.writerow(documents.EXPORT_COLUMNS)
-        for order in orders.iterator(chunk_size=500):
-            yield writer.writerow(documents.order_row(order))
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="acsa-orders.csv"'
-    return response
+    rows = (documents.order_row(order) for order in orders.iterator(chunk_size=500))
+    return exports.csv_response(
+        "acsa-orders.csv", itertools.chain([documents.EXPORT_COLUMNS], rows)
+    )
 
 
 @login_required
 def order_export_xlsx(request: HttpRequest) -> FileResponse:
     """Every visible order as XLSX, written through a spooled file and streamed out."""
     orders = _filtered_orders(request)
-    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - FileResponse closes it
-    documents.orders_xlsx(orders.iterator(chunk_size=500), spool)  # type: ignore[arg-type]
-    spool.seek(0)
-    return FileResponse(
-        spool,
-        as_attachment=True,
-        filename="acsa-orders.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return exports.xlsx_response(
+        "acsa-orders.xlsx",
+        lambda into: documents.orders_xlsx(orders.iterator(chunk_size=500), into),
     )
 
 
