@@ -32,6 +32,24 @@ def pytest_terminal_summary(terminalreporter: object, exitstatus: int) -> None:
 
 
 @pytest.fixture(autouse=True)
+def files_in_a_temporary_directory(
+    settings: object, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Stored files (attachments) go to a directory of the test run, not the data directory."""
+    settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "files"  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
+def default_language() -> None:
+    """Each test starts in the site's default language: a request activates its person's
+    language in the thread, and a test must not read the language an earlier one left."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def second_factor_on_force_login(
     request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
 ) -> None:

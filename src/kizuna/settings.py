@@ -100,6 +100,9 @@ MIDDLEWARE = [
 # Django reads at most this much of a body that is not a file upload: a 10 MB attachment
 # sent to the API base64-encoded in JSON (core.bounds), answered 413 above it.
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_BODY_BYTES
+# An uploaded file above this goes to a temporary file as it arrives, and from there to
+# storage in chunks: a 10 MB attachment never sits whole in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 
 ROOT_URLCONF = "kizuna.urls"
 ASGI_APPLICATION = "kizuna.asgi.application"
@@ -262,6 +265,9 @@ STATIC_URL = "/static/"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("KIZUNA_STATIC_ROOT", DATA_DIR / "static"))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Attachments (sharing.Attachment). Never served from a URL of their own: only through the
+# app's views, behind its policy. Backed up with the data directory (docs/operations.md).
+MEDIA_ROOT = DATA_DIR / "files"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

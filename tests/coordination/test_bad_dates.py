@@ -65,7 +65,7 @@ def test_in_japanese_too(client: Client, cast: Cast) -> None:
             "starts_at": "2999-01-01T00:00",
         },
     )
-    assert "状況の開始日時" in response.context["situation_form"].errors["starts_at"][0]
+    assert "事態の開始日時" in response.context["situation_form"].errors["starts_at"][0]
 
 
 def test_an_entry_from_the_future_keeps_what_was_typed(client: Client, cast: Cast) -> None:
@@ -157,3 +157,18 @@ def test_stored_dates_out_of_range_show_as_invalid_and_are_listed(
     assert f"coordination.LogEntry #{entry.pk}: event_at" in listed
     assert f"sharing.SharedItem #{item.pk}: observed_at" in listed
     assert "repair" in str(refused.value)
+
+
+def test_check_data_lists_stored_text_with_a_control_character(cast: Cast) -> None:
+    out = StringIO()
+    call_command("check-data", lang="en", stdout=out)
+    assert "within bounds" in out.getvalue()
+    # As a database from before control characters were refused could hold them.
+    Situation.objects.filter(pk=cast.situation.pk).update(title_ja="台風\u202e情報")
+    out = StringIO()
+    with pytest.raises(CommandError) as refused:
+        call_command("check-data", lang="en", stdout=out)
+    listed = out.getvalue()
+    assert f"coordination.Situation #{cast.situation.pk}: title_ja" in listed
+    assert "U+202E" in listed
+    assert "1 stored values need repair" in str(refused.value)

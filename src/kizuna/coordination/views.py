@@ -333,8 +333,21 @@ def entry_post(request: HttpRequest, situation_id: int) -> HttpResponse:
             return redirect("coordination:situation", situation_id=situation.pk)
         assert error is not None
         put_errors(form, error)
-    context = _situation_context(request, situation)
-    context["entry_form"] = form
+    return _situation_refused(request, situation, entry_form=form)
+
+
+def _situation_refused(
+    request: HttpRequest,
+    situation: Situation,
+    error: ValidationError | PermissionDenied | None = None,
+    **forms: Any,
+) -> HttpResponse:
+    """The situation page again, with the refused form bound: errors beside its fields. A
+    person who may not act is shown no such form, so their refusal is a flash."""
+    if isinstance(error, PermissionDenied):
+        messages.error(request, str(error) or _("You do not have permission to do this."))
+        return redirect("coordination:situation", situation_id=situation.pk)
+    context = _situation_context(request, situation) | forms
     return render(request, "coordination/situation.html", context, status=422)
 
 
@@ -414,29 +427,32 @@ def designate(request: HttpRequest, situation_id: int, action: str) -> HttpRespo
     if action == "end":
         form.fields["situation_type"].required = False
     at_name = "starts_at" if action == "add" else "at"
-    if not form.is_valid():
-        messages.error(request, _("Choose a situation type and a time."))
-    elif action == "end":
-        _act(
-            request,
-            lambda: services.designation_end(
-                actor=person, situation=situation, at=form.cleaned_data["at"]
-            ),
-            _("Designation ended."),
-        )
-    else:
-        service = services.designation_add if action == "add" else services.designation_change
-        _act(
-            request,
-            lambda: service(
-                actor=person,
-                situation=situation,
-                situation_type=form.cleaned_data["situation_type"],
-                **{at_name: form.cleaned_data["at"]},
-            ),
-            _("Designation recorded."),
-        )
-    return redirect("coordination:situation", situation_id=situation.pk)
+    error: ValidationError | PermissionDenied | None = None
+    if form.is_valid():
+        if action == "end":
+            made, error = _attempt(
+                lambda: services.designation_end(
+                    actor=person, situation=situation, at=form.cleaned_data["at"]
+                )
+            )
+        else:
+            service = services.designation_add if action == "add" else services.designation_change
+            made, error = _attempt(
+                lambda: service(
+                    actor=person,
+                    situation=situation,
+                    situation_type=form.cleaned_data["situation_type"],
+                    **{at_name: form.cleaned_data["at"]},
+                )
+            )
+        if made is not None:
+            messages.success(
+                request, _("Designation ended.") if action == "end" else _("Designation recorded.")
+            )
+            return redirect("coordination:situation", situation_id=situation.pk)
+        assert error is not None
+        put_errors(form, error, {"starts_at": "at", "ends_at": "at"})
+    return _situation_refused(request, situation, error, designation_form=form)
 
 
 @login_required
@@ -445,13 +461,19 @@ def situation_close(request: HttpRequest, situation_id: int) -> HttpResponse:
     person = person_of(request)
     situation = selectors.situation_get(person=person, pk=situation_id)
     form = CloseForm(request.POST)
-    text = form.cleaned_data["text"] if form.is_valid() else ""
-    _act(
-        request,
-        lambda: services.situation_close(actor=person, situation=situation, text=text),
-        _("The situation is closed."),
-    )
-    return redirect("coordination:situation", situation_id=situation.pk)
+    error: ValidationError | PermissionDenied | None = None
+    if form.is_valid():
+        made, error = _attempt(
+            lambda: services.situation_close(
+                actor=person, situation=situation, text=form.cleaned_data["text"]
+            )
+        )
+        if made is not None:
+            messages.success(request, _("The situation is closed."))
+            return redirect("coordination:situation", situation_id=situation.pk)
+        assert error is not None
+        put_errors(form, error)
+    return _situation_refused(request, situation, error, close_form=form)
 
 
 @login_required

@@ -190,7 +190,7 @@ class StoredProblem:
     model: str  # "coordination.Situation"
     pk: Any
     field: str
-    value: Any
+    value: Any  # the date or time out of range, or the first control character in the text
 
 
 def stored_out_of_bounds() -> list[StoredProblem]:
@@ -218,4 +218,30 @@ def stored_out_of_bounds() -> list[StoredProblem]:
             rows = model._default_manager.filter(outside).values_list("pk", field.attname)
             label = f"{model._meta.app_label}.{model.__name__}"
             found += [StoredProblem(label, pk, field.name, value) for pk, value in rows]
+    return found
+
+
+def stored_control_characters() -> list[StoredProblem]:
+    """Every stored text of Kizuna's own models holding a control character
+    (`CONTROL_CHARACTERS`): what was saved before they were refused, for `kizuna check-data`."""
+    from django.apps import apps
+    from django.db import connection, models
+
+    pattern = CONTROL_CHARACTERS.pattern
+    if connection.vendor == "postgresql":
+        # PostgreSQL's text cannot hold NUL, and refuses one in a query's parameter.
+        pattern = pattern.replace("\x00", "\x01")
+    found = []
+    for model in apps.get_models():
+        if not model.__module__.startswith("kizuna."):
+            continue
+        for field in model._meta.concrete_fields:
+            if not isinstance(field, models.CharField | models.TextField):
+                continue
+            rows = model._default_manager.filter(**{f"{field.name}__regex": pattern})
+            label = f"{model._meta.app_label}.{model.__name__}"
+            for pk, value in rows.values_list("pk", field.attname):
+                character = CONTROL_CHARACTERS.search(value)
+                if character is not None:
+                    found.append(StoredProblem(label, pk, field.name, character.group()))
     return found

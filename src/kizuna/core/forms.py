@@ -56,15 +56,21 @@ class TokenForm(forms.Form):
     label = forms.CharField(label=_("Label"), max_length=80)
 
 
-def put_errors(form: forms.BaseForm, error: ValidationError | PermissionDenied) -> None:
+def put_errors(
+    form: forms.BaseForm,
+    error: ValidationError | PermissionDenied,
+    fields: dict[str, str] | None = None,
+) -> None:
     """A service's refusal on the form, beside the field it names where the form has one
-    ("starts_at"; a line's "lines.0.quantity" on the form's "quantity"), the rest above it.
-    The form stays bound, so the page shows again with what was typed."""
+    ("starts_at"; a line's "lines.0.quantity" on the form's "quantity"; `fields` renames a
+    service's name to the form's, "starts_at" to "at"), the rest above it. The form stays
+    bound, so the page shows again with what was typed."""
     if isinstance(error, PermissionDenied):
         form.add_error(None, str(error) or str(_("You do not have permission to do this.")))
     elif not hasattr(error, "error_dict"):
         form.add_error(None, error)
     else:
         for key, problems in error.message_dict.items():
+            key = (fields or {}).get(key, key)
             name = key if key in form.fields else key.rsplit(".", 1)[-1]
             form.add_error(name if name in form.fields else None, problems)

@@ -8,7 +8,7 @@ import json
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
@@ -389,7 +389,7 @@ def attach(request: HttpRequest, pk: int, payload: AttachmentIn) -> Status[Attac
 
 
 @router.get("/items/{pk}/attachments/{attachment_id}")
-def download(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponse:
+def download(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
     person = person_of(request)
     attachment = selectors.attachment_get(person=person, item_pk=pk, pk=attachment_id)
     services.record_reads(
@@ -398,10 +398,15 @@ def download(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponse:
     return attachment_response(attachment)
 
 
-def attachment_response(attachment: Attachment) -> HttpResponse:
-    """The stored bytes, with their checksum for the receiver to verify."""
-    response = HttpResponse(bytes(attachment.data), content_type=attachment.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{attachment.pk}.bin"'
+def attachment_response(attachment: Attachment) -> FileResponse:
+    """The stored bytes, streamed from storage in chunks, with their checksum for the
+    receiver to verify."""
+    response = FileResponse(
+        attachment.file.open("rb"),
+        content_type=attachment.content_type,
+        as_attachment=True,
+        filename=f"{attachment.pk}.bin",
+    )
     response["Digest"] = "sha-256=" + base64.b64encode(bytes.fromhex(attachment.sha256)).decode()
     return response
 

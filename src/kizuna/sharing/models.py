@@ -312,7 +312,9 @@ class SharedItem(Marked, Translated):
 
 
 class Attachment(models.Model):
-    """A file attached to an item, kept in the database with its SHA-256 checksum."""
+    """A file attached to an item with its SHA-256 checksum. The content lives in file storage
+    (MEDIA_ROOT, under the data directory), written and served in chunks: a 10 MB file never
+    sits whole in memory nor in a database row."""
 
     item = models.ForeignKey(
         SharedItem, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("item")
@@ -321,7 +323,7 @@ class Attachment(models.Model):
     content_type = models.CharField(_("content type"), max_length=100)
     size = models.PositiveIntegerField(_("size"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
-    data = models.BinaryField(_("content"))
+    file = models.FileField(_("content"), upload_to="attachments/", max_length=200)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

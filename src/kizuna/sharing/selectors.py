@@ -176,7 +176,7 @@ def attachment_get(*, person: Person, item_pk: int, pk: int) -> Attachment:
 
 def attachments_of(item: SharedItem) -> QuerySet[Attachment]:
     """Attachments of an item the caller already got through `item_get`."""
-    return Attachment.objects.filter(item=item).defer("data")
+    return Attachment.objects.filter(item=item)
 
 
 def pending_changes(*, person: Person) -> QuerySet[MarkingChange]:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+import uuid
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
@@ -341,6 +343,22 @@ def marking_change_decide(*, person: Person, change_id: int, approve: bool) -> M
     return change
 
 
+class _Digesting(File):
+    """A file whose chunks are counted and hashed as storage copies them: the checksum comes
+    from the bytes written, in one pass, without holding the file."""
+
+    def __init__(self, file: Any) -> None:
+        super().__init__(file)
+        self.digest = hashlib.sha256()
+        self.copied = 0
+
+    def chunks(self, chunk_size: int | None = None) -> Iterator[bytes]:
+        for chunk in super().chunks(chunk_size):
+            self.digest.update(chunk)
+            self.copied += len(chunk)
+            yield chunk
+
+
 @transaction.atomic
 def attachment_add(
     *,
@@ -348,40 +366,58 @@ def attachment_add(
     item: SharedItem,
     name: str,
     content_type: str,
-    data: bytes,
+    data: bytes | File,
     sha256: str | None = None,
 ) -> Attachment:
-    """Store a file with the SHA-256 checksum Kizuna computes from its bytes. A checksum a
-    sending system gives (the API) is compared with it, and the file refused if they differ."""
+    """Store a file (bytes, or an upload Django has spooled to disk) in chunks, with the
+    SHA-256 checksum Kizuna computes while copying. A checksum a sending system gives (the
+    API) is compared with it, and the file refused if they differ."""
     item = _visible_for_update(person, item.pk)
     if not policy.may_contribute(person):
         raise PermissionDenied
     name = name.strip()[:200]
     if not name:
         raise ValidationError({"name": _("Give the file a name.")})
-    if len(data) > MAX_ATTACHMENT_BYTES:
-        raise ValidationError({"data": _("The file is larger than 10 MB.")})
-    digest = hashlib.sha256(data).hexdigest()
-    if sha256 is not None and digest != sha256.strip().lower():
-        raise ValidationError(
-            {"sha256": _("The checksum does not match the file: it was damaged on the way.")}
+    content = ContentFile(data) if isinstance(data, bytes) else data
+    too_large = ValidationError({"file": _("The file is larger than 10 MB.")})
+    if content.size > MAX_ATTACHMENT_BYTES:
+        raise too_large
+    field = Attachment._meta.get_field("file")
+    copying = _Digesting(content)
+    stored = field.storage.save(f"attachments/{uuid.uuid4().hex}", copying)
+    # The row and the file stand or fall together: a refusal below removes the file.
+    try:
+        digest = copying.digest.hexdigest()
+        if copying.copied > MAX_ATTACHMENT_BYTES:
+            raise too_large
+        if sha256 is not None and digest != sha256.strip().lower():
+            raise ValidationError(
+                {"sha256": _("The checksum does not match the file: it was damaged on the way.")}
+            )
+        attachment = Attachment.objects.create(
+            item=item,
+            name=name,
+            content_type=content_type[:100] or "application/octet-stream",
+            size=copying.copied,
+            sha256=digest,
+            file=stored,
+            added_by=person,
+            added_at=timezone.now(),
         )
-    attachment = Attachment.objects.create(
-        item=item,
-        name=name,
-        content_type=content_type[:100] or "application/octet-stream",
-        size=len(data),
-        sha256=digest,
-        data=data,
-        added_by=person,
-        added_at=timezone.now(),
-    )
-    record_event(
-        actor=person,
-        action="sharing.attachment.add",
-        obj=item,
-        after={"attachment": attachment.pk, "name": name, "sha256": digest, "size": len(data)},
-    )
+        record_event(
+            actor=person,
+            action="sharing.attachment.add",
+            obj=item,
+            after={
+                "attachment": attachment.pk,
+                "name": name,
+                "sha256": digest,
+                "size": copying.copied,
+            },
+        )
+    except BaseException:
+        field.storage.delete(stored)
+        raise
     return attachment
 
 

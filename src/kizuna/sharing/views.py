@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -193,29 +193,29 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
         upload = form.cleaned_data["file"]
-        if upload.size > services.MAX_ATTACHMENT_BYTES:
-            form.add_error("file", _("The file is larger than 10 MB."))
+        try:
+            services.attachment_add(
+                person=person,
+                item=item,
+                name=upload.name,
+                content_type=upload.content_type or "",
+                data=upload,
+            )
+        except ValidationError as error:
+            put_errors(form, error)
         else:
-            try:
-                services.attachment_add(
-                    person=person,
-                    item=item,
-                    name=upload.name,
-                    content_type=upload.content_type or "",
-                    data=upload.read(),
-                )
-            except ValidationError as error:
-                put_errors(form, error)
-            else:
-                messages.success(request, _("The file is attached."))
-                return redirect("sharing:detail", pk=pk)
+            messages.success(request, _("The file is attached."))
+            return redirect("sharing:detail", pk=pk)
     return render(
-        request, "sharing/item_detail.html", _detail_context(person, item, attachment_form=form)
+        request,
+        "sharing/item_detail.html",
+        _detail_context(person, item, attachment_form=form),
+        status=422,
     )
 
 
 @login_required
-def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponse:
+def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
     person = person_of(request)
     attachment = selectors.attachment_get(person=person, item_pk=pk, pk=attachment_id)
     services.record_reads(

@@ -1,4 +1,5 @@
-"""`kizuna check-data`: list stored values that are outside Kizuna's bounds, for repair."""
+"""`kizuna check-data`: list stored values that are outside Kizuna's bounds (dates and times
+out of range, text with a control character), for repair."""
 
 from __future__ import annotations
 
@@ -8,14 +9,20 @@ from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from ...bounds import STORED_EARLIEST, STORED_LATEST, stored_out_of_bounds
+from ...bounds import (
+    STORED_EARLIEST,
+    STORED_LATEST,
+    stored_control_characters,
+    stored_out_of_bounds,
+)
 from ..base import KizunaCommand
 
 
 class Command(KizunaCommand):
     help = gettext_noop(
-        "List stored dates and times outside the bounds Kizuna now enforces (saved before "
-        "them), so that they can be repaired."
+        "List stored dates and times outside the bounds Kizuna now enforces, and stored text "
+        "holding a control character (saved before they were refused), so that they can be "
+        "repaired."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -30,13 +37,27 @@ class Command(KizunaCommand):
                     "value": problem.value.isoformat(),
                 }
             )
-        if problems:
-            raise CommandError(
-                _("%(count)d stored values are outside %(earliest)s … %(latest)s: repair them.")
+        characters = stored_control_characters()
+        for problem in characters:
+            self.stdout.write(
+                _("%(model)s #%(pk)s: %(field)s holds a control character (U+%(code)04X)")
                 % {
-                    "count": len(problems),
+                    "model": problem.model,
+                    "pk": problem.pk,
+                    "field": problem.field,
+                    "code": ord(problem.value),
+                }
+            )
+        if problems or characters:
+            raise CommandError(
+                _(
+                    "%(count)d stored values need repair: a date or time must lie within "
+                    "%(earliest)s … %(latest)s, and a text may hold no control character."
+                )
+                % {
+                    "count": len(problems) + len(characters),
                     "earliest": STORED_EARLIEST.date().isoformat(),
                     "latest": STORED_LATEST.date().isoformat(),
                 }
             )
-        self.stdout.write(_("Every stored date and time is within bounds."))
+        self.stdout.write(_("Every stored date, time and text is within bounds."))
