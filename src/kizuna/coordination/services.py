@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from kizuna.acsa import services as acsa_services
 from kizuna.acsa.models import Category, Order, SituationType
 from kizuna.core import bounds
-from kizuna.core.audit import record_event
+from kizuna.core.audit import record_event, record_fields
 from kizuna.core.models import Membership, Organization, Person, Role
 from kizuna.sharing import services as sharing_services
 from kizuna.sharing.marking import Marking
@@ -117,6 +117,21 @@ def _entry_marking(
     return sharing_services.marking_set(resolved)
 
 
+# What an entry's audit event seals: its content, not its number (drawn per series).
+_ENTRY_CONTENT = (
+    "situation",
+    "body",
+    "kind",
+    "language",
+    "text",
+    "event_at",
+    "significant",
+    "corrects",
+    "support_request",
+    "marking",
+)
+
+
 def _append(
     *,
     situation: Situation,
@@ -169,18 +184,7 @@ def _append(
         actor=author,
         action="coordination.entry.post",
         obj=entry,
-        after={
-            "situation": situation.pk,
-            "seq": rev,
-            "body": body.code if body else None,
-            "kind": kind,
-            "language": language,
-            "text": text,
-            "event_at": entry.event_at,
-            "significant": significant,
-            "corrects": corrects.pk if corrects else None,
-            "marking": Marking.of(entry).as_json(),
-        },
+        after=record_fields(entry, *_ENTRY_CONTENT),
     )
     announce(situation.pk)
     return entry
@@ -843,7 +847,7 @@ def entry_translate(*, actor: Person, entry: LogEntry, text: str, language: str)
         actor=actor,
         action="coordination.entry.translate",
         obj=entry,
-        after={"language": language, "text": entry.translation},
+        after=record_fields(entry, "translation", "translated_by", "translated_at"),
     )
     return entry
 
