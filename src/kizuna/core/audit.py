@@ -89,7 +89,8 @@ def chain_hash(prev_hash: str, content: str) -> str:
 def record_fields(obj: models.Model, *names: str) -> dict[str, Any]:
     """The named fields of a record as the audit stores them (a relation by its key), so
     that the same call on the record later reproduces a sealed event's content."""
-    return {name: obj._meta.get_field(name).value_from_object(obj) for name in names}
+    fields = {field.name: field for field in obj._meta.concrete_fields}
+    return {name: fields[name].value_from_object(obj) for name in names}
 
 
 def _digest(nonce: str, content: Any) -> str:
@@ -119,7 +120,9 @@ def record_proves(event: AuditEvent, obj: models.Model) -> bool:
     """Whether the record still holds what the event wrote, in the fields the event names
     (for events whose content the writer took with `record_fields`)."""
     sealed = event.after
-    return is_sealed(sealed) and proves(event, record_fields(obj, *sealed["fields"]))
+    if not is_sealed(sealed):
+        return False
+    return proves(event, record_fields(obj, *sealed["fields"]))
 
 
 def record_event(
