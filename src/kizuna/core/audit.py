@@ -120,7 +120,7 @@ def record_proves(event: AuditEvent, obj: models.Model) -> bool:
     """Whether the record still holds what the event wrote, in the fields the event names
     (for events whose content the writer took with `record_fields`)."""
     sealed = event.after
-    if not is_sealed(sealed):
+    if not isinstance(sealed, dict) or not is_sealed(sealed):
         return False
     return proves(event, record_fields(obj, *sealed["fields"]))
 
