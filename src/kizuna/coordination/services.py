@@ -34,6 +34,7 @@ from .models import (
     ActionItem,
     Body,
     Designation,
+    EntrySeries,
     EventTimeEdit,
     Language,
     LogEntry,
@@ -43,6 +44,7 @@ from .models import (
     ResourceReport,
     Situation,
     SupportRequest,
+    entry_series_code,
     other_language,
 )
 
@@ -58,6 +60,33 @@ def _next_rev(situation: Situation) -> int:
     situation.last_seq += 1
     Situation.objects.filter(pk=situation.pk).update(last_seq=situation.last_seq)
     return situation.last_seq
+
+
+def _draw_number(situation: Situation, body: Body | None, marking: MarkingSet) -> EntrySeries:
+    """The entry's series with its next number drawn, under the series' row lock in the
+    creating transaction: a rolled back post gives the number back, so no series has gaps."""
+    series = (
+        EntrySeries.objects.select_for_update()
+        .filter(situation=situation, body=body, marking=marking)
+        .first()
+    )
+    if series is None:
+        series = EntrySeries.objects.create(
+            situation=situation, body=body, marking=marking, code=_free_code(situation, body, marking)
+        )
+    series.last_number += 1
+    EntrySeries.objects.filter(pk=series.pk).update(last_number=series.last_number)
+    return series
+
+
+def _free_code(situation: Situation, body: Body | None, marking: MarkingSet) -> str:
+    """The shortest digest no other series of the situation holds (they seldom clash)."""
+    taken = set(EntrySeries.objects.filter(situation=situation).values_list("code", flat=True))
+    for length in range(5, 41):
+        code = entry_series_code(body.code if body else "", marking.key, length)
+        if code not in taken:
+            return code
+    raise RuntimeError(f"no free series code in situation {situation.pk}")
 
 
 def _check_event_time(event_at: datetime, field: str = "event_at") -> None:
@@ -159,12 +188,16 @@ def _append(
             marking=None,
         )
     rev = _next_rev(situation)
+    series = _draw_number(situation, body, marking)
     now = timezone.now()
     entry = LogEntry.objects.create(
         marking=marking,
         situation=situation,
         seq=rev,
         rev=rev,
+        series=series,
+        number=series.last_number,
+        label=f"{series.code}-{series.last_number}",
         body=body,
         kind=kind,
         author=author,
