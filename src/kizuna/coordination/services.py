@@ -62,7 +62,7 @@ def _next_rev(situation: Situation) -> int:
     return situation.last_seq
 
 
-def _draw_number(situation: Situation, body: Body | None, marking: MarkingSet) -> EntrySeries:
+def draw_number(situation: Situation, body: Body | None, marking: MarkingSet) -> EntrySeries:
     """The entry's series with its next number drawn, under the series' row lock in the
     creating transaction: a rolled back post gives the number back, so no series has gaps."""
     series = (
@@ -188,7 +188,7 @@ def _append(
             marking=None,
         )
     rev = _next_rev(situation)
-    series = _draw_number(situation, body, marking)
+    series = draw_number(situation, body, marking)
     now = timezone.now()
     entry = LogEntry.objects.create(
         marking=marking,
