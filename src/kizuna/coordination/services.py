@@ -71,8 +71,9 @@ def draw_number(situation: Situation, body: Body | None, marking: MarkingSet) ->
         .first()
     )
     if series is None:
+        code = _free_code(situation, body, marking)
         series = EntrySeries.objects.create(
-            situation=situation, body=body, marking=marking, code=_free_code(situation, body, marking)
+            situation=situation, body=body, marking=marking, code=code
         )
     series.last_number += 1
     EntrySeries.objects.filter(pk=series.pk).update(last_number=series.last_number)
