@@ -62,9 +62,9 @@ def _next_rev(situation: Situation) -> int:
     return situation.last_seq
 
 
-def draw_number(situation: Situation, body: Body | None, marking: MarkingSet) -> EntrySeries:
-    """The entry's series with its next number drawn, under the series' row lock in the
-    creating transaction: a rolled back post gives the number back, so no series has gaps."""
+def entry_series(situation: Situation, body: Body | None, marking: MarkingSet) -> EntrySeries:
+    """The series of a situation's entries of this body (None: situation-wide) under this
+    marking, locked; made with no number drawn when it is the first."""
     series = (
         EntrySeries.objects.select_for_update()
         .filter(situation=situation, body=body, marking=marking)
@@ -75,6 +75,13 @@ def draw_number(situation: Situation, body: Body | None, marking: MarkingSet) ->
         series = EntrySeries.objects.create(
             situation=situation, body=body, marking=marking, code=code
         )
+    return series
+
+
+def draw_number(situation: Situation, body: Body | None, marking: MarkingSet) -> EntrySeries:
+    """The entry's series with its next number drawn, under the series' row lock in the
+    creating transaction: a rolled back post gives the number back, so no series has gaps."""
+    series = entry_series(situation, body, marking)
     series.last_number += 1
     EntrySeries.objects.filter(pk=series.pk).update(last_number=series.last_number)
     return series
