@@ -10,15 +10,22 @@
    processes as docs/operations.md recommends (two per CPU; `--processes`). Reported:
    p50/p95/p99 of each, the API's throughput as a ratio of the bare view's, and the CPU the
    servers and the load generator each spent.
-2. Live fan-out: 500 event streams opened across two server processes; one entry posted;
-   the time until each stream has it (p50/p99/max), repeated a few times.
+2. Live fan-out: `--streams` event streams (500; the issue's goal is 5,000) opened across
+   two server processes, each read on a bare socket; one entry posted; the time until each
+   stream has it (p50/p99/max), repeated a few times; the servers' peak RSS with the
+   streams open.
+3. Readers that stop reading (`stalled`): `--stalled` streams that read nothing beside
+   `--stalled-readers` that read, while large entries are written: how many stalled
+   streams the servers dropped, whether the others got every entry and how soon, and the
+   servers' memory before and after.
 
-Servers are uvicorn processes on loopback ports 8211 and up (reads) and 8221-8222 (streams)
-running the application (with the
-bare view added, see coordination_server.py). Peak RSS is each server's high-water mark.
+Servers are uvicorn processes on loopback ports `--first-port` (8211) and up (reads) and
++10, +11 (streams) running the application (with the bare view added, see
+coordination_server.py). Peak RSS is each server's high-water mark. `--phases` runs some.
 
     .venv/bin/python bench/coordination.py --database-url postgres://…/kizuna_coordination_bench
     .venv/bin/python bench/coordination.py --entries 20000 --streams 100   # a quick run
+    .venv/bin/python bench/coordination.py --entries 1000 --phases fan-out stalled --streams 5000
 """
 
 from __future__ import annotations
@@ -28,6 +35,8 @@ import asyncio
 import json
 import os
 import random
+import resource
+import socket
 import subprocess
 import sys
 import tempfile
@@ -42,8 +51,7 @@ from tqdm import tqdm
 
 from harness import ROOT, Latencies, emit, setup_django
 
-FIRST_READER_PORT = 8211  # and on, one port per process
-STREAM_PORTS = (8221, 8222)  # the goal's two processes
+FIRST_READER_PORT = 8211  # and on, one port per process; the streams' two at +10 and +11
 BODIES = 3  # the reader sits in the first two
 
 
@@ -401,71 +409,128 @@ def read_phase(
 # --- phase 2: live fan-out -------------------------------------------------------------------
 
 
-async def _fan_out(args: argparse.Namespace, data: dict[str, Any]) -> dict[str, Any]:
-    urls = [
-        f"http://127.0.0.1:{port}/coordination/situations/{data['situation']}/events"
-        for port in STREAM_PORTS
-    ]
-    limits = httpx.Limits(max_connections=args.streams + 10, max_keepalive_connections=0)
-    timeout = httpx.Timeout(60, read=None)
+class Stream:
+    """One reader of a situation's event stream on a bare socket: an HTTP client per stream
+    would cost the load generator more CPU than the servers spend, at 5,000 streams."""
+
+    def __init__(self, port: int, path: str, cookie: str) -> None:
+        self.port, self.path, self.cookie = port, path, cookie
+        self.sock: socket.socket | None = None
+
+    async def connect(self, receive_buffer: int | None = None) -> None:
+        loop = asyncio.get_running_loop()
+        sock = socket.socket()
+        sock.setblocking(False)
+        if receive_buffer:  # set before connecting, so the window stays small
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, receive_buffer)
+        await loop.sock_connect(sock, ("127.0.0.1", self.port))
+        request = (
+            f"GET {self.path} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            f"Cookie: sessionid={self.cookie}\r\nAccept: text/event-stream\r\n\r\n"
+        )
+        await loop.sock_sendall(sock, request.encode())
+        self.sock = sock
+
+    async def follow(self, on_line: Any) -> None:
+        """Read lines until the server closes; `on_line(bytes)` for each."""
+        assert self.sock is not None
+        reader, _writer = await asyncio.open_connection(sock=self.sock, limit=2**20)
+        status = await reader.readline()
+        if b" 200 " not in status:
+            raise ConnectionError(status.decode(errors="replace"))
+        while line := await reader.readline():
+            on_line(line)
+
+    async def closed_by_server(self) -> bool:
+        """For a reader that read nothing: drain what reached it; True at end of stream."""
+        assert self.sock is not None
+        loop = asyncio.get_running_loop()
+        try:
+            while True:
+                chunk = await asyncio.wait_for(loop.sock_recv(self.sock, 1 << 20), 5)
+                if not chunk:
+                    return True
+        except (TimeoutError, ConnectionError):
+            return False
+
+
+async def _open_streams(
+    args: argparse.Namespace, data: dict[str, Any], count: int, on_line: Any
+) -> tuple[list[asyncio.Task[None]], list[int]]:
+    """Open `count` streams over both processes, at most `--open-at-once` at a time (browsers
+    do not all connect in the same millisecond); returns their tasks once every one has its
+    first line (it has then read what it missed and listens)."""
+    path = f"/coordination/situations/{data['situation']}/events"
+    opening = asyncio.Semaphore(args.open_at_once)
+    ready = [0]
+
+    async def one(n: int) -> None:
+        stream = Stream(args.stream_ports[n % len(args.stream_ports)], path, data["reader_cookie"])
+        held = True
+        await opening.acquire()
+        try:
+            await stream.connect()
+
+            def line(raw: bytes) -> None:
+                nonlocal held
+                if held and raw.startswith(b"retry:"):
+                    held = False
+                    ready[0] += 1
+                    opening.release()
+                on_line(raw)
+
+            await stream.follow(line)
+        finally:
+            if held:
+                opening.release()
+
+    tasks = [asyncio.create_task(one(n)) for n in range(count)]
+    with tqdm(total=count, desc="streams", file=sys.stderr) as bar:
+        deadline = time.perf_counter() + max(120, count / 10)
+        while ready[0] < count and time.perf_counter() < deadline:
+            await asyncio.sleep(0.2)
+            bar.update(ready[0] - bar.n)
+            if all(t.done() for t in tasks):
+                break
+    return tasks, ready
+
+
+async def _post(
+    client: httpx.AsyncClient, args: argparse.Namespace, data: dict[str, Any], text: str
+) -> None:
+    response = await client.post(
+        f"http://127.0.0.1:{args.stream_ports[0]}/api/coordination/bodies/{data['body']}/entries",
+        json={"kind": "information", "text": text, "language": "en"},
+        headers={"Authorization": f"Bearer {data['writer_token']}"},
+    )
+    response.raise_for_status()
+
+
+async def _fan_out(
+    args: argparse.Namespace, data: dict[str, Any], pids: list[int]
+) -> dict[str, Any]:
     arrivals: dict[int, list[float]] = {}
-    ready = 0
-    marker_seen: asyncio.Queue[None] = asyncio.Queue()
-    async with httpx.AsyncClient(
-        cookies={"sessionid": data["reader_cookie"]}, limits=limits, timeout=timeout
-    ) as client:
-        # Browsers do not all connect in the same millisecond; open at most this many at
-        # once, and retry a refused one after the `retry:` delay, as EventSource does.
-        opening = asyncio.Semaphore(args.open_at_once)
+    seen = asyncio.Event()
 
-        async def stream(n: int) -> None:
-            nonlocal ready
-            for _attempt in range(5):
-                await opening.acquire()
-                held = True
-                try:
-                    async with client.stream("GET", urls[n % len(urls)]) as response:
-                        if response.status_code != 200:
-                            raise httpx.HTTPStatusError(
-                                "refused", request=response.request, response=response
-                            )
-                        async for line in response.aiter_lines():
-                            if line.startswith("retry:"):
-                                ready += 1
-                                opening.release()
-                                held = False
-                            elif line.startswith("data:") and "fan-out probe " in line:
-                                probe = line.split("fan-out probe ", 1)[1].split('"', 1)[0]
-                                arrivals.setdefault(int(probe), []).append(time.perf_counter())
-                                marker_seen.put_nowait(None)
-                    return
-                except httpx.HTTPError:
-                    await asyncio.sleep(2)
-                finally:
-                    if held:
-                        opening.release()
+    def on_line(raw: bytes) -> None:
+        if raw.startswith(b"data:") and b"fan-out probe " in raw:
+            probe = raw.split(b"fan-out probe ", 1)[1].split(b'"', 1)[0]
+            arrivals.setdefault(int(probe), []).append(time.perf_counter())
+            seen.set()
 
-        tasks = [asyncio.create_task(stream(n)) for n in range(args.streams)]
-        with tqdm(total=args.streams, desc="streams", file=sys.stderr) as bar:
-            deadline = time.perf_counter() + 120
-            while ready < args.streams and time.perf_counter() < deadline:
-                await asyncio.sleep(0.1)
-                bar.update(ready - bar.n)
+    async with httpx.AsyncClient(timeout=60) as client:
+        tasks, ready = await _open_streams(args, data, args.streams, on_line)
+        rss_open = [peak_rss_mb(pid) for pid in pids]
         await asyncio.sleep(1)
         results = []
-        headers = {"Authorization": f"Bearer {data['writer_token']}"}
         for round_ in range(args.rounds):
             posted = time.perf_counter()
-            response = await client.post(
-                f"http://127.0.0.1:{STREAM_PORTS[0]}/api/coordination/bodies/{data['body']}/entries",
-                json={"kind": "information", "text": f"fan-out probe {round_}", "language": "en"},
-                headers=headers,
-            )
-            response.raise_for_status()
+            await _post(client, args, data, f"fan-out probe {round_}")
             deadline = posted + 30
-            while len(arrivals.get(round_, [])) < ready and time.perf_counter() < deadline:
+            while len(arrivals.get(round_, [])) < ready[0] and time.perf_counter() < deadline:
+                seen.clear()
                 with suppress(TimeoutError):
-                    await asyncio.wait_for(marker_seen.get(), 1)
+                    await asyncio.wait_for(seen.wait(), 1)
             delays = Latencies([(t - posted) * 1000 for t in arrivals.get(round_, [])])
             results.append(
                 {
@@ -480,9 +545,70 @@ async def _fan_out(args: argparse.Namespace, data: dict[str, Any]) -> dict[str, 
         await asyncio.gather(*tasks, return_exceptions=True)
     return {
         "streams": args.streams,
-        "streams_open": ready,
-        "processes": len(STREAM_PORTS),
+        "streams_open": ready[0],
+        "processes": len(args.stream_ports),
         "rounds": results,
+        "server_peak_rss_mb_streams_open": rss_open,
+    }
+
+
+async def _stalled(
+    args: argparse.Namespace, data: dict[str, Any], pids: list[int]
+) -> dict[str, Any]:
+    """Readers that stop reading: `--stalled` streams that take nothing after their request
+    (a 4 KiB receive window), beside `--stalled-readers` that read, while `--stalled-entries`
+    large entries are written, enough to fill a stalled stream's buffers and then the
+    servers' bound. Reported: how many were dropped, when, the delivery delay of the readers
+    that kept reading meanwhile, and the servers' memory along the way."""
+    path = f"/coordination/situations/{data['situation']}/events"
+    arrivals: dict[int, list[float]] = {}
+
+    def on_line(raw: bytes) -> None:
+        if raw.startswith(b"data:") and b"fan-out probe " in raw:
+            probe = raw.split(b"fan-out probe ", 1)[1].split(b" ", 1)[0].split(b'"', 1)[0]
+            arrivals.setdefault(int(probe), []).append(time.perf_counter())
+
+    async with httpx.AsyncClient(timeout=60) as client:
+        tasks, ready = await _open_streams(args, data, args.stalled_readers, on_line)
+        stalled = [
+            Stream(args.stream_ports[n % len(args.stream_ports)], path, data["reader_cookie"])
+            for n in range(args.stalled)
+        ]
+        for stream in stalled:
+            await stream.connect(receive_buffer=4096)
+        await asyncio.sleep(2)
+        rss_before = [peak_rss_mb(pid) for pid in pids]
+        # 7,950 characters, about 24 KB a frame: a stalled stream's socket buffers (up to
+        # 4 MB on Linux) and the server's 64 KiB fill after some 170 entries.
+        filler = "重い報告。" * 1590
+        posted: dict[int, float] = {}
+        began = time.perf_counter()
+        for n in range(args.stalled_entries):
+            posted[n] = time.perf_counter()
+            await _post(client, args, data, f"fan-out probe {n} {filler}")
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(args.stalled_wait)
+        written_s = time.perf_counter() - began
+        rss_after = [peak_rss_mb(pid) for pid in pids]
+        dropped = sum(await asyncio.gather(*(s.closed_by_server() for s in stalled)))
+        delays = Latencies([(t - posted[n]) * 1000 for n, times in arrivals.items() for t in times])
+        complete = sum(1 for n in posted if len(arrivals.get(n, [])) == ready[0])
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        for stream in stalled:
+            if stream.sock is not None:
+                stream.sock.close()
+    return {
+        "stalled_streams": args.stalled,
+        "stalled_dropped_by_server": dropped,
+        "reading_streams": ready[0],
+        "entries_written": len(posted),
+        "entries_every_reader_got": complete,
+        "seconds": round(written_s, 1),
+        "reading_delay": {**delays.summary(), "max_ms": round(max(delays.samples_ms), 1)},
+        "server_peak_rss_mb_before": rss_before,
+        "server_peak_rss_mb_after": rss_after,
     }
 
 
@@ -508,7 +634,33 @@ def main() -> None:
     parser.add_argument("--streams", type=int, default=500)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--open-at-once", type=int, default=20)
+    parser.add_argument(
+        "--phases",
+        nargs="+",
+        choices=("reads", "fan-out", "stalled"),
+        default=["reads", "fan-out", "stalled"],
+    )
+    parser.add_argument("--stalled", type=int, default=20, help="streams that stop reading")
+    parser.add_argument("--stalled-readers", type=int, default=200, help="streams that read")
+    parser.add_argument("--stalled-entries", type=int, default=320)
+    parser.add_argument(
+        "--stalled-wait",
+        type=float,
+        default=15,
+        help="seconds after the last entry (the servers' send bound is 10 s)",
+    )
+    parser.add_argument(
+        "--first-port",
+        type=int,
+        default=FIRST_READER_PORT,
+        help="first of the ports the servers listen on (reads from here on, streams at +10 "
+        "and +11)",
+    )
     args = parser.parse_args()
+    args.stream_ports = (args.first_port + 10, args.first_port + 11)
+    # Thousands of streams: as many sockets, here and in the servers, which inherit the limit.
+    _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     if not args.database_url or not args.database_url.startswith("postgres"):
         parser.error("this benchmark runs on PostgreSQL: pass --database-url postgres://…")
     setup_django(args.database_url)
@@ -517,24 +669,40 @@ def main() -> None:
     data = seed(args.entries)
     connection.close()
     figures: dict[str, Any] = {"engine": "postgresql", "entries": data["last_seq"]}
+    goals: dict[str, bool] = {}
     with tempfile.TemporaryDirectory() as tmp:
         bare_file = Path(tmp) / "page.json"
         bare_file.write_bytes(b"{}")
-        ports = tuple(FIRST_READER_PORT + n for n in range(args.processes))
-        with servers(ports, args.database_url, str(bare_file)) as processes:
-            pids = [p.pid for p in processes]
-            figures["log_reads"] = read_phase(args, data, bare_file, ports, pids)
-            figures["log_reads"]["server_peak_rss_mb"] = [peak_rss_mb(p.pid) for p in processes]
-            log(f"log reads: {json.dumps(figures['log_reads'])}")
-        with servers(STREAM_PORTS, args.database_url, str(bare_file)) as processes:
-            figures["fan_out"] = asyncio.run(_fan_out(args, data))
-            figures["fan_out"]["server_peak_rss_mb"] = [peak_rss_mb(p.pid) for p in processes]
-    worst = max(r["p99_ms"] for r in figures["fan_out"]["rounds"])
-    figures["goals"] = {
-        "log_p95_under_50ms": figures["log_reads"]["api_at_people_load"]["p95_ms"] < 50,
-        "throughput_ratio_at_least_0_5": figures["log_reads"]["throughput_ratio"] >= 0.5,
-        "fan_out_p99_under_1s": worst < 1000,
-    }
+        if "reads" in args.phases:
+            ports = tuple(args.first_port + n for n in range(args.processes))
+            with servers(ports, args.database_url, str(bare_file)) as processes:
+                pids = [p.pid for p in processes]
+                reads = figures["log_reads"] = read_phase(args, data, bare_file, ports, pids)
+                reads["server_peak_rss_mb"] = [peak_rss_mb(p.pid) for p in processes]
+                log(f"log reads: {json.dumps(reads)}")
+            goals["log_p95_under_50ms"] = reads["api_at_people_load"]["p95_ms"] < 50
+            goals["throughput_ratio_at_least_0_5"] = reads["throughput_ratio"] >= 0.5
+        if "fan-out" in args.phases:
+            with servers(args.stream_ports, args.database_url, str(bare_file)) as processes:
+                pids = [p.pid for p in processes]
+                fan_out = figures["fan_out"] = asyncio.run(_fan_out(args, data, pids))
+                fan_out["server_peak_rss_mb"] = [peak_rss_mb(pid) for pid in pids]
+                log(f"fan-out: {json.dumps(fan_out)}")
+            goals["fan_out_p99_under_1s"] = max(r["p99_ms"] for r in fan_out["rounds"]) < 1000
+            goals["fan_out_every_stream_received"] = all(
+                r["received"] == fan_out["streams"] for r in fan_out["rounds"]
+            )
+        if "stalled" in args.phases:
+            with servers(args.stream_ports, args.database_url, str(bare_file)) as processes:
+                pids = [p.pid for p in processes]
+                stalled = figures["stalled"] = asyncio.run(_stalled(args, data, pids))
+            goals["stalled_readers_dropped"] = (
+                stalled["stalled_dropped_by_server"] == stalled["stalled_streams"]
+            )
+            goals["readers_still_served"] = (
+                stalled["entries_every_reader_got"] == stalled["entries_written"]
+            )
+    figures["goals"] = goals
     emit("coordination", figures)
 
 

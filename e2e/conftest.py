@@ -131,11 +131,15 @@ def policy_refusals() -> Iterator[list[str]]:
 
 
 @pytest.fixture(scope="session")
-def warm_live_server(live_server: object) -> object:
+def warm_live_server(live_server: object, django_db_blocker: object) -> object:
     """The first request imports every view and template: on a loaded machine that alone can
-    take longer than a page is given to load, so it is made once here, without a browser."""
+    take longer than a page is given to load, so it is made once here, without a browser.
+    The database is opened for it: made after another test's, it runs outside any test."""
     url = f"{live_server.url}/login/"  # type: ignore[attr-defined]
-    with urllib.request.urlopen(url, timeout=120) as response:
+    with (
+        django_db_blocker.unblock(),  # type: ignore[attr-defined]
+        urllib.request.urlopen(url, timeout=120) as response,
+    ):
         assert response.status == 200
     return live_server
 

@@ -32,8 +32,8 @@ def test_create_an_order_with_live_eligibility_and_download_its_pdf(
     page.get_by_label("数量").fill("1000")
     page.get_by_label("単位", exact=True).fill("発")
     page.get_by_label("単価", exact=True).fill("50")
-    page.get_by_label("引渡場所").fill("矢臼別演習場")
-    page.get_by_label("引渡日").fill("2010-06-01")
+    page.get_by_label("引渡し場所").fill("矢臼別演習場")
+    page.get_by_label("引渡し日").fill("2010-06-01")
     page.get_by_label("区分", exact=True).select_option(label="弾薬")
 
     answer = page.get_by_test_id("eligibility")
@@ -51,7 +51,7 @@ def test_create_an_order_with_live_eligibility_and_download_its_pdf(
     expect(page.get_by_test_id("missing")).to_contain_text("受領側の要請権者")
     # No marking chosen: the receiving nation's lowest level, releasable to both.
     for banner in ("marking", "marking-bottom"):
-        expect(page.get_by_test_id(banner)).to_have_text("区分U1（管理） · 開示範囲 JPN, USA")
+        expect(page.get_by_test_id(banner)).to_have_text("区分U1（管理） · JPN、USAに開示可")
 
     with page.expect_download() as download:
         page.get_by_test_id("order-pdf").click()

@@ -137,7 +137,7 @@ def test_a_japanese_post_reaches_the_us_reader_live_and_its_translation_both(
     expect(arrived).to_have_count(1)
     expect(arrived.get_by_test_id("original")).to_contain_text("Original (Japanese)")
     expect(arrived.get_by_test_id("entry-marking")).to_have_text(
-        "Level-J1 (Caution) · releasable to JPN, USA"
+        "Level-J1 (Caution) · Releasable to JPN, USA"
     )
     expect(arrived.get_by_test_id("event-time").locator(".dtg")).to_have_text(
         re.compile(r"^\d{6}Z[A-Z]{3}\d\d$")

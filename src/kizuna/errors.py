@@ -20,6 +20,17 @@ MESSAGES: dict[str, Promise] = {
     "too_large": _("The request is too large."),
     "control_character": _("The input holds a control character that cannot be shown."),
     "conflict": _("Someone else changed this first. Reload and try again."),
+    "idempotency_key_invalid": _(
+        "The Idempotency-Key header must be 1 to 255 visible ASCII characters."
+    ),
+    "idempotency_key_reused": _(
+        "This Idempotency-Key was already used for a different request. "
+        "Send a new key with a new request."
+    ),
+    "idempotent_answer_not_kept": _(
+        "This request was done with this Idempotency-Key, but its answer held a secret "
+        "shown only once and was not kept."
+    ),
     "server_error": _("Something went wrong on our side. The error has been logged."),
 }
 

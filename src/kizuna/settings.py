@@ -89,6 +89,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # Turns a lockout flagged by the authentication backend into the sign-in page that says so.
     "axes.middleware.AxesMiddleware",
+    # API writes with an Idempotency-Key: the key and its answer in the write's transaction.
+    "kizuna.core.idempotency.IdempotencyMiddleware",
     # Innermost and synchronous only, so that under ASGI the whole chain above runs in one
     # thread; see the module's docstring.
     "kizuna.core.middleware.PersonPreferencesMiddleware",
@@ -276,6 +278,12 @@ AUDIT_CHECKPOINT_SECONDS = float(os.environ.get("KIZUNA_AUDIT_CHECKPOINT_SECONDS
 # `kizuna serve`: how long requests and live streams get to finish once the service is told
 # to stop (SIGTERM, SIGINT); what still runs 5 seconds after that is killed.
 STOP_SECONDS = int(os.environ.get("KIZUNA_STOP_SECONDS", 10))
+# A live stream whose reader stops reading is dropped past either bound (coordination.live):
+# batches of entries waiting for it, and seconds the oldest of them has waited.
+STREAM_QUEUE = int(os.environ.get("KIZUNA_STREAM_QUEUE", 100))
+STREAM_SEND_SECONDS = float(os.environ.get("KIZUNA_STREAM_SEND_SECONDS", 10))
+# How long the API keeps the answer to an Idempotency-Key (core.idempotency).
+IDEMPOTENCY_HOURS = int(os.environ.get("KIZUNA_IDEMPOTENCY_HOURS", 24))
 
 LOGGING = {
     "version": 1,

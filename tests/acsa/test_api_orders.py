@@ -68,7 +68,7 @@ def test_the_same_key_twice_makes_one_order(client: Client, cast: Cast) -> None:
     assert Order.objects.count() == 1
     other = api.post("/orders", {**BODY, "legal_basis": "changed"}, HTTP_IDEMPOTENCY_KEY="abc")
     assert other.status_code == 422
-    assert other.json()["detail"][0]["field"] == "idempotency_key"
+    assert other.json()["code"] == "idempotency_key_reused"
     assert Order.objects.count() == 1
 
 

@@ -182,7 +182,7 @@ def test_the_request_page_turns_a_request_into_an_order(
     request = _request(cast, ordering)
     client.force_login(ordering)
     page = client.get(f"/coordination/requests/{request.pk}/").content.decode()
-    assert "ACSA" in page
+    assert "物品役務の提供要請にする" in page
     prices = {f"price_{line.pk}": "1500" for line in request.lines.all()}
     response = client.post(
         f"/coordination/requests/{request.pk}/acsa-order/",

@@ -13,6 +13,8 @@ from kizuna.coordination import demo, selectors
 from kizuna.coordination.models import Body, LogEntry, Situation, SupportRequest
 from kizuna.core.audit import verify_chain
 from kizuna.core.models import AuditEvent
+from tests.core.test_translations import REFERENCE_EXCEPTIONS
+from tests.glossary import mismatches
 
 pytestmark = pytest.mark.django_db
 
@@ -105,3 +107,34 @@ def test_demo_entries_are_marked_and_the_national_ones_stay_with_their_nation(
     readers = Person.objects.filter(memberships__isnull=False).distinct()
     assert readers.exists()
     assert not readers.exclude(pk__in=Clearance.objects.values("person_id")).exists()
+
+
+def test_the_demo_data_uses_the_glossarys_japanese(loaded: None) -> None:
+    """Every bilingual name and title the demo loads (organizations, bodies, situations,
+    shared items, action items) names a glossary term with the glossary's Japanese."""
+    from django.apps import apps
+
+    from kizuna.coordination.models import ActionItem
+    from kizuna.core.models import BilingualName
+    from kizuna.sharing.models import SharedItem
+
+    rows = [
+        (model._meta.label, row.name_en, row.name_ja)
+        for model in apps.get_models()
+        if issubclass(model, BilingualName)
+        for row in model.objects.all()
+    ]
+    for model in (Situation, ActionItem, SharedItem):
+        rows += [
+            (model._meta.label, en, ja)
+            for en, ja in model.objects.values_list("title_en", "title_ja")
+            if en and ja
+        ]
+    assert any(label == "coordination.Body" for label, _, _ in rows)
+    exceptions = {
+        **REFERENCE_EXCEPTIONS,
+        # A unit's official name: the JMSDF's 練習艦隊 is its Training Squadron.
+        ("Training", "JMSDF Training Squadron"): "the unit's own name",
+    }
+    assert mismatches(rows, exceptions) == []
+    assert all(english in {en for _, en, _ in rows} for _, english in exceptions)

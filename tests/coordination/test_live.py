@@ -329,3 +329,48 @@ async def test_a_reader_never_receives_an_entry_its_marking_hides_live_or_on_rep
         got = [await own.next() for _ in range(4)]
         assert [e["text"] for e in got] == ["national", "above", "community", "shown"]
         assert got[-1]["corrects"] == hidden.pk
+
+
+class StalledStream(EventStream):
+    """A reader that takes the first line and then stops reading: every later send waits,
+    as a server's write waits on a client whose buffers are full."""
+
+    async def _send(self, message: dict[str, Any]) -> None:
+        if self._first_line and message["type"] == "http.response.body":
+            await asyncio.Event().wait()  # never set
+        await super()._send(message)
+
+
+async def test_a_reader_that_stops_reading_is_dropped_and_the_others_still_receive(
+    cast: Cast, settings: Any
+) -> None:
+    settings.STREAM_QUEUE = 3
+    cookie = await in_thread(session_cookie)(cast.mef_officer)
+    path = f"/coordination/situations/{cast.situation.pk}/events"
+    post = in_thread(services.entry_post)
+    async with EventStream(path, cookie) as reader:
+        # Not a context of its own: leaving one waits for the broker's listener, which serves
+        # the reader still open (PostgreSQL). The server ends it below, or the finally does.
+        stalled = await StalledStream(path, cookie).__aenter__()
+        try:
+            for n in range(8):
+                entry = await post(
+                    actor=cast.wa_officer,
+                    body=cast.ccc,
+                    kind="report",
+                    text=f"報告 {n}",
+                    language="ja",
+                )
+                # The reader has each entry before the next is written: one batch per entry.
+                assert (await reader.next())["text"] == entry.text
+            assert await stalled.ended()  # dropped by the server, not by its reader
+            assert stalled.events.empty()
+            assert len(broker._subscriptions[cast.situation.pk]) == 1  # the reader's alone
+            # The reader who kept reading is still served after the other was let go.
+            await post(
+                actor=cast.wa_officer, body=cast.ccc, kind="report", text="最後", language="ja"
+            )
+            assert (await reader.next())["text"] == "最後"
+            assert await reader.nothing_more()
+        finally:
+            stalled._task.cancel()

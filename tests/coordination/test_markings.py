@@ -206,14 +206,14 @@ def test_corrects_names_the_entry_only_when_the_reader_may_see_it(log: Log) -> N
 def test_the_entry_shows_its_marking_in_the_reader_language(log: Log) -> None:
     row = _client(log.cast.us_coordinator).get(f"/coordination/entries/{log.shown.pk}/")
     text = row.content.decode()
-    assert "Level-J1 (Caution) · releasable to JPN, USA" in text
+    assert "Level-J1 (Caution) · Releasable to JPN, USA" in text
     log.cast.jp_coordinator.language = "ja"
     log.cast.jp_coordinator.save()
     community = log.hidden["community lacked"].pk
     row = _client(log.cast.jp_coordinator).get(
         f"/coordination/entries/{community}/", HTTP_ACCEPT_LANGUAGE="ja"
     )
-    assert "区分J1（注意） · JPN, USA に開示可 · 弾道ミサイル防衛" in row.content.decode()
+    assert "区分J1（注意） · JPN、USAに開示可 · 弾道ミサイル防衛" in row.content.decode()
 
 
 def _state() -> tuple[int, int, list[int]]:

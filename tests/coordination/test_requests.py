@@ -226,3 +226,63 @@ def test_committed_resources_are_one_readable_chart_per_measure_with_its_numbers
     words = [text for text, _size in texts(ships.encode())]
     assert not any(re.search(r"1e\d|\d[eE][+-]?\d|×\s*10", text) for text in words)
     assert client.get(f"{base}/resources/tanks.svg").status_code == 404
+
+
+def test_progress_per_line_is_recorded_from_the_requests_page(client: Client, cast: Cast) -> None:
+    request = submitted_and_acknowledged(cast)
+    services.request_accept(actor=cast.mef_officer, request=request)
+    airlift = request.lines.get(unit="tonnes")
+    url = f"/coordination/requests/{request.pk}/lines/{airlift.pk}/progress/"
+    prefix = f"line{airlift.pk}"
+    client.force_login(cast.wa_officer)  # the asking side sees the lines, records nothing
+    assert url not in client.get(f"/coordination/requests/{request.pk}/").content.decode()
+    client.force_login(cast.mef_officer)
+    page = client.get(f"/coordination/requests/{request.pk}/").content.decode()
+    assert "<small>Accepted</small>" in page  # the status as a word, not "accepted" as keyed
+    assert f'hx-post="{url}"' in page
+    assert f'id="id_{prefix}-committed"' in page
+    too_much = {
+        f"{prefix}-committed": "25",
+        f"{prefix}-in_transit": "0",
+        f"{prefix}-fulfilled": "0",
+    }
+    refused = client.post(url, too_much, HTTP_HX_REQUEST="true")
+    assert refused.status_code == 200  # htmx swaps it in: the card with the error
+    body = refused.content.decode()
+    assert 'id="request-lines"' in body
+    assert "<html" not in body
+    assert "errorlist" in body
+    assert 'value="25"' in body
+    airlift.refresh_from_db()
+    assert airlift.committed == 0
+    done = client.post(
+        url,
+        {f"{prefix}-committed": "20", f"{prefix}-in_transit": "5", f"{prefix}-fulfilled": "15"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert done.status_code == 200
+    airlift.refresh_from_db()
+    assert (airlift.committed, airlift.in_transit, airlift.fulfilled) == (20, 5, 15)
+    request.refresh_from_db()
+    assert request.status == S.IN_PROGRESS
+    assert "15 tonnes" in done.content.decode()
+    plain = client.post(
+        url, {f"{prefix}-committed": "20", f"{prefix}-in_transit": "0", f"{prefix}-fulfilled": "20"}
+    )
+    assert plain.status_code == 302
+    without_htmx = client.post(url, too_much)
+    assert without_htmx.status_code == 422
+    assert "<html" in without_htmx.content.decode()  # the whole page, the error beside
+    airlift.refresh_from_db()
+    assert airlift.fulfilled == 20
+    assert request.events.filter(action="progress").exists()
+
+
+def test_the_language_of_a_text_defaults_to_the_writers(client: Client, cast: Cast) -> None:
+    base = f"/coordination/situations/{cast.situation.pk}/"
+    for person, language in ((cast.us_coordinator, "en"), (cast.jp_coordinator, "ja")):
+        client.force_login(person)
+        page = client.get(base).content.decode()
+        assert page.count(f'<option value="{language}" selected>') >= 2  # entry and request
+        item_form = client.get("/sharing/new/").content.decode()
+        assert f'<option value="{language}" selected>' in item_form

@@ -1,13 +1,20 @@
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+from pathlib import Path
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
+from django.test import Client
+from django.utils import translation
 
+import kizuna
 from conftest import append_only_suspended
-from kizuna.core.audit import GENESIS, record_event, verify_chain
-from kizuna.core.models import AuditEvent
+from kizuna.core.audit import GENESIS, action_label, action_labels, record_event, verify_chain
+from kizuna.core.models import AuditEvent, Person, Role
 
 pytestmark = pytest.mark.django_db
 
@@ -81,3 +88,54 @@ def test_the_command_reports_intact_and_broken_chains(capsys: pytest.CaptureFixt
         cursor.execute("UPDATE core_auditevent SET action = 'x' WHERE id = %s", [events[0].pk])
     with pytest.raises(CommandError, match=f"broken at event #{events[0].pk}"):
         call_command("audit", "verify", lang="en")
+
+
+def _codes_in_the_source() -> set[str]:
+    """Every action code a service can write: the literal ones, and the ones built from a
+    step's name (an ACSA order's steps, a request for support's history actions)."""
+    from kizuna.coordination.models import RequestEvent
+
+    root = Path(kizuna.__file__).parent
+    source = {p: p.read_text(encoding="utf-8") for p in root.glob("*/*.py")}
+    codes = {
+        code
+        for text in source.values()
+        for code in re.findall(r'action=f?"([a-z_]+\.[a-z_.]+)"', text)
+    }
+    steps = re.findall(
+        r'_advance\(\s*order,\s*actor,\s*"([a-z_.]+)"', source[root / "acsa/services.py"]
+    )
+    assert "accept" in steps  # the pattern still finds the steps
+    codes |= {f"acsa.order.{step}" for step in steps}
+    codes |= {f"coordination.request.{a}" for a in RequestEvent.Action.values if a != "created"}
+    codes |= {"admin.add", "admin.change"}
+    return codes
+
+
+def test_every_action_code_reads_as_words_in_both_languages() -> None:
+    labels = action_labels()
+    codes = _codes_in_the_source()
+    assert "acsa.order.create" in codes
+    assert "token.issue" in codes
+    assert sorted(codes - set(labels)) == []
+    for code in codes:
+        with translation.override("en"):
+            english = action_label(code)
+        with translation.override("ja"):
+            japanese = action_label(code)
+        assert not re.search(r"[._]", english), code
+        assert japanese != english, f"{code}: no Japanese for {english!r}"
+
+
+def test_the_audit_page_shows_actions_and_records_as_words_not_codes(
+    client: Client, make_person: Callable[..., Person]
+) -> None:
+    auditor = make_person("auditor", role=Role.AUDITOR, org="mod")
+    with transaction.atomic():
+        record_event(actor=auditor, action="token.issue", obj=auditor)
+    client.force_login(auditor)
+    page = client.get("/audit/").content.decode()
+    assert "APIトークンの発行" in page
+    assert "token.issue" not in page
+    assert "core.person:" not in page
+    assert f"人員 #{auditor.pk}" in page  # the record by its kind and number

@@ -195,7 +195,7 @@ def test_demo_prints_the_log_ins_with_roles_in_both_languages_and_a_bar_only_on_
     text = out.getvalue()
     assert "Demo log-ins (password: kizuna-demo):" in text
     assert "jp-ordering" in text
-    assert "発注担当官 / ordering official" in text
+    assert "要請権者 / ordering official" in text
     assert "山田 太郎 / Taro Yamada" in text
     terminal = _Terminal()
     call_command("demo", stdout=io.StringIO(), stderr=terminal, lang="ja")

@@ -3,11 +3,13 @@ the one module and the filters every page uses."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
 from django.template import Context, Template
+from django.test import Client
 from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
@@ -102,3 +104,41 @@ def test_the_header_clock_shows_zulu_too(client) -> None:  # type: ignore[no-unt
     page = client.get("/login/").content.decode()
     clocks = page[page.index('data-testid="clocks"') :]
     assert 'class="zone-zulu"' in clocks[: clocks.index("</div>")]
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency", "language", "shown"),
+    [
+        (Decimal("1234.5"), "EUR", "ja", "€1,234.50"),
+        (Decimal("1234.5"), "EUR", "en", "€1,234.50"),
+        (Decimal("-98.1"), "USD", "ja", "-$98.10"),
+        (Decimal("0.5"), "USD", "en", "$0.50"),
+        (Decimal("1000"), "KRW", "en", "₩1,000"),  # the won, like the yen, has no minor unit
+        (Decimal("1000000"), "JPY", "en", "¥1,000,000"),
+    ],
+)
+def test_each_currency_in_each_language(
+    amount: Decimal, currency: str, language: str, shown: str
+) -> None:
+    assert formats.money(amount, currency, language) == shown
+
+
+def test_spreadsheets_get_each_currencys_minor_units() -> None:
+    assert formats.spreadsheet_format("JPY") == "#,##0"
+    assert formats.spreadsheet_format("USD") == "#,##0.00"
+    assert formats.spreadsheet_format("BHD") == "#,##0.000"
+
+
+def test_large_quantities_and_negative_numbers_keep_their_separators() -> None:
+    assert formats.quantity(Decimal("1234567.5"), "L", "ja") == "1,234,567.5 L"
+    assert formats.number(Decimal("-1234.500"), "en") == "-1,234.5"
+
+
+@pytest.mark.django_db
+def test_the_header_clock_shows_the_readers_zones_and_zulu(client: Client) -> None:
+    page = client.get("/login/").content.decode()
+    clock = page[page.index('data-testid="clocks"') :]
+    clock = clock[: clock.index("</div>")]
+    assert 'class="zone-zulu"' in clock
+    assert re.search(r'<span class="dtg">\d{6}Z[A-Z]{3}\d{2}</span>', clock)
+    assert 'data-zone="Asia/Tokyo"' in clock

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 from collections.abc import Callable
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from kizuna.core.models import Person, Role
 from kizuna.core.services import token_issue
 from kizuna.sharing import services
-from kizuna.sharing.models import MarkingChange, ReadEvent, SharedItem
+from kizuna.sharing.models import ClassificationLevel, MarkingChange, ReadEvent, SharedItem
 from kizuna.sharing.services import Marking
 
 pytestmark = pytest.mark.django_db
@@ -176,7 +178,15 @@ def test_a_second_information_manager_approves_on_the_page(
     )
     second = cleared("jp-im-2", level="jpn-j3", role=Role.INFORMATION_MANAGER)
     client.force_login(second)
-    assert item.title_ja in client.get("/sharing/changes/").content.decode()
+    page = client.get("/sharing/changes/").content.decode()
+    assert item.title_ja in page
+    level = ClassificationLevel.objects.get(code="jpn-j1")
+    assert f"{level.name_ja} · AUS、JPN、USAに開示可" in page  # the marking in words
+    assert "jpn-j1" not in page  # never its code
+    detail = client.get(f"/sharing/{item.pk}/").content.decode()
+    banner = detail[detail.index('data-testid="marking"') :].split("</p>")[0]
+    assert "に開示可" in banner
+    assert not re.search(r"jpn-j\d", banner)
     client.post(f"/sharing/changes/{change.pk}/decision/", {"decision": "approve"})
     change.refresh_from_db()
     assert change.status == MarkingChange.Status.APPLIED
@@ -219,6 +229,7 @@ def test_views_downloads_and_api_reads_are_recorded(
     client.force_login(auditor)
     page = client.get("/sharing/reads/?username=reader&action=download").content.decode()
     assert "reader" in page
+    assert "画面で" in page  # the channel in words, not "web"
     assert item.title_ja not in page  # the auditor sees who read what, not the content
 
 
@@ -233,6 +244,32 @@ def test_an_attachment_through_the_api_is_checked_against_its_checksum(
     assert refused.json()["detail"][0]["field"] == "sha256"  # type: ignore[attr-defined]
     body["sha256"] = hashlib.sha256(data).hexdigest()
     assert api("post", f"/api/sharing/items/{item.pk}/attachments", body).status_code == 201  # type: ignore[attr-defined]
+
+
+def test_an_attachment_through_the_api_without_a_checksum_gets_kizunas(
+    client: Client, jp_info: Person, item: SharedItem
+) -> None:
+    data = b"no checksum given"
+    body = {"name": "n.txt", "data_base64": base64.b64encode(data).decode()}
+    made = _api(client, jp_info)("post", f"/api/sharing/items/{item.pk}/attachments", body)
+    assert made.status_code == 201  # type: ignore[attr-defined]
+    assert made.json()["sha256"] == hashlib.sha256(data).hexdigest()  # type: ignore[attr-defined]
+
+
+def test_the_attachment_form_asks_only_for_the_file_and_kizuna_computes_the_checksum(
+    client: Client, jp_info: Person, item: SharedItem
+) -> None:
+    client.force_login(jp_info)
+    page = client.get(f"/sharing/{item.pk}/").content.decode()
+    assert 'name="sha256"' not in page  # nobody types a checksum
+    data = b"fuel slip, 48,000 L"
+    upload = SimpleUploadedFile("slip.txt", data, content_type="text/plain")
+    response = client.post(f"/sharing/{item.pk}/attachments/", {"file": upload})
+    assert response.status_code == 302
+    stored = item.attachments.get()
+    assert stored.sha256 == hashlib.sha256(data).hexdigest()
+    assert stored.data == data
+    assert hashlib.sha256(data).hexdigest() in client.get(f"/sharing/{item.pk}/").content.decode()
 
 
 def test_a_pathological_search_is_refused_clearly(client: Client, jp_info: Person) -> None:

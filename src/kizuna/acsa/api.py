@@ -8,12 +8,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext
-from ninja import Header, Query, Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field
 
@@ -28,7 +28,6 @@ router = Router(tags=["acsa"])
 
 # Every create takes one: the same key and body give back the first record, the same key
 # with another body is refused.
-IdempotencyKey = Annotated[str, Header(alias="Idempotency-Key")]
 
 
 class CategoryOut(Schema):
@@ -273,13 +272,10 @@ def _organization(code: str, field: str) -> Organization:
 
 
 @router.post("/orders", response={201: OrderOut})
-def create_order(
-    request: HttpRequest,
-    payload: OrderIn,
-    idempotency_key: str = Header("", alias="Idempotency-Key"),
-) -> Status[dict[str, Any]]:
-    """A draft order. Send an Idempotency-Key header to make retries safe: the same key and
-    body give back the same order; the same key with another body is refused."""
+def create_order(request: HttpRequest, payload: OrderIn) -> Status[dict[str, Any]]:
+    """A draft order. Send an Idempotency-Key header to make retries safe (as with every
+    write of the API, core.idempotency): the same key and body give back the same answer;
+    the same key with another body is refused."""
     person = policy.acsa_person(request)
     situation = SituationType.objects.filter(code=payload.situation).first()
     if situation is None:
@@ -297,7 +293,6 @@ def create_order(
         settlement_method=payload.settlement_method,
         lines=[services.LineInput(**line.model_dump()) for line in payload.lines],
         marking=payload.marking.marking() if payload.marking else None,
-        idempotency_key=idempotency_key[:80],
     )
     return Status(201, _fresh(person, created.pk))
 
@@ -317,9 +312,7 @@ def _delivery_out(d: Delivery) -> dict[str, Any]:
 
 
 @router.post("/orders/{pk}/deliveries", response={201: DeliveryOut})
-def record_delivery(
-    request: HttpRequest, pk: int, payload: DeliveryIn, idempotency_key: IdempotencyKey = ""
-) -> Status[dict[str, Any]]:
+def record_delivery(request: HttpRequest, pk: int, payload: DeliveryIn) -> Status[dict[str, Any]]:
     person = policy.acsa_person(request)
     target = selectors.order_get(person=person, pk=pk)
     line = selectors.order_line_get(order=target, pk=payload.line)
@@ -339,7 +332,6 @@ def record_delivery(
             delivered_on=payload.delivered_on,
             documents=documents,
             version=payload.version,
-            idempotency_key=idempotency_key[:80],
         )
     return Status(201, _delivery_out(delivery))
 
@@ -371,7 +363,7 @@ def _settlement_out(s: Settlement) -> dict[str, Any]:
 
 @router.post("/orders/{pk}/settlements", response={201: SettlementOut})
 def record_settlement(
-    request: HttpRequest, pk: int, payload: SettlementIn, idempotency_key: IdempotencyKey = ""
+    request: HttpRequest, pk: int, payload: SettlementIn
 ) -> Status[dict[str, Any]]:
     person = policy.acsa_person(request)
     target = selectors.order_get(person=person, pk=pk)
@@ -387,7 +379,6 @@ def record_settlement(
             settled_on=payload.settled_on,
             quantity=payload.quantity,
             version=payload.version,
-            idempotency_key=idempotency_key[:80],
         )
     return Status(201, _settlement_out(settlement))
 

@@ -17,6 +17,20 @@ class AcsaConfig(AppConfig):
         "acsa.order": "kizuna.acsa.policy.orders_visible",
         "acsa.offset": "kizuna.acsa.policy.offsets_visible",
     }
+    # What this app's audit action codes mean, for the audit page and timelines (core.audit).
+    audit_actions = {
+        "acsa.order.create": _("ACSA order drafted"),
+        "acsa.order.request": _("ACSA order requested and signed"),
+        "acsa.order.accept": _("ACSA order accepted"),
+        "acsa.order.cancel": _("ACSA order cancelled"),
+        "acsa.order.deliver": _("Delivery recorded"),
+        "acsa.order.receipt": _("Receipt signed"),
+        "acsa.order.settlement.counter_delivery": _("Return delivery recorded"),
+        "acsa.order.settle": _("Settlement recorded"),
+        "acsa.order.close": _("ACSA order closed"),
+        "acsa.offset.propose": _("Offset proposed"),
+        "acsa.offset.apply": _("Offset applied"),
+    }
 
     def ready(self) -> None:
         from . import rules

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kizuna.core.models import BilingualName
 from kizuna.sharing.models import Marked
@@ -181,12 +182,12 @@ class Order(Marked, Idempotent):
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
-        REQUESTED = "requested", _("requested")
+        REQUESTED = "requested", pgettext_lazy("a status", "requested")
         ACCEPTED = "accepted", _("accepted and signed")
         DELIVERED = "delivered", _("delivered")
         RECEIVED = "received", _("receipt signed")
         SETTLED = "settled", _("settled")
-        CLOSED = "closed", _("closed")
+        CLOSED = "closed", pgettext_lazy("an ACSA order", "closed")
         CANCELLED = "cancelled", _("cancelled")
 
     class SettlementMethod(models.TextChoices):
@@ -236,7 +237,7 @@ class Order(Marked, Idempotent):
     created_by = models.ForeignKey(
         "core.Person", on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
     )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_at = models.DateTimeField(pgettext_lazy("a time", "created"), auto_now_add=True)
     ordering_official = models.ForeignKey(
         "core.Person",
         on_delete=models.PROTECT,
@@ -245,7 +246,7 @@ class Order(Marked, Idempotent):
         related_name="+",
         verbose_name=_("ordering official"),
     )
-    requested_at = models.DateTimeField(_("requested"), null=True, blank=True)
+    requested_at = models.DateTimeField(pgettext_lazy("a time", "requested"), null=True, blank=True)
     approving_official = models.ForeignKey(
         "core.Person",
         on_delete=models.PROTECT,
@@ -255,7 +256,7 @@ class Order(Marked, Idempotent):
         verbose_name=_("approving official"),
     )
     accepted_at = models.DateTimeField(_("accepted and signed"), null=True, blank=True)
-    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_at = models.DateTimeField(pgettext_lazy("a time", "closed"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     cancel_reason = models.TextField(_("reason for cancellation"), blank=True)
     amount_ordered = models.DecimalField(
@@ -323,7 +324,10 @@ class LedgerOutOfBalance(RuntimeError):
 
 class OrderLine(models.Model):
     order = models.ForeignKey(
-        Order, on_delete=models.CASCADE, related_name="lines", verbose_name=_("order")
+        Order,
+        on_delete=models.CASCADE,
+        related_name="lines",
+        verbose_name=pgettext_lazy("an ACSA order", "order"),
     )
     position = models.PositiveSmallIntegerField(_("line"))
     category = models.ForeignKey(
@@ -508,7 +512,10 @@ class LedgerEntry(models.Model):
         CORRECTION = "correction", _("correction")
 
     order = models.ForeignKey(
-        Order, on_delete=models.PROTECT, related_name="ledger", verbose_name=_("order")
+        Order,
+        on_delete=models.PROTECT,
+        related_name="ledger",
+        verbose_name=pgettext_lazy("an ACSA order", "order"),
     )
     delivery = models.ForeignKey(
         Delivery, on_delete=models.PROTECT, related_name="+", verbose_name=_("delivery")
@@ -607,7 +614,7 @@ class Offset(models.Model):
         related_name="+",
         verbose_name=_("approved for the United States by"),
     )
-    applied_at = models.DateTimeField(_("applied"), null=True, blank=True)
+    applied_at = models.DateTimeField(pgettext_lazy("a time", "applied"), null=True, blank=True)
 
     class Meta:
         ordering = ["-id"]

@@ -18,8 +18,8 @@ from django.utils.translation import gettext
 from kizuna.core import formats
 from kizuna.core.models import AuditEvent, Person
 from kizuna.sharing.marking import Marking
-from kizuna.sharing.models import Community, HandlingCaveat
 from kizuna.sharing.selectors import glossary_translations
+from kizuna.sharing.selectors import marking_label as sharing_marking_label
 
 from . import policy, rules, services
 from .models import (
@@ -82,15 +82,7 @@ def _orders(person: Person) -> QuerySet[Order]:
 
 def marking_label(order: Order) -> str:
     """The order's marking as its banners show it, in the reader's language."""
-    codes = Marking.of(order)
-    parts = [
-        order.marking.level.name,
-        gettext("Releasable to %(nations)s") % {"nations": ", ".join(codes.releasable_to)},
-    ]
-    for model, wanted in ((HandlingCaveat, codes.caveats), (Community, codes.communities)):
-        if wanted:
-            parts.extend(row.name for row in model.objects.filter(code__in=wanted))
-    return " · ".join(parts)
+    return sharing_marking_label(Marking.of(order))
 
 
 def order_list(*, person: Person, status: str = "", situation: str = "") -> QuerySet[Order]:

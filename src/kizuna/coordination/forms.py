@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kizuna.acsa.models import Category, Order, SituationType
 from kizuna.core import bounds
+from kizuna.core.forms import writers_language
 from kizuna.core.models import Organization
 from kizuna.sharing.forms import OptionalMarkingFields
 
@@ -22,7 +23,9 @@ class EntryForm(OptionalMarkingFields):
         label=_("Coordination body"), queryset=Body.objects.none(), empty_label=None
     )
     kind = forms.ChoiceField(label=_("Kind"), choices=LogEntry.Kind.choices)
-    language = forms.ChoiceField(label=_("Language of the text"), choices=Language.choices)
+    language = forms.ChoiceField(
+        label=_("Language of the text"), choices=Language.choices, initial=writers_language
+    )
     text = forms.CharField(
         label=_("Text"), max_length=bounds.ENTRY_CHARS, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -118,7 +121,9 @@ class RequestForm(forms.Form):
         label=_("Requested of"), queryset=Organization.objects.order_by("nation", "name_en")
     )
     summary = forms.CharField(label=_("What is needed"), max_length=bounds.SUMMARY_CHARS)
-    language = forms.ChoiceField(label=_("Language of the text"), choices=Language.choices)
+    language = forms.ChoiceField(
+        label=_("Language of the text"), choices=Language.choices, initial=writers_language
+    )
     place_name = forms.CharField(label=_("Where"), max_length=bounds.TITLE_CHARS)
     needed_by = forms.DateTimeField(
         label=_("Needed by (UTC)"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
@@ -135,6 +140,21 @@ class RequestForm(forms.Form):
         assert isinstance(requesting, forms.ModelChoiceField)
         body.queryset = Body.objects.filter(pk__in=[b.pk for b in bodies])
         requesting.queryset = Organization.objects.filter(pk__in=[o.pk for o in organizations])
+
+
+class ProgressForm(forms.Form):
+    """How much of one line is committed, in transit and fulfilled (one form per line on the
+    request's page, prefixed by the line so every field's id is its own)."""
+
+    committed = forms.DecimalField(
+        label=_("Committed"), min_value=0, max_digits=14, decimal_places=3
+    )
+    in_transit = forms.DecimalField(
+        label=_("In transit"), min_value=0, max_digits=14, decimal_places=3
+    )
+    fulfilled = forms.DecimalField(
+        label=_("Fulfilled"), min_value=0, max_digits=14, decimal_places=3
+    )
 
 
 class LineForm(forms.Form):

@@ -10,6 +10,12 @@ the access token read with a batch says access changed). A stream sends
 each entry with `id: <rev>`; a reconnecting browser sends Last-Event-ID and gets everything
 after it.
 
+A reader that stops reading does not hold the others up, nor the server's memory: each
+stream keeps at most `KIZUNA_STREAM_QUEUE` batches waiting, and a batch waits at most
+`KIZUNA_STREAM_SEND_SECONDS`; past either bound the broker drops the stream (its response is
+cancelled, the connection closed; what the server still buffers for it is bounded by the web
+server's flow control) and the browser, if it is only slow, reconnects with Last-Event-ID.
+
 Announcements travel by PostgreSQL NOTIFY (delivered only on commit, to every process), or,
 on SQLite, stay in process through `transaction.on_commit`.
 """
@@ -19,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -54,6 +61,9 @@ class Batch:
     after: int
     payloads: list[dict[str, Any]]
     token: str | None
+    # Each event as sent, encoded once for all the streams of the process that send it
+    # (by revision, and the corrected entry's id when a reader may see it); stream.py.
+    frames: dict[tuple[int, Any], bytes] = field(default_factory=dict)
 
 
 @dataclass(eq=False)
@@ -62,7 +72,31 @@ class Subscription:
     last: int
     loop: asyncio.AbstractEventLoop
     # None: the server is stopping, the stream ends after what it has sent.
-    batches: asyncio.Queue[Batch | None] = field(default_factory=asyncio.Queue)
+    batches: asyncio.Queue[Batch | None] = field(
+        default_factory=lambda: asyncio.Queue(maxsize=settings.STREAM_QUEUE)
+    )
+    # The task sending this stream's response, cancelled to drop a reader that fell behind.
+    task: asyncio.Task[Any] | None = None
+    # Since when batches have waited without the stream taking one (None while none waits).
+    waiting_since: float | None = None
+
+    def offer(self, batch: Batch) -> bool:
+        """Queue a batch; False when the reader has fallen past a bound (then drop it)."""
+        now = time.monotonic()
+        late = self.waiting_since is not None and now - self.waiting_since > (
+            settings.STREAM_SEND_SECONDS
+        )
+        if late or self.batches.full():
+            return False
+        if self.waiting_since is None:
+            self.waiting_since = now
+        self.batches.put_nowait(batch)
+        return True
+
+    async def take(self) -> Batch | None:
+        batch = await self.batches.get()
+        self.waiting_since = time.monotonic() if not self.batches.empty() else None
+        return batch
 
 
 Fetch = Callable[[int, int], Batch]
@@ -101,7 +135,13 @@ class Broker:
         self.stopping = True
         for streams in list(self._subscriptions.values()):
             for subscription in list(streams):
-                subscription.loop.call_soon_threadsafe(subscription.batches.put_nowait, None)
+                subscription.loop.call_soon_threadsafe(self._end, subscription)
+
+    def _end(self, subscription: Subscription) -> None:
+        try:
+            subscription.batches.put_nowait(None)
+        except asyncio.QueueFull:
+            self.drop(subscription)  # it was not reading anyway
 
     async def stopped(self) -> None:
         """Wait until the listener has let its connection go (after the last stream)."""
@@ -130,7 +170,16 @@ class Broker:
                 return
             self._last[situation_id] = batch.payloads[-1]["rev"]
             for subscription in list(self._subscriptions.get(situation_id, ())):
-                subscription.batches.put_nowait(batch)
+                if not subscription.offer(batch):
+                    self.drop(subscription)
+
+    def drop(self, subscription: Subscription) -> None:
+        """Let go of a stream whose reader stopped reading: its response is cancelled where
+        it waits to send, and nothing more is queued for it."""
+        logger.info("live updates: a reader fell behind and was dropped")
+        self.unsubscribe(subscription)
+        if subscription.task is not None:
+            subscription.task.cancel()
 
     def _ensure_listener(self, loop: asyncio.AbstractEventLoop) -> None:
         postgresql = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from kizuna.acsa.models import Category, SituationType
@@ -84,7 +84,7 @@ class Situation(models.Model):
         related_name="+",
         verbose_name=_("closing entry"),
     )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_at = models.DateTimeField(pgettext_lazy("a time", "created"), auto_now_add=True)
 
     class Meta:
         ordering = ["-starts_at"]
@@ -148,7 +148,7 @@ class Designation(models.Model):
         related_name="+",
         verbose_name=_("situation type"),
     )
-    starts_at = models.DateTimeField(_("in force from"))
+    starts_at = models.DateTimeField(pgettext_lazy("a designation", "in force from"))
     ends_at = models.DateTimeField(_("in force until"), null=True, blank=True)
     decision = models.OneToOneField(
         "LogEntry",
@@ -167,7 +167,7 @@ class Designation(models.Model):
 
     class Meta:
         ordering = ["situation", "starts_at"]
-        verbose_name = _("designation")
+        verbose_name = pgettext_lazy("either, generically", "designation")
         verbose_name_plural = _("designations")
         constraints = [
             models.CheckConstraint(
@@ -181,7 +181,7 @@ class Designation(models.Model):
 
 
 class Body(BilingualName):
-    """A coordination body (調整所) of the Alliance Coordination Mechanism, or a standing
+    """A coordination body (調整機関) of the Alliance Coordination Mechanism, or a standing
     working group. Member organizations decide who may post and who sees its log."""
 
     class Kind(models.TextChoices):
@@ -335,7 +335,9 @@ class LogEntry(Marked, Translated):
     author_organization = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="+", verbose_name=_("organization")
     )
-    author_position = models.CharField(_("position"), max_length=120, blank=True)
+    author_position = models.CharField(
+        pgettext_lazy("a post a person holds", "position"), max_length=120, blank=True
+    )
     # The system time of recording: set once, never edited (the event time is the editable one).
     recorded_at = models.DateTimeField(_("recorded"), default=timezone.now, editable=False)
     event_at = models.DateTimeField(_("event time"))
@@ -488,7 +490,7 @@ class ActionItem(models.Model):
         Organization, on_delete=models.PROTECT, related_name="+", verbose_name=_("owner")
     )
     due_on = models.DateField(_("due"), null=True, blank=True)
-    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_at = models.DateTimeField(pgettext_lazy("a time", "closed"), null=True, blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -588,7 +590,7 @@ class SupportRequest(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
     )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_at = models.DateTimeField(pgettext_lazy("a time", "created"), auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -664,7 +666,7 @@ class RequestEvent(models.Model):
     """The history of a request: each step, with who, when and which body held it."""
 
     class Action(models.TextChoices):
-        CREATED = "created", _("created")
+        CREATED = "created", pgettext_lazy("an event in a history", "created")
         SUBMITTED = "submitted", _("submitted")
         ACKNOWLEDGED = "acknowledged", _("acknowledged")
         ACCEPTED = "accepted", _("accepted")

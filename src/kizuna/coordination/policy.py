@@ -306,3 +306,12 @@ def acting_membership(person: Person, organization: Organization) -> Membership 
 
 def may_escalate(person: Person, request: SupportRequest) -> bool:
     return holds(person, Role.COORDINATOR, _body_organization_ids(request.body))
+
+
+def may_record_progress(person: Person, request: SupportRequest) -> bool:
+    """Progress is recorded by the organization asked, once it has accepted (the service
+    refuses the same cases)."""
+    S = SupportRequest.Status
+    return request.status in (S.ACCEPTED, S.PARTLY_ACCEPTED, S.IN_PROGRESS) and (
+        acting_membership(person, request.supporting_organization) is not None
+    )

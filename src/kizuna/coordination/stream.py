@@ -32,9 +32,16 @@ from .policy import LogReach
 KEEPALIVE_SECONDS = 15.0
 
 
-def _frame(payload: dict[str, Any]) -> bytes:
-    data = json.dumps(payload, cls=DjangoJSONEncoder, ensure_ascii=False)
-    return f"id: {payload['rev']}\nevent: entry\ndata: {data}\n\n".encode()
+def _frame(batch: Batch, payload: dict[str, Any]) -> bytes:
+    """The event as sent. A payload differs between readers only in `corrects` (visible()),
+    so the encoding is shared by every stream of the process: at thousands of streams,
+    encoding each entry once per stream repeats the same work thousands of times."""
+    key = (payload["rev"], payload.get("corrects"))
+    frame = batch.frames.get(key)
+    if frame is None:
+        data = json.dumps(payload, cls=DjangoJSONEncoder, ensure_ascii=False)
+        frame = batch.frames[key] = f"id: {payload['rev']}\nevent: entry\ndata: {data}\n\n".encode()
+    return frame
 
 
 def _resume_point(request: HttpRequest) -> int | None:
@@ -92,6 +99,7 @@ async def _events(
     subscription: Subscription, person: Person, reach: LogReach, token: str | None
 ) -> AsyncIterator[bytes]:
     read = sync_to_async(_read_after, thread_sensitive=False)
+    subscription.task = asyncio.current_task()
     try:
         # What was missed is read before the first line goes out, so a client that has the
         # first line knows the stream is listening and caught up.
@@ -104,14 +112,19 @@ async def _events(
                 reach, token = await sync_to_async(_redecide, thread_sensitive=False)(person)
                 if not reach.sees_situation(subscription.situation_id):
                     return  # the situation is hidden from them now: the stream ends
-            for payload in visible(batch.payloads, subscription.last, reach):
-                yield _frame(payload)
+            # One write for the whole batch, not one per entry.
+            frames = b"".join(
+                _frame(batch, payload)
+                for payload in visible(batch.payloads, subscription.last, reach)
+            )
+            if frames:
+                yield frames
             if batch.payloads:
                 subscription.last = max(subscription.last, batch.payloads[-1]["rev"])
             if broker.stopping:
                 return
             try:
-                next_batch = await asyncio.wait_for(subscription.batches.get(), KEEPALIVE_SECONDS)
+                next_batch = await asyncio.wait_for(subscription.take(), KEEPALIVE_SECONDS)
             except TimeoutError:
                 batch = Batch(after=subscription.last, payloads=[], token=token)
                 yield b": keep-alive\n\n"

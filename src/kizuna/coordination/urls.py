@@ -37,6 +37,11 @@ urlpatterns = [
         views.request_acsa_order,
         name="request_acsa_order",
     ),
+    path(
+        "requests/<int:request_id>/lines/<int:line_id>/progress/",
+        views.request_line_progress,
+        name="line_progress",
+    ),
     path("requests/<int:request_id>/<str:action>/", views.request_action, name="request_action"),
     path("translations/", views.translation_queue, name="translation_queue"),
     path("working-groups/<slug:code>/", views.working_group, name="working_group"),

@@ -31,6 +31,7 @@ from .forms import (
     EntryForm,
     EventTimeForm,
     LineFormSet,
+    ProgressForm,
     ReasonForm,
     RequestForm,
     SituationForm,
@@ -405,6 +406,31 @@ def requests_panel(request: HttpRequest, situation_id: int) -> HttpResponse:
     )
 
 
+def _progress_forms(
+    person: Person, support_request: SupportRequest, bound: ProgressForm | None = None
+) -> list[tuple[Any, ProgressForm]]:
+    """Each line with its progress form, filled with what is recorded (or, for the line just
+    refused, with what was typed); none where the person may not record progress."""
+    if not policy.may_record_progress(person, support_request):
+        return []
+    return [
+        (
+            line,
+            bound
+            if bound is not None and bound.prefix == f"line{line.pk}"
+            else ProgressForm(
+                prefix=f"line{line.pk}",
+                initial={
+                    "committed": line.committed,
+                    "in_transit": line.in_transit,
+                    "fulfilled": line.fulfilled,
+                },
+            ),
+        )
+        for line in support_request.lines.all()
+    ]
+
+
 @login_required
 def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
     person = person_of(request)
@@ -414,11 +440,50 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
         "coordination/request.html",
         {
             "req": support_request,
+            "progress_forms": _progress_forms(person, support_request),
             "acsa_order": selectors.acsa_order_shown(person=person, request=support_request),
             "reason_form": ReasonForm(),
             "acsa_form": AcsaOrderForm(support_request),
         },
     )
+
+
+@login_required
+@require_POST
+def request_line_progress(request: HttpRequest, request_id: int, line_id: int) -> HttpResponse:
+    """One line's progress from the request's page, through the service the API uses. From
+    HTMX the lines' card comes back (errors beside their fields, what was typed kept)."""
+    person = person_of(request)
+    support_request = selectors.request_get(person=person, pk=request_id)
+    form = ProgressForm(request.POST, prefix=f"line{line_id}")
+    if form.is_valid():
+        try:
+            services.request_progress(
+                actor=person, request=support_request, line_id=line_id, **form.cleaned_data
+            )
+        except PermissionDenied:
+            form.add_error(None, _("You do not have permission to do this."))
+        except ValidationError as error:
+            for field, messages_ in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, messages_)
+        else:
+            if not request.htmx:  # type: ignore[attr-defined]
+                messages.success(request, _("Progress recorded."))
+                return redirect("coordination:request", request_id=support_request.pk)
+            support_request = selectors.request_get(person=person, pk=request_id)
+    refused = form if form.errors else None
+    context = {
+        "req": support_request,
+        "progress_forms": _progress_forms(person, support_request, refused),
+        "acsa_order": selectors.acsa_order_shown(person=person, request=support_request),
+        "reason_form": ReasonForm(),
+        "acsa_form": AcsaOrderForm(support_request),
+    }
+    if request.htmx:  # type: ignore[attr-defined]
+        # 200 even when refused: htmx swaps only successful responses, and the card carries
+        # the errors beside their fields.
+        return render(request, "coordination/_request_lines.html", context)
+    return render(request, "coordination/request.html", context, status=422 if refused else 200)
 
 
 REQUEST_ACTIONS: dict[str, Callable[..., SupportRequest]] = {

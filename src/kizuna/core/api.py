@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field
@@ -156,7 +156,11 @@ def tokens(request: HttpRequest) -> list[dict[str, object]]:
 
 
 @router.post("/tokens", response={201: IssuedTokenOut})
-def issue_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, object]]:
+def issue_token(
+    request: HttpRequest, payload: TokenIn, response: HttpResponse
+) -> Status[dict[str, object]]:
+    # The secret is shown once: neither caches nor the API's idempotent answers keep it.
+    response["Cache-Control"] = "no-store"
     issued = services.token_issue(person=person_of(request), label=payload.label)
     return Status(201, {**_token(issued.token), "secret": issued.secret})
 

@@ -274,3 +274,36 @@ def visible_events(person: Person) -> QuerySet[AuditEvent]:
     if not (person.is_authenticated and person.is_active and policy.may_view_audit(person)):
         return AuditEvent.objects.none()
     return AuditEvent.objects.filter(event_filter(person))
+
+
+@cache
+def _action_labels() -> dict[str, Any]:
+    labels: dict[str, Any] = {}
+    for config in apps.get_app_configs():
+        labels |= getattr(config, "audit_actions", {})
+    return labels
+
+
+def action_labels() -> dict[str, Any]:
+    """Every audit action code with what it means (lazy, read in the reader's language),
+    from each app's `audit_actions`: the audit page and timelines never show a raw code."""
+    return _action_labels()
+
+
+def action_label(code: str) -> str:
+    """What an action code means, in the active language; an undeclared code (a test keeps
+    there being none) reads as its words rather than as a dotted code."""
+    label = _action_labels().get(code)
+    return str(label) if label is not None else code.replace("_", " ").replace(".", " · ")
+
+
+def object_label(object_type: str, object_id: str) -> str:
+    """The kind of record an event is about, by its model's name in the reader's language,
+    with its number: 物品役務の提供要請 #12 rather than acsa.order:12."""
+    try:
+        model = apps.get_model(object_type)
+    except (LookupError, ValueError):
+        name = object_type
+    else:
+        name = str(model._meta.verbose_name)
+    return f"{name} #{object_id}" if object_id else name

@@ -6,10 +6,18 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .models import Person
 from .timezones import ZONE_LABELS, label_for
+
+
+def writers_language() -> str:
+    """The language a person writes in unless they say otherwise: the one they use Kizuna
+    in (their preference, activated for each request). The initial of every form's
+    "language of the text" field, called as the form is shown."""
+    return "en" if (get_language() or "ja").startswith("en") else "ja"
 
 
 class LoginForm(AuthenticationForm):

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 
@@ -192,7 +192,9 @@ class Membership(models.Model):
         verbose_name=_("organization"),
     )
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
-    position = models.CharField(_("position"), max_length=120, blank=True)
+    position = models.CharField(
+        pgettext_lazy("a post a person holds", "position"), max_length=120, blank=True
+    )
 
     class Meta:
         ordering = ["organization", "role"]
@@ -217,7 +219,7 @@ class ApiToken(models.Model):
     label = models.CharField(_("label"), max_length=80)
     prefix = models.CharField(_("prefix"), max_length=12)
     digest = models.CharField(_("digest"), max_length=64, unique=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_at = models.DateTimeField(pgettext_lazy("a time", "created"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
 
@@ -278,3 +280,31 @@ class AccessEpoch(models.Model):
 
     def __str__(self) -> str:
         return self.token
+
+
+class IdempotentAnswer(models.Model):
+    """The first answer to an API write sent with an `Idempotency-Key` header, per person
+    (core.idempotency): a retry with the same key gets it back and writes nothing. Stored in
+    the same transaction as the write, so a write is answered from here exactly when it
+    committed."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="+", verbose_name=_("person")
+    )
+    key = models.CharField(_("idempotency key"), max_length=255)
+    # sha256 of the method, path, query and body: the same key with another request is refused.
+    fingerprint = models.CharField(_("fingerprint"), max_length=64)
+    status = models.PositiveSmallIntegerField(_("status"), default=0)
+    content_type = models.CharField(_("content type"), max_length=100, blank=True)
+    content = models.BinaryField(_("content"), blank=True, default=b"")
+    created_at = models.DateTimeField(
+        pgettext_lazy("a time", "created"), auto_now_add=True, db_index=True
+    )
+
+    class Meta:
+        verbose_name = _("idempotent answer")
+        verbose_name_plural = _("idempotent answers")
+        constraints = [models.UniqueConstraint(fields=["person", "key"], name="one_answer_per_key")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} · {self.key}"

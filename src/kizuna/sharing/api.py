@@ -138,7 +138,9 @@ class AttachmentIn(Schema):
     name: str = Field(max_length=bounds.TITLE_CHARS)
     content_type: str = Field(default="application/octet-stream", max_length=100)
     data_base64: str = Field(max_length=bounds.MAX_ATTACHMENT_BYTES * 4 // 3 + 4)
-    sha256: str = Field(max_length=64)
+    # Optional: a sending system may give the checksum it computed, to catch damage on the
+    # way; Kizuna computes and stores its own either way.
+    sha256: str | None = Field(default=None, max_length=64)
 
 
 class AttachmentOut(Schema):

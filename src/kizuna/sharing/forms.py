@@ -6,8 +6,10 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kizuna.core import bounds
+from kizuna.core.forms import writers_language
 from kizuna.core.models import Nation, Organization, Person
 
 from .models import ClassificationLevel, Community, Domain, HandlingCaveat, ReadEvent, SharedItem
@@ -102,11 +104,14 @@ class ItemForm(MarkingFields):
         label=_("Originating organization"), queryset=Organization.objects.none()
     )
     original_language = forms.ChoiceField(
-        label=_("Written in"), choices=SharedItem.Language.choices
+        label=_("Written in"), choices=SharedItem.Language.choices, initial=writers_language
     )
     title = forms.CharField(label=_("Title"), max_length=bounds.TITLE_CHARS)
     body = forms.CharField(
-        label=_("Body"), required=False, max_length=bounds.BODY_CHARS, widget=forms.Textarea
+        label=pgettext_lazy("the text of an entry", "Body"),
+        required=False,
+        max_length=bounds.BODY_CHARS,
+        widget=forms.Textarea,
     )
     latitude = forms.FloatField(label=_("Latitude"), required=False)
     longitude = forms.FloatField(label=_("Longitude"), required=False)
@@ -128,7 +133,10 @@ class ItemForm(MarkingFields):
 class TranslationForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=bounds.TITLE_CHARS)
     body = forms.CharField(
-        label=_("Body"), required=False, max_length=bounds.BODY_CHARS, widget=forms.Textarea
+        label=pgettext_lazy("the text of an entry", "Body"),
+        required=False,
+        max_length=bounds.BODY_CHARS,
+        widget=forms.Textarea,
     )
 
 
@@ -137,12 +145,9 @@ class MarkingChangeForm(MarkingFields):
 
 
 class AttachmentForm(forms.Form):
+    """Only the file: Kizuna computes its SHA-256 checksum while storing it."""
+
     file = forms.FileField(label=_("File"))
-    sha256 = forms.CharField(
-        label=_("SHA-256 checksum"),
-        max_length=64,
-        help_text=_("The checksum the sender computed; the file is refused if it differs."),
-    )
 
 
 class ReadFilterForm(forms.Form):

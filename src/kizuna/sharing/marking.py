@@ -38,10 +38,14 @@ class Marking:
     @classmethod
     def from_key(cls, key: str) -> Marking:
         """A marking row's key read back, for lists that fetched the keys without a join."""
-        codes = json.loads(key)
+        return cls.from_json(json.loads(key))
+
+    @classmethod
+    def from_json(cls, codes: dict[str, Any]) -> Marking:
+        """A marking as `as_json` wrote it (a marking change's before and after)."""
         return cls(
             level=codes["level"],
             releasable_to=tuple(codes["releasable_to"]),
-            caveats=tuple(codes["caveats"]),
-            communities=tuple(codes["communities"]),
+            caveats=tuple(codes.get("caveats", ())),
+            communities=tuple(codes.get("communities", ())),
         )

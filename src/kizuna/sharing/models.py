@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from kizuna.core.models import BilingualName, Nation, Organization, Translated
@@ -248,7 +248,7 @@ class SharedItem(Marked, Translated):
         related_name="+",
         verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(_("created"), db_index=True)
+    created_at = models.DateTimeField(pgettext_lazy("a time", "created"), db_index=True)
     original_language = models.CharField(
         _("original language"), max_length=2, choices=Language.choices
     )
@@ -355,9 +355,9 @@ class MarkingChange(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="+",
-        verbose_name=_("requested by"),
+        verbose_name=pgettext_lazy("a person", "requested by"),
     )
-    requested_at = models.DateTimeField(_("requested"))
+    requested_at = models.DateTimeField(pgettext_lazy("a time", "requested"))
     reason = models.TextField(_("reason"))
     before = models.JSONField(_("marking before"))
     after = models.JSONField(_("marking after"))
@@ -409,6 +409,9 @@ class ReadEvent(models.Model):
     action = models.CharField(_("action"), max_length=10, choices=Action.choices)
     channel = models.CharField(_("channel"), max_length=10)
 
+    # How each channel reads on the read audit page (the column stays a plain code).
+    CHANNELS = {"web": _("on a page"), "api": _("through the API")}
+
     class Meta:
         ordering = ["-at", "-id"]
         verbose_name = _("read event")
@@ -416,3 +419,7 @@ class ReadEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at} {self.person_id} {self.action} {self.item_id}"
+
+    @property
+    def channel_label(self) -> str:
+        return str(self.CHANNELS.get(self.channel, self.channel))

@@ -3,6 +3,7 @@ lists, counts, search, exports, history, related items and the map share one rul
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -11,10 +12,12 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.module_loading import import_string
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language, gettext
 
 from kizuna.core.models import Person, Role
 
 from . import policy, search
+from .marking import Marking
 from .models import (
     Attachment,
     ClassificationLevel,
@@ -337,3 +340,22 @@ def marking_choices() -> tuple[
         HandlingCaveat.objects.all(),
         Community.objects.all(),
     )
+
+
+def releasable_text(nations: Iterable[str]) -> str:
+    """Releasable to JPN, USA / JPN、USAに開示可: the one wording of every marking line."""
+    japanese = (get_language() or "ja").startswith("ja")
+    return gettext("Releasable to %(nations)s") % {
+        "nations": ("、" if japanese else ", ").join(nations)
+    }
+
+
+def marking_label(marking: Marking) -> str:
+    """A marking as its banners show it, in the reader's language: the level, caveats and
+    communities by name, never by code (区分U1（管理） · JPN、USAに開示可)."""
+    level = ClassificationLevel.objects.filter(code=marking.level).first()
+    parts = [level.name if level else marking.level, releasable_text(marking.releasable_to)]
+    for model, wanted in ((HandlingCaveat, marking.caveats), (Community, marking.communities)):
+        if wanted:
+            parts.extend(row.name for row in model.objects.filter(code__in=wanted))
+    return " · ".join(parts)

@@ -110,6 +110,7 @@ def _detail_context(person: Person, item: SharedItem, **forms: Form) -> dict[str
     return {
         "item": item,
         "marking": services.Marking.of(item),
+        "marking_label": selectors.marking_label(services.Marking.of(item)),
         "attachments": selectors.attachments_of(item),
         "history": selectors.item_history(person=person, item=item),
         "related": selectors.related_items(person=person, item=item),
@@ -194,7 +195,6 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
                     name=upload.name,
                     content_type=upload.content_type or "",
                     data=upload.read(),
-                    sha256=form.cleaned_data["sha256"],
                 )
             except ValidationError as error:
                 put_errors(form, error)
@@ -221,11 +221,15 @@ def pending_changes(request: HttpRequest) -> HttpResponse:
     person = person_of(request)
     if not policy.is_information_manager(person):
         raise Http404
-    return render(
-        request,
-        "sharing/pending_changes.html",
-        {"changes": selectors.pending_changes(person=person)},
-    )
+    changes = [
+        (
+            change,
+            selectors.marking_label(services.Marking.from_json(change.before)),
+            selectors.marking_label(services.Marking.from_json(change.after)),
+        )
+        for change in selectors.pending_changes(person=person)
+    ]
+    return render(request, "sharing/pending_changes.html", {"changes": changes})
 
 
 @login_required

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django import template
-from django.utils.translation import gettext as _
+
+from kizuna.sharing.selectors import releasable_text
 
 from ..models import LogEntry
 
@@ -17,7 +18,7 @@ def marking_line(entry: LogEntry) -> str:
     marking = entry.marking
     names = [
         marking.level.name,
-        _("releasable to %(nations)s") % {"nations": ", ".join(entry.shown_marking.releasable_to)},  # type: ignore[attr-defined]
+        releasable_text(entry.shown_marking.releasable_to),  # type: ignore[attr-defined]
         *(c.name for c in marking.caveats.all()),
         *(c.name for c in marking.communities.all()),
     ]
