@@ -44,7 +44,7 @@ unit: $(STAMP)
 
 # Refresh the Japanese catalogues after changing translatable text (needs GNU gettext).
 # Each app keeps its own catalogue (<app>/locale); the project's holds core and the layout.
-APPS := acsa coordination sharing signin
+APPS := acsa coordination exercises sharing signin
 messages: $(STAMP)
 	cd src/kizuna && ../../$(BIN)/kizuna makemessages --locale ja --no-obsolete \
 		--add-location file $(foreach app,$(APPS),--ignore '$(app)/*')

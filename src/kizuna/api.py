@@ -22,6 +22,7 @@ from .coordination.api import router as coordination_router
 from .core.api import router as core_router
 from .core.services import token_authenticate
 from .errors import error_body
+from .exercises.api import router as exercises_router
 from .sharing.api import router as sharing_router
 
 
@@ -70,6 +71,7 @@ api.add_router("/core/", core_router)
 api.add_router("/sharing/", sharing_router)
 api.add_router("/acsa/", acsa_router)
 api.add_router("/coordination/", coordination_router)
+api.add_router("/exercises/", exercises_router)
 
 
 def _json(request: HttpRequest, status: int, body: dict[str, Any]) -> HttpResponse:

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "kizuna.sharing",
     "kizuna.acsa",
     "kizuna.coordination",
+    "kizuna.exercises",
 ]
 
 MIDDLEWARE = [
@@ -116,7 +117,11 @@ TEMPLATES = [
                 "kizuna.core.context_processors.kizuna",
                 "kizuna.signin.context_processors.signin",
             ],
-            "builtins": ["kizuna.core.templatetags.zones", "kizuna.core.templatetags.formats"],
+            "builtins": [
+                "kizuna.core.templatetags.zones",
+                "kizuna.core.templatetags.formats",
+                "kizuna.core.templatetags.navigation",
+            ],
         },
     },
 ]

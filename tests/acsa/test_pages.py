@@ -40,7 +40,6 @@ def _pages(order: Order) -> list[str]:
         "/acsa/orders.xlsx",
         "/acsa/balances.svg?currency=JPY",
         f"/acsa/orders/{order.pk}.pdf",
-        "/acsa/orders/new/",
         f"/acsa/orders/{order.pk}/",
         "/acsa/check/?situation=armed-attack&category=food",
     ]
@@ -79,6 +78,18 @@ def test_everyone_else_is_refused_like_a_missing_page(
     secret = core_services.token_issue(person=person, label="t").secret
     for path in _api(order):
         assert client.get(path, HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 404, path
+
+
+@pytest.mark.parametrize("role", [*ALLOWED[1:], *REFUSED, None])
+def test_the_new_order_page_is_for_ordering_officials_only(
+    client: Client, make_person: Callable, role: str | None
+) -> None:
+    client.force_login(official(f"p-{role}", nation="JPN", role=role, org="mod"))
+    assert client.get("/acsa/orders/new/").status_code == 404
+    assert "/acsa/orders/new/" not in client.get("/acsa/orders/").content.decode()
+    client.force_login(official("orderer", nation="JPN", role=Role.ORDERING_OFFICIAL, org="mod"))
+    assert client.get("/acsa/orders/new/").status_code == 200
+    assert "/acsa/orders/new/" in client.get("/acsa/orders/").content.decode()
 
 
 def test_a_third_nations_officials_do_not_see_japan_us_orders(

@@ -128,6 +128,33 @@ def may_create(person: Person, receiving_nation: str) -> bool:
     return holds(person, Role.ORDERING_OFFICIAL, receiving_nation)
 
 
+def may_order(person: Person) -> bool:
+    """The new-order page is for ordering officials (of the side that will receive)."""
+    return any(role == Role.ORDERING_OFFICIAL for role, _nation in _standing(person).roles)
+
+
+def awaiting_signature(person: Person) -> Q:
+    """Orders waiting for this person's signature: drafts their side's ordering official
+    requests, requests their side's approving official accepts (as next_steps offers)."""
+    standing = _standing(person).roles
+    ordering = [n for role, n in standing if role == Role.ORDERING_OFFICIAL]
+    approving = [n for role, n in standing if role == Role.APPROVING_OFFICIAL]
+    return Q(status=Order.Status.DRAFT, receiving_org__nation_id__in=ordering) | Q(
+        status=Order.Status.REQUESTED, supplying_org__nation_id__in=approving
+    )
+
+
+def awaiting_receipt(person: Person, via: str = "") -> Q:
+    """Deliveries whose receipt this person signs: their side's logistics officer, receiving."""
+    receiving = [n for role, n in _standing(person).roles if role == Role.LOGISTICS_OFFICER]
+    return Q(
+        **{
+            "receipt_signed_at__isnull": True,
+            f"{via}receiving_org__nation_id__in": receiving,
+        }
+    )
+
+
 def next_steps(order: Order, person: Person) -> list[tuple[str, str]]:
     """The page's step buttons this person may press now: (step, label)."""
     steps = [

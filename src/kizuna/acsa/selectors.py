@@ -85,8 +85,21 @@ def marking_label(order: Order) -> str:
     return sharing_marking_label(Marking.of(order))
 
 
-def order_list(*, person: Person, status: str = "", situation: str = "") -> QuerySet[Order]:
+# What the order list can be narrowed to: the orders waiting for the reader.
+AWAITING = ("signature", "receipt")
+DUE_SOON_DAYS = 30
+
+
+def order_list(
+    *, person: Person, status: str = "", situation: str = "", awaiting: str = ""
+) -> QuerySet[Order]:
     orders = _orders(person)
+    if awaiting == "signature":
+        orders = orders.filter(policy.awaiting_signature(person))
+    elif awaiting == "receipt":
+        orders = orders.filter(
+            Exists(_deliveries_to_receipt(person).filter(line__order=OuterRef("pk")))
+        )
     if status:
         orders = orders.filter(status=status)
     if situation:
@@ -131,6 +144,7 @@ def order_lines(order: Order) -> QuerySet[OrderLine]:
     )
 
 
+# An order's timeline in words: the audit chain's action codes stay in the audit records.
 def order_timeline(order: Order) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(
         object_type=Order._meta.label_lower, object_id=str(order.pk)
@@ -149,6 +163,33 @@ def overdue_deliveries(*, person: Person, today: date | None = None) -> QuerySet
         )
         .order_by("due_on", "id")
     )
+
+
+def _deliveries_to_receipt(person: Person) -> QuerySet[Delivery]:
+    return Delivery.objects.filter(policy.order_filter(person, via="line__order__")).filter(
+        policy.awaiting_receipt(person, via="line__order__")
+    )
+
+
+def waiting_for(*, person: Person, today: date | None = None) -> dict[str, int]:
+    """What needs the person now, counted over what they may see: orders to sign, deliveries
+    to sign the receipt of, settlements coming due (within DUE_SOON_DAYS) and overdue."""
+    today = today or timezone.localdate()
+    open_debts = (
+        Delivery.objects.filter(policy.order_filter(person, via="line__order__"))
+        .filter(amount_settled__lt=F("amount"))
+        .exclude(line__order__status=Order.Status.CANCELLED)
+    )
+    return {
+        "signature": policy.orders_visible(person)
+        .filter(policy.awaiting_signature(person))
+        .count(),
+        "receipt": _deliveries_to_receipt(person).count(),
+        "due_soon": open_debts.filter(
+            due_on__gte=today, due_on__lte=today + timedelta(days=DUE_SOON_DAYS)
+        ).count(),
+        "overdue": open_debts.filter(due_on__lt=today).count(),
+    }
 
 
 def missing(order: Order) -> list[str]:

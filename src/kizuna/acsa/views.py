@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import csv
-import tempfile
+import itertools
 import uuid
-from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -20,9 +18,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kizuna.core import bounds, formats
+from kizuna.core import bounds, exports, formats
 from kizuna.core.forms import put_errors
 from kizuna.core.models import Person
+from kizuna.core.navigation import guarded_by
+from kizuna.core.paging import keyset_page
 from kizuna.core.selectors import zones_for
 
 from . import charts, documents, policy, rules, selectors, services
@@ -31,6 +31,7 @@ from .models import Order
 
 
 @login_required
+@guarded_by(policy.may_use_acsa)
 def index(request: HttpRequest) -> HttpResponse:
     person = policy.acsa_person(request)
     return render(
@@ -51,8 +52,12 @@ def home_panel(request: HttpRequest) -> str | None:
     person = request.user
     if not isinstance(person, Person) or not policy.may_use_acsa(person):
         return None
-    overdue = selectors.overdue_deliveries(person=person)[:20]
-    return render_to_string("acsa/_overdue.html", {"overdue": overdue}, request=request)
+    context = {
+        "waiting": selectors.waiting_for(person=person),
+        "overdue": selectors.overdue_deliveries(person=person)[:20],
+        "due_soon_days": selectors.DUE_SOON_DAYS,
+    }
+    return render_to_string("acsa/_home.html", context, request=request)
 
 
 @login_required
@@ -79,24 +84,30 @@ def check(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@guarded_by(policy.may_use_acsa)
 def order_list(request: HttpRequest) -> HttpResponse:
     person = policy.acsa_person(request)
     status, situation = request.GET.get("status", ""), request.GET.get("situation", "")
-    orders = selectors.order_list(person=person, status=status, situation=situation)
+    awaiting = request.GET.get("awaiting", "")
+    orders = selectors.order_list(
+        person=person, status=status, situation=situation, awaiting=awaiting
+    )
     return render(
         request,
         "acsa/order_list.html",
         {
-            "orders": orders[:200],
+            "pager": keyset_page(orders, request.GET),
             "statuses": Order.Status.choices,
             "situations": selectors.situation_rows(),
             "status": status,
             "situation": situation,
+            "awaiting": awaiting if awaiting in selectors.AWAITING else "",
         },
     )
 
 
 @login_required
+@guarded_by(policy.may_order)
 def order_new(request: HttpRequest) -> HttpResponse:
     person = policy.acsa_person(request)
     form = OrderForm(request.POST or None, initial={"idempotency_key": uuid.uuid4().hex})
@@ -169,42 +180,27 @@ def _filtered_orders(request: HttpRequest) -> QuerySet[Order]:
         person=policy.acsa_person(request),
         status=request.GET.get("status", ""),
         situation=request.GET.get("situation", ""),
+        awaiting=request.GET.get("awaiting", ""),
     )
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
 
 
 @login_required
 def order_export(request: HttpRequest) -> StreamingHttpResponse:
     """Every visible order as CSV, streamed row by row."""
     orders = _filtered_orders(request)
-    writer = csv.writer(_Echo())
-
-    def rows() -> Iterator[str]:
-        yield writer.writerow(documents.EXPORT_COLUMNS)
-        for order in orders.iterator(chunk_size=500):
-            yield writer.writerow(documents.order_row(order))
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="acsa-orders.csv"'
-    return response
+    rows = (documents.order_row(order) for order in orders.iterator(chunk_size=500))
+    return exports.csv_response(
+        "acsa-orders.csv", itertools.chain([documents.EXPORT_COLUMNS], rows)
+    )
 
 
 @login_required
 def order_export_xlsx(request: HttpRequest) -> FileResponse:
     """Every visible order as XLSX, written through a spooled file and streamed out."""
     orders = _filtered_orders(request)
-    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - FileResponse closes it
-    documents.orders_xlsx(orders.iterator(chunk_size=500), spool)  # type: ignore[arg-type]
-    spool.seek(0)
-    return FileResponse(
-        spool,
-        as_attachment=True,
-        filename="acsa-orders.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return exports.xlsx_response(
+        "acsa-orders.xlsx",
+        lambda into: documents.orders_xlsx(orders.iterator(chunk_size=500), into),
     )
 
 
@@ -239,6 +235,7 @@ def balances_chart(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@guarded_by(policy.may_net)
 def netting(request: HttpRequest) -> HttpResponse:
     person = policy.acsa_person(request)
     return render(request, "acsa/netting.html", selectors.netting(person=person))

@@ -9,6 +9,8 @@ class CoordinationConfig(AppConfig):
     # The main menu entries this app contributes: (URL name, label).
     nav = (("coordination:index", _("Coordination")),)
     # Open situations with a position, on the shared map (sharing.selectors.map_places).
+    # What waits for the person, on their home page (core collects these panels).
+    home_panel = "kizuna.coordination.views.home_panel"
     map_layer = "kizuna.coordination.selectors.situations_on_map"
     # Whose audit events show to whom (core.audit.visible_events).
     audit_scope = {

@@ -133,6 +133,8 @@ class RequestForm(forms.Form):
     def __init__(
         self, *args: Any, bodies: list[Body], organizations: list[Organization], **kwargs: Any
     ) -> None:
+        # Its own ids: the situation page holds the entry form too, with a body and a language.
+        kwargs.setdefault("auto_id", "request-%s")
         super().__init__(*args, **kwargs)
         bounds.offer_range(self.fields["needed_by"], "needed_by")
         body, requesting = self.fields["body"], self.fields["requesting_organization"]

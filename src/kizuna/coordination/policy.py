@@ -21,6 +21,7 @@ from django.db.models import Q, QuerySet
 
 from kizuna.core import access
 from kizuna.core.models import Membership, Organization, Person, Role
+from kizuna.core.navigation import remembered
 from kizuna.sharing import policy as sharing_policy
 
 from .models import (
@@ -315,3 +316,52 @@ def may_record_progress(person: Person, request: SupportRequest) -> bool:
     return request.status in (S.ACCEPTED, S.PARTLY_ACCEPTED, S.IN_PROGRESS) and (
         acting_membership(person, request.supporting_organization) is not None
     )
+
+
+_S = SupportRequest.Status
+# A request's steps: the party that takes each, and the statuses it is taken from (the
+# services refuse any other; the page offers a step only where it applies).
+REQUEST_STEPS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "submit": ("requesting", (_S.DRAFT,)),
+    "acknowledge": ("supporting", (_S.SUBMITTED,)),
+    "accept": ("supporting", (_S.SUBMITTED, _S.ACKNOWLEDGED)),
+    "decline": ("supporting", (_S.SUBMITTED, _S.ACKNOWLEDGED)),
+    "complete": ("supporting", (_S.IN_PROGRESS,)),
+}
+
+
+def request_actions(person: Person, request: SupportRequest) -> set[str]:
+    """The steps of a request this person may take now (the page's buttons)."""
+    actions = {
+        step
+        for step, (party, statuses) in REQUEST_STEPS.items()
+        if request.status in statuses
+        and acting_membership(person, getattr(request, f"{party}_organization")) is not None
+    }
+    parent = request.body.parent
+    escalable = request.is_open and parent is not None and parent.is_active
+    if escalable and may_escalate(person, request):
+        actions.add("escalate")
+    return actions
+
+
+# --- which pages open (kizuna.core.navigation asks these for every link to them) -----------
+
+
+def may_view_working_group(person: Person, code: str) -> bool:
+    """A working group's page is its members' (and overseers'): the directory is shared."""
+    codes = remembered(
+        person,
+        "working_groups",
+        lambda: set(
+            bodies_visible(person)
+            .filter(kind=Body.Kind.WORKING_GROUP)
+            .values_list("code", flat=True)
+        ),
+    )
+    return code in codes
+
+
+def may_translate_entries(person: Person) -> bool:
+    """The translation queue is the liaison officers' (information managers') work list."""
+    return holds(person, Role.INFORMATION_MANAGER)

@@ -11,7 +11,7 @@ and the entry it corrects only when the reader may see that one too.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
@@ -268,6 +268,19 @@ def entries_payloads(
     return payloads
 
 
+def log_export(
+    *, person: Person, situation_id: int, body: str | None = None
+) -> Iterator[dict[str, Any]]:
+    """The whole log as the page filters it (one body, or all the reader sees), newest
+    first, a page at a time by the same keyset the page uses."""
+    before = None
+    while page := entries_payloads(
+        person=person, situation_id=situation_id, before=before, limit=MAX_PAGE_SIZE, body=body
+    ):
+        yield from page
+        before = page[-1]["seq"]
+
+
 def entry_payload(*, person: Person, pk: int) -> dict[str, Any]:
     """One entry as the API gives it; 404 whether it is missing or hidden."""
     reach = policy.log_reach(person)
@@ -475,6 +488,45 @@ def acsa_order_shown(*, person: Person, request: SupportRequest) -> Order | None
 
 
 # --- requests for support ------------------------------------------------------------------
+
+
+# A request waits for its supporting organization in these statuses.
+ANSWER_AWAITED = (SupportRequest.Status.SUBMITTED, SupportRequest.Status.ACKNOWLEDGED)
+
+
+def waiting_for(*, person: Person, latest: int = 3) -> dict[str, Any]:
+    """What needs the person now in coordination, over what they may see: entries awaiting
+    their translation or vetting, requests for support awaiting their organization's answer,
+    and the open situations they sit in with their latest entries."""
+    reach = policy.log_reach(person)
+    vetting_bodies = policy.bodies_where(person, Role.COORDINATOR)
+    situations = list(
+        policy.situations_visible(person)
+        .filter(status=Situation.Status.OPEN)
+        .order_by("-starts_at")[:10]
+    )
+    to_answer = (
+        policy.requests_visible(person)
+        .filter(
+            status__in=ANSWER_AWAITED,
+            supporting_organization_id__in=policy.organization_ids(person),
+        )
+        .select_related("situation", "requesting_organization")
+        .order_by("needed_by")
+    )
+    to_vet = LogEntry.objects.filter(
+        reach.q(), significant=True, vetted_at__isnull=True, body_id__in=vetting_bodies
+    )
+    return {
+        "translation": len(translation_queue(person=person)),
+        "vetting": to_vet.count() if vetting_bodies else 0,
+        "requests": list(to_answer[:10]),
+        "requests_count": to_answer.count(),
+        "situations": [
+            (s, entries_page(person=person, situation=s, limit=latest, reach=reach))
+            for s in situations
+        ],
+    }
 
 
 def requests_of(*, person: Person, situation: Situation) -> QuerySet[SupportRequest]:

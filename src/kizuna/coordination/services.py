@@ -1154,7 +1154,7 @@ def request_submit(*, actor: Person, request: SupportRequest) -> SupportRequest:
         request,
         actor,
         party="requesting",
-        allowed_from=[S.DRAFT],
+        allowed_from=policy.REQUEST_STEPS["submit"][1],
         to_status=S.SUBMITTED,
         action=A.SUBMITTED,
     )
@@ -1166,7 +1166,7 @@ def request_acknowledge(*, actor: Person, request: SupportRequest) -> SupportReq
         request,
         actor,
         party="supporting",
-        allowed_from=[S.SUBMITTED],
+        allowed_from=policy.REQUEST_STEPS["acknowledge"][1],
         to_status=S.ACKNOWLEDGED,
         action=A.ACKNOWLEDGED,
     )
@@ -1205,7 +1205,7 @@ def request_accept(
         request=request,
         actor=actor,
         membership=membership,
-        allowed_from=[S.SUBMITTED, S.ACKNOWLEDGED],
+        allowed_from=policy.REQUEST_STEPS["accept"][1],
         to_status=S.ACCEPTED if full else S.PARTLY_ACCEPTED,
         action=A.ACCEPTED,
     )
@@ -1222,7 +1222,7 @@ def request_decline(*, actor: Person, request: SupportRequest, reason: str) -> S
         request=request,
         actor=actor,
         membership=membership,
-        allowed_from=[S.SUBMITTED, S.ACKNOWLEDGED],
+        allowed_from=policy.REQUEST_STEPS["decline"][1],
         to_status=S.DECLINED,
         action=A.DECLINED,
         note=reason.strip(),
@@ -1299,7 +1299,7 @@ def request_complete(*, actor: Person, request: SupportRequest) -> SupportReques
         request,
         actor,
         party="supporting",
-        allowed_from=[S.IN_PROGRESS],
+        allowed_from=policy.REQUEST_STEPS["complete"][1],
         to_status=S.COMPLETED,
         action=A.COMPLETED,
     )

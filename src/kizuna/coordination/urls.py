@@ -20,6 +20,7 @@ urlpatterns = [
         views.designate,
         name="designate",
     ),
+    path("situations/<int:situation_id>/log.csv", views.log_export, name="log_csv"),
     path("situations/<int:situation_id>/close/", views.situation_close, name="close"),
     path("situations/<int:situation_id>/requests/", views.requests_panel, name="requests"),
     path(

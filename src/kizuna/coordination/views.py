@@ -6,14 +6,16 @@ says why in the person's language and changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import csv
+from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -21,6 +23,7 @@ from django.views.decorators.http import require_POST
 from kizuna.core.auth import person_of
 from kizuna.core.forms import put_errors
 from kizuna.core.models import Person, Role
+from kizuna.core.navigation import guarded_by
 from kizuna.core.selectors import zones_for
 
 from . import charts, forms, policy, selectors, services
@@ -60,6 +63,20 @@ def _act(request: HttpRequest, action: Callable[[], T], done: str) -> T | None:
 def _back(request: HttpRequest, fallback: str) -> HttpResponse:
     target = request.POST.get("next", "")
     return redirect(target if target.startswith("/") and not target.startswith("//") else fallback)
+
+
+def home_panel(request: HttpRequest) -> str | None:
+    """What waits for the person in coordination, on their first page (nothing for those
+    who sit in no body and answer for no organization)."""
+    person = request.user
+    if not isinstance(person, Person):
+        return None
+    waiting = selectors.waiting_for(person=person)
+    if not (
+        waiting["translation"] or waiting["vetting"] or waiting["requests"] or waiting["situations"]
+    ):
+        return None
+    return render_to_string("coordination/_home.html", {"waiting": waiting}, request=request)
 
 
 @login_required
@@ -202,16 +219,24 @@ def _put_line_errors(
     put_errors(form, error)
 
 
+def _log_body(request: HttpRequest, person: Person) -> Body | None:
+    """The log's body filter from the URL (`?body=<code>`): a body the reader may read."""
+    code = request.GET.get("body", "")
+    return selectors.body_in_reach(person=person, code=code) if code else None
+
+
 def _situation_context(request: HttpRequest, situation: Situation) -> dict[str, Any]:
     person = person_of(request)
     before = request.GET.get("before")
     # One decision of what the reader sees serves the page's three lists of entries.
     reach = policy.log_reach(person)
+    log_body = _log_body(request, person)
     entries = selectors.entries_page(
         person=person,
         situation=situation,
         before=int(before) if before and before.isdigit() else None,
         reach=reach,
+        body=log_body,
     )
     postable = selectors.postable_bodies(person=person, situation=situation)
     series = selectors.resource_series(situation)
@@ -225,6 +250,7 @@ def _situation_context(request: HttpRequest, situation: Situation) -> dict[str, 
             person=person, situation=situation, reach=reach
         ),
         "entries": entries,
+        "log_body": log_body.code if log_body else "",
         "older": entries[-1].seq if len(entries) == selectors.PAGE_SIZE else None,
         "totals": sorted(selectors.resource_totals(series).items()),
         "resource_charts": charts.resources_views(situation, series, zones_for(person)[0]),
@@ -239,6 +265,39 @@ def _situation_context(request: HttpRequest, situation: Situation) -> dict[str, 
         "request_forms": _request_forms(person, postable),
         **_entry_powers(person),
     }
+
+
+@login_required
+def log_export(request: HttpRequest, situation_id: int) -> StreamingHttpResponse:
+    """The log as the page filters it, every page of it, as CSV (what the reader may read)."""
+    person = person_of(request)
+    situation = selectors.situation_get(person=person, pk=situation_id)
+    body = _log_body(request, person)
+    payloads = selectors.log_export(
+        person=person, situation_id=situation.pk, body=body.code if body else None
+    )
+    writer = csv.writer(_Echo())
+    columns = [
+        "seq", "recorded_dtg", "event_dtg", "body", "author", "organization", "kind",
+        "significant", "on_board", "language", "text", "translation", "level", "releasable_to",
+    ]  # fmt: skip
+
+    def rows() -> Iterator[str]:
+        yield writer.writerow(columns)
+        for p in payloads:
+            marking = p["marking"]
+            values = {**p, "level": marking["level"]}
+            values["releasable_to"] = " ".join(marking["releasable_to"])
+            yield writer.writerow([values[c] if values[c] is not None else "" for c in columns])
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="log-{situation.pk}.csv"'
+    return response
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
 
 
 @login_required
@@ -441,6 +500,7 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
         {
             "req": support_request,
             "progress_forms": _progress_forms(person, support_request),
+            "actions": policy.request_actions(person, support_request),
             "acsa_order": selectors.acsa_order_shown(person=person, request=support_request),
             "reason_form": ReasonForm(),
             "acsa_form": AcsaOrderForm(support_request),
@@ -544,6 +604,7 @@ def request_acsa_order(request: HttpRequest, request_id: int) -> HttpResponse:
 
 
 @login_required
+@guarded_by(policy.may_translate_entries)
 def translation_queue(request: HttpRequest) -> HttpResponse:
     person = person_of(request)
     entries = selectors.translation_queue(person=person)
@@ -555,6 +616,7 @@ def translation_queue(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@guarded_by(policy.may_view_working_group)
 def working_group(request: HttpRequest, code: str) -> HttpResponse:
     body = selectors.working_group_get(person=person_of(request), code=code)
     return render(

@@ -40,3 +40,9 @@ class CoreConfig(AppConfig):
         # Every text field of every form (the apps', the back office's, sign-in's) refuses
         # control characters beside the field, as Django's own CharField refuses NUL.
         forms.CharField.default_validators = [refuse_control_characters]
+
+        # The back office's menu entry follows the admin site's own rule (core.admin).
+        from .navigation import name_rule
+        from .policy import is_administrator
+
+        name_rule("admin:index", is_administrator)

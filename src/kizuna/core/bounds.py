@@ -84,6 +84,7 @@ SPANS: dict[str, Span] = {
     "situation_start": Span(_("The start of the situation"), EARLIEST, timedelta(days=366)),
     "needed_by": Span(_("The time it is needed by"), EARLIEST, timedelta(days=5 * 366)),
     "delivery": Span(_("The delivery date"), date(1996, 1, 1), timedelta(days=10 * 366)),
+    "exercise": Span(_("The date of the exercise"), EARLIEST, timedelta(days=5 * 366)),
 }
 
 

@@ -144,10 +144,24 @@ class Chart:
         self.axes.step(xs, [float(y) for y in ys], where="post", label=label)
         self.axes.get_lines()[-1].set_color(colour_of(key, index))
 
+    def bars(
+        self, categories: Sequence[str], series: Sequence[tuple[str, str, Sequence[Any]]]
+    ) -> None:
+        """Grouped bars: a group per category (a year, say), a bar per series given as
+        (key, label, one value per category)."""
+        width = 0.8 / max(len(series), 1)
+        for index, (key, label, values) in enumerate(series):
+            xs = [i - 0.4 + width * (index + 0.5) for i in range(len(categories))]
+            self.axes.bar(
+                xs, [float(v) for v in values], width, label=label, color=colour_of(key, index)
+            )
+        self.axes.set_xticks(range(len(categories)), list(categories))
+        self.axes.grid(axis="x", visible=False)
+
     def svg(self) -> bytes:
-        lines = self.axes.get_lines()
-        if lines:  # above the plot, beside the title: never over a line
-            self.figure.legend(handles=lines, loc="outside upper right", ncols=len(lines))
+        handles = [*self.axes.get_lines(), *self.axes.containers]
+        if handles:  # above the plot, beside the title: never over a line
+            self.figure.legend(handles=handles, loc="outside upper right", ncols=len(handles))
         buffer = io.BytesIO()
         self.figure.savefig(buffer, format="svg", metadata={"Date": None})
         return buffer.getvalue()

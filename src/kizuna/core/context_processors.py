@@ -6,18 +6,35 @@ from django.apps import apps
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
-from . import policy
 from .models import Person
+from .navigation import leads_somewhere
 from .selectors import zones_for
 
+# Core's own menu entries, around those the apps declare.
+_NAV_FIRST = (("core:home", _("Home")),)
+_NAV_LAST = (
+    ("core:organization_list", _("Organizations")),
+    ("core:audit_log", _("Audit")),
+    ("core:preferences", _("Settings")),
+    ("admin:index", _("Administration")),
+)
 
-def _app_nav() -> list[tuple[str, str]]:
-    """Menu entries the apps declare on their AppConfig as `nav = ((url_name, label), ...)`."""
+
+def main_nav(person: Person) -> list[tuple[str, str]]:
+    """The main menu: core's entries and those the apps declare on their AppConfig as
+    `nav = ((url_name, label), ...)`, each only where the page it names opens for the person
+    (the rule that guards the page decides, kizuna.core.navigation)."""
+    entries = [
+        *_NAV_FIRST,
+        *(entry for config in apps.get_app_configs() for entry in getattr(config, "nav", ())),
+        *_NAV_LAST,
+    ]
     return [
         (reverse(url_name), str(label))
-        for config in apps.get_app_configs()
-        for url_name, label in getattr(config, "nav", ())
+        for url_name, label in entries
+        if leads_somewhere(person, url_name)
     ]
 
 
@@ -36,7 +53,5 @@ def kizuna(request: HttpRequest) -> dict[str, Any]:
         "demo_mode": settings.DEMO_MODE,
         "reader_zones": zones_for(person),
         "reader_organizations": _organizations(person),
-        "app_nav": _app_nav() if person is not None else [],
-        "may_view_audit": person is not None and policy.may_view_audit(person),
-        "may_administer": person is not None and policy.is_administrator(person),
+        "main_nav": main_nav(person) if person is not None else [],
     }

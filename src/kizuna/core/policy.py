@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from .models import Organization, Person, Role
+from .navigation import remembered
 
 
 def is_administrator(person: Person) -> bool:
@@ -33,3 +34,12 @@ def rosters_visible(person: Person) -> QuerySet[Organization]:
 
 def may_view_audit(person: Person) -> bool:
     return is_auditor(person)
+
+
+def may_view_roster(person: Person, code: str) -> bool:
+    """Whether this organization's people page opens for the person (roster_filter's rule,
+    decided once per request for a directory's every row)."""
+    codes = remembered(
+        person, "rosters", lambda: set(rosters_visible(person).values_list("code", flat=True))
+    )
+    return code in codes

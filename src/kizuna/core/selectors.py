@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -57,11 +58,29 @@ def tokens_of(person: Person) -> QuerySet[ApiToken]:
     return person.api_tokens.filter(revoked_at__isnull=True)
 
 
-def audit_events(*, person: Person, limit: int = 100) -> QuerySet[AuditEvent]:
-    """The newest events the person may see (core.audit.visible_events)."""
+# The audit page's filters, as they stand in its URL.
+AUDIT_FILTERS = ("action", "actor", "object_type", "object_id")
+
+
+def audit_events(
+    *, person: Person, filters: Mapping[str, str] | None = None
+) -> QuerySet[AuditEvent]:
+    """The events the person may see (core.audit.visible_events), newest first, narrowed
+    by the page's filters: an action or its beginning (`acsa.order`), the actor's user
+    name, the object's type and id."""
     if not policy.may_view_audit(person):
         raise Http404
-    return visible_events(person).select_related("actor").order_by("-id")[:limit]
+    filters = filters or {}
+    events = visible_events(person).select_related("actor")
+    if action := filters.get("action", "").strip():
+        events = events.filter(action__startswith=action)
+    if actor := filters.get("actor", "").strip():
+        events = events.filter(actor__username=actor)
+    if object_type := filters.get("object_type", "").strip():
+        events = events.filter(object_type=object_type)
+    if object_id := filters.get("object_id", "").strip():
+        events = events.filter(object_id=object_id)
+    return events.order_by("-id")
 
 
 @dataclass(frozen=True)

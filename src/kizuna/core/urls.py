@@ -7,6 +7,7 @@ app_name = "core"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("home/panels/", views.home_panels, name="home_panels"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("language/", views.set_language, name="set_language"),
@@ -16,4 +17,5 @@ urlpatterns = [
     path("settings/tokens/", views.token_issue, name="token_issue"),
     path("settings/tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
     path("audit/", views.audit_log, name="audit_log"),
+    path("audit.csv", views.audit_export, name="audit_csv"),
 ]

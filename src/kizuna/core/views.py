@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import csv
+from collections.abc import Iterator
+
 from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.module_loading import import_string
@@ -16,11 +19,13 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from . import selectors, services
+from . import policy, selectors, services
 from .auth import person_of
 from .forms import LoginForm, PreferencesForm, TokenForm
 from .health import health
 from .models import ApiToken, Person
+from .navigation import guarded_by
+from .paging import keyset_page
 
 
 class LoginView(auth_views.LoginView):
@@ -55,6 +60,12 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def home_panels(request: HttpRequest) -> HttpResponse:
+    """The home page's panels alone, which the page asks for again every 30 seconds."""
+    return render(request, "core/_home_panels.html", {"panels": _app_panels(request, "home_panel")})
+
+
+@login_required
 def organization_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -64,6 +75,7 @@ def organization_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@guarded_by(policy.may_view_roster)
 def organization_roster(request: HttpRequest, code: str) -> HttpResponse:
     organization, members = selectors.roster(person=person_of(request), code=code)
     return render(
@@ -159,17 +171,46 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
 
 
 @login_required
+@guarded_by(policy.may_view_audit)
 def audit_log(request: HttpRequest) -> HttpResponse:
     person = person_of(request)
-    events = selectors.audit_events(person=person)
+    events = selectors.audit_events(person=person, filters=request.GET)
     return render(
         request,
         "core/audit_log.html",
         {
-            "events": events,
+            "pager": keyset_page(events, request.GET),
+            "filters": {key: request.GET.get(key, "") for key in selectors.AUDIT_FILTERS},
             "check": selectors.chain_check(person=person) if request.GET.get("verify") else None,
         },
     )
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+@login_required
+@guarded_by(policy.may_view_audit)
+def audit_export(request: HttpRequest) -> StreamingHttpResponse:
+    """What the audit page shows under its filters, every page of it, as CSV."""
+    events = selectors.audit_events(person=person_of(request), filters=request.GET)
+    writer = csv.writer(_Echo())
+
+    def rows() -> Iterator[str]:
+        # No hash: beside a visible event's content it would tell whether a hidden event
+        # sits between two visible ones (docs/security.md).
+        yield writer.writerow(["id", "at", "actor", "action", "object_type", "object_id"])
+        for e in events.iterator(chunk_size=500):
+            actor = e.actor.username if e.actor else ""
+            yield writer.writerow(
+                [e.pk, e.at.isoformat(), actor, e.action, e.object_type, e.object_id]
+            )
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="audit.csv"'
+    return response
 
 
 @require_GET

@@ -19,6 +19,8 @@ class SharingConfig(AppConfig):
         "sharing.stix.import": _("STIX bundle imported"),
     }
     # What a restored database is checked for (core.backups): the search index is whole.
+    # Marking changes waiting for a second person, on the home page of those who decide them.
+    home_panel = "kizuna.sharing.views.home_panel"
     restore_checks = "kizuna.sharing.search.index_checks"
     # Whose audit events show to whom (core.audit.visible_events).
     audit_scope = {

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_POST
 from kizuna.core.auth import person_of
 from kizuna.core.forms import put_errors
 from kizuna.core.models import Person
+from kizuna.core.navigation import guarded_by
 
 from . import policy, selectors, services, stix
 from .api import attachment_response, stix_response
@@ -43,15 +45,22 @@ def _filters(form: FilterForm) -> selectors.ItemFilters:
     )
 
 
+def home_panel(request: HttpRequest) -> str | None:
+    """Marking changes waiting for a second person, for the information managers who may
+    decide them (nothing for anyone else)."""
+    person = request.user
+    if not isinstance(person, Person) or not policy.is_information_manager(person):
+        return None
+    count = selectors.pending_changes(person=person).count()
+    return render_to_string("sharing/_home.html", {"pending": count}, request=request)
+
+
 @login_required
 def item_list(request: HttpRequest) -> HttpResponse:
     person = person_of(request)
     form = FilterForm(request.GET or None)
     context: dict[str, Any] = {
         "form": form,
-        "may_contribute": policy.may_contribute(person),
-        "is_information_manager": policy.is_information_manager(person),
-        "may_view_reads": policy.may_view_reads(person),
     }
     if form.is_valid() or not request.GET:
         filters = _filters(form)
@@ -75,10 +84,9 @@ def item_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@guarded_by(policy.may_contribute)
 def item_create(request: HttpRequest) -> HttpResponse:
     person = person_of(request)
-    if not policy.may_contribute(person):
-        raise Http404
     form = ItemForm(request.POST or None, person=person)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -217,10 +225,9 @@ def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> Ht
 
 
 @login_required
+@guarded_by(policy.is_information_manager)
 def pending_changes(request: HttpRequest) -> HttpResponse:
     person = person_of(request)
-    if not policy.is_information_manager(person):
-        raise Http404
     changes = [
         (
             change,
@@ -251,6 +258,7 @@ def decide_change(request: HttpRequest, change_id: int) -> HttpResponse:
 
 
 @login_required
+@guarded_by(policy.may_view_reads)
 def read_audit(request: HttpRequest) -> HttpResponse:
     person = person_of(request)
     form = ReadFilterForm(request.GET or None)
@@ -296,10 +304,9 @@ def export_stix(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@guarded_by(policy.is_information_manager)
 def import_stix(request: HttpRequest) -> HttpResponse:
     person = person_of(request)
-    if not policy.is_information_manager(person):
-        raise Http404
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["bundle"]

@@ -1,0 +1,54 @@
+"""Keyset paging for long lists, newest first: a page is the rows below a cursor (the last
+row's id), so a page deep in the list costs what the first does, and rows added meanwhile
+neither repeat nor vanish between pages. Filters stay in the URL beside the cursor."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from django.db.models import Model, QuerySet
+from django.http import QueryDict
+
+M = TypeVar("M", bound=Model)
+
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class KeysetPage(Generic[M]):
+    rows: list[M]
+    # The cursor of the next (older) page, None on the last one.
+    after: int | None
+    # Whether this is a later page (so a link back to the first one is offered).
+    later: bool
+
+
+def cursor(query: QueryDict) -> int | None:
+    """The `after` cursor of a list's URL; anything but a positive number is the first page."""
+    value = query.get("after", "")
+    return int(value) if value.isdigit() and int(value) > 0 else None
+
+
+def keyset_page(queryset: QuerySet[M], query: QueryDict, size: int = PAGE_SIZE) -> KeysetPage[M]:
+    """The page of `queryset` (newest first by id) that the URL's cursor names."""
+    after = cursor(query)
+    if after is not None:
+        queryset = queryset.filter(pk__lt=after)
+    rows = list(queryset.order_by("-pk")[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    return KeysetPage(
+        rows=rows, after=rows[-1].pk if more and rows else None, later=after is not None
+    )
+
+
+def with_query(query: QueryDict, **changes: Any) -> str:
+    """The list's URL query with some parameters changed (None drops one): the filters kept."""
+    changed = query.copy()
+    for key, value in changes.items():
+        changed.pop(key, None)
+        if value not in (None, ""):
+            changed[key] = str(value)
+    encoded = changed.urlencode()
+    return f"?{encoded}" if encoded else "?"

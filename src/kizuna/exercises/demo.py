@@ -1,0 +1,406 @@
+"""Demo data of the exercises app, as idempotent steps for `kizuna demo`: every exercise and
+training event the seed names (Defense of Japan 2021, Pt. III Ch. 2 Sec. 2), with the seed's
+figures as it gives them (約 / about kept), and where in the seed each comes from. Where the
+seed gives no figure the figure is left empty; where it gives no dates, none are invented.
+Area positions put a named place on the shared map (its general location; the seed names
+the place, not the coordinates).
+
+Every record goes through the services as the Japanese exercise controller would make it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+
+from kizuna.core.demo import Step
+from kizuna.core.models import Nation, Organization, Person
+
+from . import services
+from .models import Exercise, Qualifier, Series
+
+S3 = "Defense of Japan 2021, III-2-2 §3 (共同訓練・演習)"
+S1_CYBER = "Defense of Japan 2021, III-2-2 §1 (2) cyber (サイバー領域)"
+S1_SPACE = "Defense of Japan 2021, III-2-2 §1 (1) space (宇宙領域)"
+S2 = "Defense of Japan 2021, III-2-2 §2 (総合ミサイル防空)"
+S7 = "Defense of Japan 2021, III-2-2 §7 (大規模災害への対処における協力)"
+YS_COLUMN = "Defense of Japan 2021, III-2-2, VOICE column (YS / ヤマサクラ)"
+SQ_COLUMN = "Defense of Japan 2021, III-2-2, VOICE column (第306飛行隊)"
+APPROX = Qualifier.APPROXIMATE
+
+SERIES = {
+    "keen-sword": ("日米共同統合演習（キーン・ソード）", "Japan–US Joint Exercise (Keen Sword)"),
+    "yama-sakura": (
+        "日米共同方面隊指揮所演習（ヤマサクラ）",
+        "Japan–US bilateral regional army command post exercise (Yama Sakura)",
+    ),
+    "forest-light": ("フォレストライト", "Forest Light"),
+    "christmas-drop": ("クリスマス・ドロップ", "Christmas Drop"),
+    "nankai-drill": (
+        "日米共同統合防災訓練（南海トラフ地震）",
+        "Japan–US joint integrated disaster prevention drill (Nankai Trough earthquake)",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Part:
+    nation: str
+    label_ja: str
+    label_en: str
+    organization: str | None = None
+    personnel: int | None = None
+    ships: int | None = None
+    aircraft: int | None = None
+    qualifier: str = Qualifier.EXACT
+    assets_ja: str = ""
+    assets_en: str = ""
+
+
+@dataclass(frozen=True)
+class Spec:
+    name_ja: str
+    name_en: str
+    kind: str
+    source: str
+    precision: str = Exercise.Precision.UNKNOWN
+    starts_on: date | None = None
+    ends_on: date | None = None
+    series: str | None = None
+    domains: tuple[str, ...] = ()
+    objectives: tuple[tuple[str, str], ...] = ()
+    areas: tuple[tuple[str, str, float | None, float | None], ...] = ()
+    parts: tuple[Part, ...] = ()
+    notes: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+
+SDF_US = (Part("JPN", "自衛隊", "Self-Defense Forces"), Part("USA", "米軍", "U.S. forces"))
+BILATERAL_AIM = (
+    (
+        "自衛隊の戦術技量の向上及び米軍との連携強化",
+        "Improve the SDF's tactical skills and strengthen coordination with U.S. forces",
+    ),
+    (
+        "日米同盟の抑止力・対処力の強化",
+        "Strengthen the deterrence and response capabilities of the Japan–US Alliance",
+    ),
+)
+
+SPECS = [
+    Spec(
+        "日米共同統合演習（実動演習）キーン・ソード21",
+        "Keen Sword 21 (Japan–US Joint Exercise, field training)",
+        Exercise.Kind.FIELD,
+        S3,
+        Exercise.Precision.MONTH,
+        date(2020, 10, 1),
+        date(2020, 11, 30),
+        "keen-sword",
+        ("land", "maritime", "air", "cyber"),
+        BILATERAL_AIM,
+        (
+            ("わが国の周辺海空域", "Sea and airspace around Japan", None, None),
+            ("種子島", "Tanegashima", 30.60, 130.98),
+            ("臥蛇島", "Gajajima", 29.90, 129.54),
+        ),
+        (
+            Part(
+                "JPN",
+                "陸海空自衛隊",
+                "Ground, Maritime and Air Self-Defense Forces",
+                "joint-staff",
+                37_000,
+                20,
+                170,
+                APPROX,
+            ),
+            Part("USA", "米軍", "U.S. forces", "usfj"),
+        ),
+        {"cyber": ("サイバー攻撃対処訓練を実施（§1）", "Cyber attack response training held (§1)")},
+    ),
+    Spec(
+        "日米共同方面隊指揮所演習（YS-79）",
+        "Yama Sakura 79 (YS-79, bilateral regional army command post exercise)",
+        Exercise.Kind.COMMAND_POST,
+        f"{S3}; {YS_COLUMN}",
+        Exercise.Precision.MONTH,
+        date(2020, 12, 1),
+        date(2020, 12, 31),
+        "yama-sakura",
+        ("land",),
+        (
+            (
+                "共同して作戦を実施する場合における指揮幕僚活動の演練",
+                "Practise command and staff activities for operations conducted together",
+            ),
+        ),
+        (
+            ("日本（西部方面隊の駐屯地）", "Japan (Western Army posts)", 32.80, 130.74),
+            ("ワシントン州", "Washington State", 47.10, -122.58),
+            ("ハワイ州", "Hawaii", 21.31, -157.86),
+        ),
+        (
+            Part("JPN", "陸上自衛隊西部方面隊", "JGSDF Western Army", "gsdf-western-army"),
+            Part("USA", "米陸軍（第1軍団）", "U.S. Army (I Corps)", "us-army-i-corps"),
+        ),
+    ),
+    Spec(
+        "練習艦「かしま」「しまゆき」と米空母「ロナルド・レーガン」などの日米共同訓練",
+        "Training ships Kashima and Shimayuki with the carrier Ronald Reagan and others",
+        Exercise.Kind.TRAINING,
+        S3,
+        Exercise.Precision.MONTH,
+        date(2020, 7, 1),
+        date(2020, 7, 31),
+        None,
+        ("maritime",),
+        BILATERAL_AIM,
+        (("南シナ海", "South China Sea", 12.0, 114.0),),
+        (
+            Part(
+                "JPN",
+                "海自練習艦隊（遠洋練習航海中）",
+                "JMSDF Training Squadron (overseas training cruise)",
+                "msdf-training-squadron",
+                ships=2,
+                assets_ja="練習艦「かしま」「しまゆき」",
+                assets_en="Training ships Kashima and Shimayuki",
+            ),
+            Part(
+                "USA",
+                "米海軍",
+                "U.S. Navy",
+                assets_ja="空母「ロナルド・レーガン」など",
+                assets_en="The carrier Ronald Reagan and others",
+            ),
+        ),
+    ),
+    Spec(
+        "日米共同訓練（B-1爆撃機とF-15戦闘機）",
+        "Bilateral training with B-1 bombers and F-15 fighters",
+        Exercise.Kind.TRAINING,
+        SQ_COLUMN,
+        Exercise.Precision.MONTH,
+        date(2020, 9, 1),
+        date(2020, 9, 30),
+        None,
+        ("air",),
+        (
+            (
+                "戦術技量の向上、相互理解の促進、相互運用性の確保、日米共同対処能力の向上",
+                "Tactical skill, mutual understanding, interoperability and bilateral response",
+            ),
+        ),
+        (),
+        (
+            Part(
+                "JPN",
+                "航空自衛隊（全国4か所の基地）",
+                "JASDF (four bases across Japan)",
+                "asdf-306sq",
+                aircraft=20,
+                assets_ja="F-15戦闘機 計20機",
+                assets_en="20 F-15 fighters in all",
+            ),
+            Part(
+                "USA",
+                "米空軍",
+                "U.S. Air Force",
+                "pacaf-34ebs",
+                aircraft=2,
+                assets_ja="B-1爆撃機2機",
+                assets_en="2 B-1 bombers",
+            ),
+        ),
+    ),
+    Spec(
+        "日米共同訓練（自衛隊機及び米軍機）",
+        "Bilateral flight training of SDF and U.S. aircraft",
+        Exercise.Kind.TRAINING,
+        f"{SQ_COLUMN}, photo of 4 Dec 2020",
+        Exercise.Precision.DAY,
+        date(2020, 12, 4),
+        date(2020, 12, 4),
+        None,
+        ("air",),
+        (),
+        (),
+        SDF_US,
+    ),
+    Spec(
+        "国内における米海兵隊との実動訓練（フォレストライト）",
+        "Forest Light (field training with the U.S. Marines in Japan)",
+        Exercise.Kind.FIELD,
+        f"{S3}, photo (令和2年度)",
+        Exercise.Precision.FISCAL_YEAR,
+        date(2020, 4, 1),
+        date(2021, 3, 31),
+        "forest-light",
+        ("land",),
+        (),
+        (),
+        (
+            Part("JPN", "陸上自衛隊東部方面隊", "JGSDF Eastern Army"),
+            Part("USA", "米海兵隊", "U.S. Marine Corps"),
+        ),
+    ),
+    Spec(
+        "ミクロネシア連邦等における人道支援・災害救援共同訓練（クリスマス・ドロップ）",
+        "Christmas Drop (HA/DR training in the Federated States of Micronesia and elsewhere)",
+        Exercise.Kind.TRAINING,
+        f"{S3}, photo and video",
+        series="christmas-drop",
+        domains=("air",),
+        areas=(
+            ("ミクロネシア連邦等", "Federated States of Micronesia and elsewhere", 6.92, 158.16),
+        ),
+        parts=SDF_US,
+    ),
+    Spec(
+        "日米共同統合防災訓練（南海トラフ地震）",
+        "Japan–US joint integrated disaster prevention drill (Nankai Trough earthquake)",
+        Exercise.Kind.DISASTER_DRILL,
+        S7,
+        series="nankai-drill",
+        domains=("land", "maritime", "air"),
+        objectives=(
+            (
+                "南海トラフ地震発生時における自衛隊、在日米軍、関係省庁、関係地方公共団体などとの連携による震災対処能力の維持・向上",
+                "Maintain and improve earthquake response in a Nankai Trough earthquake with "
+                "the SDF, U.S. Forces Japan, ministries and local governments",
+            ),
+        ),
+        parts=(
+            Part("JPN", "自衛隊・関係省庁・関係地方公共団体", "SDF, ministries, local governments"),
+            Part("USA", "在日米軍", "U.S. Forces Japan", "usfj"),
+        ),
+    ),
+    Spec(
+        "地方自治体が開催する防災訓練（在日米軍参加）",
+        "Local governments' disaster prevention drills with U.S. Forces Japan",
+        Exercise.Kind.DISASTER_DRILL,
+        S3,
+        domains=("land",),
+        objectives=(("関係機関との連携の深化", "Closer ties with the agencies concerned"),),
+        parts=(
+            Part("JPN", "地方自治体", "Local governments"),
+            Part("USA", "在日米軍", "U.S. Forces Japan", "usfj"),
+        ),
+    ),
+    Spec(
+        "対潜特別訓練",
+        "Special anti-submarine warfare training",
+        Exercise.Kind.TRAINING,
+        S3,
+        domains=("maritime",),
+        parts=SDF_US,
+    ),
+    Spec(
+        "日米共同戦闘機戦闘訓練",
+        "Japan–US fighter combat training",
+        Exercise.Kind.TRAINING,
+        S3,
+        domains=("air",),
+        parts=SDF_US,
+    ),
+    Spec(
+        "日米共同統合防空・ミサイル防衛訓練",
+        "Japan–US joint integrated air and missile defense training",
+        Exercise.Kind.TRAINING,
+        S2,
+        domains=("air", "maritime"),
+        parts=SDF_US,
+    ),
+    Spec(
+        "宇宙に関する机上演習",
+        "Tabletop exercises on space",
+        Exercise.Kind.TABLETOP,
+        f"{S1_SPACE}; SCWG agenda item ④",
+        domains=("space",),
+        parts=SDF_US,
+    ),
+    Spec(
+        "日米共同統合演習・日米共同方面隊指揮所演習におけるサイバー攻撃対処訓練",
+        "Cyber attack response training within Keen Sword and Yama Sakura",
+        Exercise.Kind.TRAINING,
+        S1_CYBER,
+        domains=("cyber",),
+        parts=SDF_US,
+    ),
+]
+
+
+def _controller() -> Person:
+    return Person.objects.get(username="jp-exercise")
+
+
+def _series() -> None:
+    for code, (name_ja, name_en) in SERIES.items():
+        if not Series.objects.filter(code=code).exists():
+            services.series_save(actor=_controller(), code=code, name_ja=name_ja, name_en=name_en)
+
+
+def _exercise_step(spec: Spec) -> Callable[[], None]:
+    def load() -> None:
+        if Exercise.objects.filter(name_en=spec.name_en).exists():
+            return
+        actor = _controller()
+        exercise = services.exercise_record(
+            actor=actor,
+            organization=Organization.objects.get(code="gsdf-western-army"),
+            name_ja=spec.name_ja,
+            name_en=spec.name_en,
+            kind=spec.kind,
+            precision=spec.precision,
+            starts_on=spec.starts_on,
+            ends_on=spec.ends_on,
+            series=Series.objects.get(code=spec.series) if spec.series else None,
+            domains=spec.domains,
+            source=spec.source,
+        )
+        for domain, (note_ja, note_en) in spec.notes.items():
+            services.domain_note(
+                actor=actor, exercise=exercise, domain=domain, note_ja=note_ja, note_en=note_en
+            )
+        for text_ja, text_en in spec.objectives:
+            services.objective_add(
+                actor=actor, exercise=exercise, text_ja=text_ja, text_en=text_en, source=spec.source
+            )
+        for name_ja, name_en, latitude, longitude in spec.areas:
+            services.area_add(
+                actor=actor,
+                exercise=exercise,
+                name_ja=name_ja,
+                name_en=name_en,
+                latitude=latitude,
+                longitude=longitude,
+                source=spec.source,
+            )
+        for part in spec.parts:
+            services.participation_record(
+                actor=actor,
+                exercise=exercise,
+                nation=Nation.objects.get(code=part.nation),
+                organization=(
+                    Organization.objects.get(code=part.organization) if part.organization else None
+                ),
+                label_ja=part.label_ja,
+                label_en=part.label_en,
+                personnel=part.personnel,
+                personnel_qualifier=part.qualifier,
+                ships=part.ships,
+                ships_qualifier=part.qualifier,
+                aircraft=part.aircraft,
+                aircraft_qualifier=part.qualifier,
+                assets_ja=part.assets_ja,
+                assets_en=part.assets_en,
+                source=spec.source,
+            )
+
+    return load
+
+
+def steps() -> Iterator[Step]:
+    yield "exercise series", _series
+    for spec in SPECS:
+        yield f"exercise: {spec.name_en}", _exercise_step(spec)

@@ -1,0 +1,67 @@
+"""The exercises tests' cast: the demo's organizations and people (core's demo steps), the
+Japanese exercise controller cleared as the sharing demo clears them, and the seed's
+exercises loaded through the app's own demo steps."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from kizuna.core import demo as core_demo
+from kizuna.core.models import Person
+from kizuna.exercises import demo
+from kizuna.sharing.services import clearance_grant
+
+
+@pytest.fixture(autouse=True)
+def quick_passwords(settings: object) -> None:
+    """Demo people get passwords; Argon2 for each buys the tests nothing."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def people(db: None) -> None:
+    for _label, load in core_demo.steps():
+        load()
+    clearance_grant(actor=None, person=Person.objects.get(username="jp-exercise"), level="jpn-j1")
+
+
+@pytest.fixture
+def seeded(people: None) -> None:
+    for _label, load in demo.steps():
+        load()
+
+
+@pytest.fixture
+def controller(people: None) -> Person:
+    return Person.objects.get(username="jp-exercise")
+
+
+@pytest.fixture
+def cleared(make_person: Callable[..., Person]) -> Callable[..., Person]:
+    """A person of `nation` holding `role` in a demo organization, cleared at the lowest
+    level of their nation unless told otherwise."""
+
+    def make(
+        username: str, role: str, *, nation: str = "JPN", clearance: str | None = ""
+    ) -> Person:
+        org = "gsdf-western-army" if nation == "JPN" else "usfj"
+        level = {"JPN": "jpn-j1", "USA": "usa-u1"}[nation] if clearance == "" else clearance
+        return make_person(
+            username,
+            nation=nation,
+            org=org,
+            role=role,
+            clearance=level,
+            language="ja" if nation == "JPN" else "en",
+        )
+
+    return make
+
+
+@pytest.fixture
+def recorder(people: None, cleared: Callable[..., Person]) -> Person:
+    """An exercise controller of the JGSDF Western Army, not a demo person (whose API
+    tokens work only in demo mode)."""
+    return cleared("ctl", "exercise_controller")
