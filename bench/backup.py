@@ -64,7 +64,7 @@ def drop_postgres(url: str) -> None:
 
 def load(entries: int) -> None:
     from django.core.management import call_command
-    from django.db import connection
+    from django.db import connection, transaction
     from django.utils import timezone
 
     from kizuna.coordination import services
@@ -107,6 +107,8 @@ def load(entries: int) -> None:
     )
     situation = Situation.objects.get(pk=situation.pk)
     start = situation.last_seq
+    with transaction.atomic():
+        series = services.entry_series(situation, body, marking)
     at = timezone.now().replace(microsecond=0)
     log(f"loading {entries:,} log entries")
     with connection.cursor() as cursor:
@@ -115,14 +117,22 @@ def load(entries: int) -> None:
             """
             INSERT INTO coordination_logentry (situation_id, seq, rev, body_id, kind, author_id,
                 author_organization_id, author_position, recorded_at, event_at, language, text,
-                translation, significant, marking_id)
+                translation, significant, marking_id, series_id, number, label)
             WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < %s)
             SELECT %s, %s + x, %s + x, %s, 'report', %s, %s, 'J-3', %s, %s, 'ja',
                 '定時報告 ' || x || '：南阿蘇村方面の道路状況に変化なし。給水支援を継続中。',
-                'Routine report ' || x || ': no change.', false, %s
+                'Routine report ' || x || ': no change.', false, %s,
+                %s, %s + x, %s || '-' || (%s + x)
             FROM n
             """,
-            [entries, situation.pk, start, start, body.pk, writer.pk, org.pk, at, at, marking.pk],
+            [
+                *(entries, situation.pk, start, start, body.pk, writer.pk, org.pk, at, at),
+                *(marking.pk, series.pk, series.last_number, series.code, series.last_number),
+            ],
+        )
+        cursor.execute(
+            "UPDATE coordination_entryseries SET last_number = %s WHERE id = %s",
+            [series.last_number + entries, series.pk],
         )
         cursor.execute(
             "UPDATE coordination_situation SET last_seq = %s WHERE id = %s",

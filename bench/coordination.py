@@ -65,7 +65,7 @@ def log(message: str) -> None:
 def seed(entries: int) -> dict[str, Any]:
     """A situation with `entries` log entries, a reader, a writer; returns what clients need."""
     from django.core.management import call_command
-    from django.db import connection
+    from django.db import connection, transaction
     from django.test import Client
     from django.utils import timezone
 
@@ -111,10 +111,11 @@ def seed(entries: int) -> dict[str, Any]:
         writer = people["bench-writer"]
         # Most entries are releasable to both nations; every tenth is Japan's alone, hidden
         # from the (American) reader, so the marking filter has rows to leave out.
-        shared, national = (
-            marking_set(resolve_marking(Marking("jpn-j1", nations), originator=orgs[0])).pk
+        shared_row, national_row = (
+            marking_set(resolve_marking(Marking("jpn-j1", nations), originator=orgs[0]))
             for nations in (("JPN", "USA"), ("JPN",))
         )
+        shared, national = shared_row.pk, national_row.pk
         situation = services.situation_open(
             actor=writer,
             organization=orgs[0],
@@ -138,33 +139,59 @@ def seed(entries: int) -> dict[str, Any]:
         ]
         situation.refresh_from_db()  # the bodies' stand-up entries took numbers
         start = situation.last_seq
+        with transaction.atomic():  # the six series (body x marking), none drawn from yet
+            for body in bodies:
+                for row in (shared_row, national_row):
+                    services.entry_series(situation, body, row)
         with connection.cursor() as cursor:
+            # Each entry numbered in its series, in turn, as services.draw_number would.
             cursor.execute(
                 """
+                WITH src AS (
+                    SELECT n, (ARRAY[%s, %s, %s])[1 + n %% 3] AS body_id,
+                        CASE WHEN n %% 10 = 0 THEN %s ELSE %s END AS marking_id
+                    FROM generate_series(1, %s) AS n
+                ), numbered AS (
+                    SELECT src.*, row_number() OVER (
+                        PARTITION BY body_id, marking_id ORDER BY n) AS k
+                    FROM src
+                )
                 INSERT INTO coordination_logentry (situation_id, seq, rev, body_id, kind,
                     author_id, author_organization_id, author_position, recorded_at, event_at,
-                    language, text, translation, significant, marking_id)
-                SELECT %s, %s + n, %s + n, (ARRAY[%s, %s, %s])[1 + n %% 3], 'report', %s, %s,
+                    language, text, translation, significant, marking_id, series_id, number,
+                    label)
+                SELECT %s, %s + n, %s + n, numbered.body_id, 'report', %s, %s,
                     'J-3', now() - (%s - n) * interval '1 second',
                     now() - (%s - n) * interval '1 second', 'ja',
                     '定時報告 ' || n || '：南阿蘇村方面の道路状況に変化なし。給水支援を継続中。',
                     CASE WHEN n %% 2 = 0 THEN 'Routine report ' || n || ': no change.' ELSE '' END,
-                    false, CASE WHEN n %% 10 = 0 THEN %s ELSE %s END
-                FROM generate_series(1, %s) AS n
+                    false, numbered.marking_id, s.id, k, s.code || '-' || k
+                FROM numbered JOIN coordination_entryseries s ON s.situation_id = %s
+                    AND s.body_id = numbered.body_id AND s.marking_id = numbered.marking_id
                 """,
                 [
+                    *(b.pk for b in bodies),
+                    national,
+                    shared,
+                    entries,
                     situation.pk,
                     start,
                     start,
-                    *(b.pk for b in bodies),
                     writer.pk,
                     orgs[0].pk,
                     entries,
                     entries,
-                    national,
-                    shared,
-                    entries,
+                    situation.pk,
                 ],
+            )
+            cursor.execute(
+                """
+                UPDATE coordination_entryseries s SET last_number = (
+                    SELECT coalesce(max(number), 0) FROM coordination_logentry
+                    WHERE series_id = s.id)
+                WHERE situation_id = %s
+                """,
+                [situation.pk],
             )
             cursor.execute(
                 "UPDATE coordination_situation SET last_seq = %s WHERE id = %s",

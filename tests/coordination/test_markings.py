@@ -198,7 +198,7 @@ def test_corrects_names_the_entry_only_when_the_reader_may_see_it(log: Log) -> N
     assert "訂正（共有）" in row
     assert "corrects #" not in row
     writer = _client(cast.jp_coordinator).get(f"/coordination/entries/{correction.pk}/")
-    assert f"#{log.hidden['not releasable'].seq}" in writer.content.decode()
+    assert f"#{log.hidden['not releasable'].label}" in writer.content.decode()
     listed = reader.get(f"/api/coordination/situations/{cast.situation.pk}/entries").json()
     assert next(e for e in listed["entries"] if e["id"] == correction.pk)["corrects"] is None
 

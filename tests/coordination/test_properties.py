@@ -14,7 +14,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kizuna.coordination import selectors
+from kizuna.coordination import selectors, services
 from kizuna.coordination.models import LogEntry
 from kizuna.core.models import Membership, Person, Role
 
@@ -59,11 +59,17 @@ def _reader(n: int, spec: ClearanceSpec) -> Person:
 def _entry(cast: Cast, n: int, spec: EntrySpec) -> LogEntry:
     organization = org(SEAT[spec.nation])
     now = timezone.now()
+    body = getattr(cast, spec.body) if spec.body else None
+    marking = mark(spec.marking, organization)
+    series = services.draw_number(cast.situation, body, marking)
     return LogEntry.objects.create(
         situation=cast.situation,
         seq=10_000 + n,
         rev=10_000 + n,
-        body=getattr(cast, spec.body) if spec.body else None,
+        series=series,
+        number=series.last_number,
+        label=f"{series.code}-{series.last_number}",
+        body=body,
         kind="report",
         author=cast.jp_coordinator,
         author_organization=organization,
@@ -74,7 +80,7 @@ def _entry(cast: Cast, n: int, spec: EntrySpec) -> LogEntry:
         significant=True,
         vetted_at=now,
         vetted_by=cast.jp_coordinator,
-        marking=mark(spec.marking, organization),
+        marking=marking,
     )
 
 
@@ -114,6 +120,13 @@ def test_nobody_reads_an_entry_the_rules_hide(
             client.force_login(person)
             api = client.get(f"/api/coordination/situations/{situation.pk}/entries?limit=200")
             assert {e["id"] for e in api.json()["entries"]} & mine == allowed
+            # The numbers read run without gaps in every series: no hidden entry shows.
+            series: dict[str, list[int]] = {}
+            for e in api.json()["entries"]:
+                code, number = e["number"].rsplit("-", 1)
+                series.setdefault(code, []).append(int(number))
+            for numbers in series.values():
+                assert sorted(numbers) == list(range(1, len(numbers) + 1))
             html = client.get(f"/coordination/situations/{situation.pk}/").content.decode()
             assert {r.pk for r in rows if f'id="entry-{r.pk}"' in html} == allowed
             missing_api = client.post(f"/api/coordination/entries/{missing}/vet")

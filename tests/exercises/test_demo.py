@@ -20,7 +20,7 @@ from kizuna.exercises.models import (
 
 pytestmark = pytest.mark.django_db
 
-KEEN_SWORD = "Keen Sword 21 (Japan–US Joint Exercise, field training)"
+KEEN_SWORD = "Keen Sword 21 (Japan–US Joint Exercise, field training exercise)"
 
 
 def _year(fiscal_year: int | None) -> selectors.Year:

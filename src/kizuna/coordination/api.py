@@ -50,7 +50,7 @@ class DesignationOut(Schema):
     name_en: str
     starts_at: datetime
     ends_at: datetime | None
-    decision_seq: int
+    decision_number: str
 
 
 class SituationOut(Schema):
@@ -136,6 +136,7 @@ class EntryOut(Schema):
     id: int
     situation: int
     seq: int
+    number: str
     rev: int
     kind: str
     body_id: int | None
@@ -471,7 +472,7 @@ def _designations(situation: Situation) -> list[dict[str, Any]]:
             "name_en": d.situation_type.name_en,
             "starts_at": d.starts_at,
             "ends_at": d.ends_at,
-            "decision_seq": d.decision.seq,
+            "decision_number": d.decision.label,
         }
         for d in selectors.designations_of(situation)
     ]

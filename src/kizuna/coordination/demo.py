@@ -534,7 +534,7 @@ def _working_groups() -> None:
         ("今後の取組：情報共有の緊密化", "Going forward: closer information sharing"),
         (
             "今後の取組：専門家の育成・確保のための協力",
-            "Going forward: cooperation in training and securing experts",
+            "Going forward: cooperation in developing and securing experts",
         ),
         ("今後の取組：机上演習の実施", "Going forward: tabletop exercises"),
     ):

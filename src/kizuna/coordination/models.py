@@ -10,6 +10,8 @@ N" and gets exactly what it missed.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from decimal import Decimal
 
 from django.conf import settings
@@ -236,6 +238,58 @@ class Body(BilingualName):
         return self.stood_down_at is None
 
 
+def entry_series_code(body_code: str, marking_key: str, length: int = 5) -> str:
+    """A series' part of an entry's number: a short digest of its body and marking (as ACSA's
+    order series), not a running letter whose gaps would count the series one cannot see."""
+    digest = base64.b32encode(hashlib.sha256(f"{body_code}|{marking_key}".encode()).digest())
+    return digest.decode()[:length]
+
+
+class EntrySeries(models.Model):
+    """One run of entry numbers within a situation: its entries of one body (or the
+    situation-wide ones) under one marking. Whether a person reads an entry of a situation
+    depends on nothing else (the body rule on its body, the marking rule on its marking), so
+    whoever reads one entry of a series reads all of it, and numbers drawn in turn leave no
+    reader a gap made by an entry hidden from them (docs/sharing.md, "Totals and numbers")."""
+
+    situation = models.ForeignKey(
+        Situation, on_delete=models.PROTECT, related_name="+", verbose_name=_("situation")
+    )
+    body = models.ForeignKey(
+        Body,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("coordination body"),
+    )
+    marking = models.ForeignKey(
+        "sharing.MarkingSet", on_delete=models.PROTECT, related_name="+", verbose_name=_("marking")
+    )
+    code = models.CharField(_("code"), max_length=40)
+    last_number = models.PositiveIntegerField(_("last number drawn"), default=0)
+
+    class Meta:
+        verbose_name = _("entry number series")
+        verbose_name_plural = _("entry number series")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["situation", "body", "marking"],
+                condition=Q(body__isnull=False),
+                name="entry_series_per_body_marking",
+            ),
+            models.UniqueConstraint(
+                fields=["situation", "marking"],
+                condition=Q(body__isnull=True),
+                name="entry_series_per_marking",
+            ),
+            models.UniqueConstraint(fields=["situation", "code"], name="entry_series_code"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
 class LogEntry(Marked, Translated):
     """One entry of the activity log (活動記録). Never deleted; see the module doc. Marked like
     shared items: `kizuna.sharing.policy` decides who reads it."""
@@ -250,7 +304,15 @@ class LogEntry(Marked, Translated):
     situation = models.ForeignKey(
         Situation, on_delete=models.PROTECT, related_name="entries", verbose_name=_("situation")
     )
-    seq = models.PositiveBigIntegerField(_("number"))
+    # The situation's order of creation: pages and the live stream key on it, never shown.
+    seq = models.PositiveBigIntegerField(_("sequence"))
+    # What readers see (`label`): the entry's number in its series, drawn without gaps.
+    series = models.ForeignKey(
+        EntrySeries, on_delete=models.PROTECT, related_name="+", verbose_name=_("number series")
+    )
+    number = models.PositiveIntegerField(_("number in its series"))
+    # The series' code and the number, as shown (`K7Q2M-3`): kept so no page joins for it.
+    label = models.CharField(_("number"), max_length=60, editable=False)
     # The situation's sequence number of this entry's latest change (its creation, a
     # translation, a vetting, an event-time edit): what the live stream sends and resumes by.
     rev = models.PositiveBigIntegerField(_("revision"))
@@ -316,6 +378,7 @@ class LogEntry(Marked, Translated):
         constraints = [
             models.UniqueConstraint(fields=["situation", "seq"], name="entry_seq_per_situation"),
             models.UniqueConstraint(fields=["situation", "rev"], name="entry_rev_per_situation"),
+            models.UniqueConstraint(fields=["series", "number"], name="entry_number_per_series"),
             models.CheckConstraint(
                 condition=Q(translated_by__isnull=True) | ~Q(translation=""),
                 name="entry_translation_has_text",
@@ -339,7 +402,7 @@ class LogEntry(Marked, Translated):
         ]
 
     def __str__(self) -> str:
-        return f"{self.situation_id}#{self.seq}"
+        return f"#{self.label}"
 
     def text_in(self, language: str) -> str:
         return self.text if language == self.language else self.translation

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from kizuna.acsa import services as acsa_services
 from kizuna.acsa.models import Category, Order, SituationType
 from kizuna.core import bounds, places
-from kizuna.core.audit import record_event
+from kizuna.core.audit import record_event, record_fields
 from kizuna.core.models import Membership, Organization, Person, Role
 from kizuna.sharing import services as sharing_services
 from kizuna.sharing.marking import Marking
@@ -34,6 +34,7 @@ from .models import (
     ActionItem,
     Body,
     Designation,
+    EntrySeries,
     EventTimeEdit,
     Language,
     LogEntry,
@@ -43,6 +44,7 @@ from .models import (
     ResourceReport,
     Situation,
     SupportRequest,
+    entry_series_code,
     other_language,
 )
 
@@ -58,6 +60,41 @@ def _next_rev(situation: Situation) -> int:
     situation.last_seq += 1
     Situation.objects.filter(pk=situation.pk).update(last_seq=situation.last_seq)
     return situation.last_seq
+
+
+def entry_series(situation: Situation, body: Body | None, marking: MarkingSet) -> EntrySeries:
+    """The series of a situation's entries of this body (None: situation-wide) under this
+    marking, locked; made with no number drawn when it is the first."""
+    series = (
+        EntrySeries.objects.select_for_update()
+        .filter(situation=situation, body=body, marking=marking)
+        .first()
+    )
+    if series is None:
+        code = _free_code(situation, body, marking)
+        series = EntrySeries.objects.create(
+            situation=situation, body=body, marking=marking, code=code
+        )
+    return series
+
+
+def draw_number(situation: Situation, body: Body | None, marking: MarkingSet) -> EntrySeries:
+    """The entry's series with its next number drawn, under the series' row lock in the
+    creating transaction: a rolled back post gives the number back, so no series has gaps."""
+    series = entry_series(situation, body, marking)
+    series.last_number += 1
+    EntrySeries.objects.filter(pk=series.pk).update(last_number=series.last_number)
+    return series
+
+
+def _free_code(situation: Situation, body: Body | None, marking: MarkingSet) -> str:
+    """The shortest digest no other series of the situation holds (they seldom clash)."""
+    taken = set(EntrySeries.objects.filter(situation=situation).values_list("code", flat=True))
+    for length in range(5, 41):
+        code = entry_series_code(body.code if body else "", marking.key, length)
+        if code not in taken:
+            return code
+    raise RuntimeError(f"no free series code in situation {situation.pk}")
 
 
 def _check_event_time(event_at: datetime, field: str = "event_at") -> None:
@@ -117,6 +154,21 @@ def _entry_marking(
     return sharing_services.marking_set(resolved)
 
 
+# What an entry's audit event seals: its content, not its number (drawn per series).
+_ENTRY_CONTENT = (
+    "situation",
+    "body",
+    "kind",
+    "language",
+    "text",
+    "event_at",
+    "significant",
+    "corrects",
+    "support_request",
+    "marking",
+)
+
+
 def _append(
     *,
     situation: Situation,
@@ -144,12 +196,16 @@ def _append(
             marking=None,
         )
     rev = _next_rev(situation)
+    series = draw_number(situation, body, marking)
     now = timezone.now()
     entry = LogEntry.objects.create(
         marking=marking,
         situation=situation,
         seq=rev,
         rev=rev,
+        series=series,
+        number=series.last_number,
+        label=f"{series.code}-{series.last_number}",
         body=body,
         kind=kind,
         author=author,
@@ -169,18 +225,7 @@ def _append(
         actor=author,
         action="coordination.entry.post",
         obj=entry,
-        after={
-            "situation": situation.pk,
-            "seq": rev,
-            "body": body.code if body else None,
-            "kind": kind,
-            "language": language,
-            "text": text,
-            "event_at": entry.event_at,
-            "significant": significant,
-            "corrects": corrects.pk if corrects else None,
-            "marking": Marking.of(entry).as_json(),
-        },
+        after=record_fields(entry, *_ENTRY_CONTENT),
     )
     announce(situation.pk)
     return entry
@@ -880,7 +925,7 @@ def entry_translate(*, actor: Person, entry: LogEntry, text: str, language: str)
         actor=actor,
         action="coordination.entry.translate",
         obj=entry,
-        after={"language": language, "text": entry.translation},
+        after=record_fields(entry, "translation", "translated_by", "translated_at"),
     )
     return entry
 

@@ -90,7 +90,7 @@ BILATERAL_AIM = (
 SPECS = [
     Spec(
         "日米共同統合演習（実動演習）キーン・ソード21",
-        "Keen Sword 21 (Japan–US Joint Exercise, field training)",
+        "Keen Sword 21 (Japan–US Joint Exercise, field training exercise)",
         Exercise.Kind.FIELD,
         S3,
         Exercise.Precision.MONTH,

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kizuna.core import bounds
-from kizuna.core.audit import record_event
+from kizuna.core.audit import record_event, record_fields
 from kizuna.core.models import Nation, Organization, Person
 
 from . import policy, stix
@@ -188,9 +188,17 @@ def item_create(
         actor=person,
         action="sharing.item.create",
         obj=item,
-        after={"kind": kind, "domain": domain, "originator": originator.code, **marking.as_json()},
+        after=record_fields(item, *_ITEM_CONTENT),
     )
     return item
+
+
+# What an item's creation event seals: everything the item was written with.
+_ITEM_CONTENT = (
+    *("kind", "domain", "originator", "created_by", "original_language"),
+    *("title_ja", "title_en", "body_ja", "body_en"),
+    *("latitude", "longitude", "observed_at", "observation", "marking"),
+)
 
 
 def _new_item(resolved: ResolvedMarking, **fields: Any) -> SharedItem:
