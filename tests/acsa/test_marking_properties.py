@@ -11,7 +11,7 @@ import csv
 import io
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -22,7 +22,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kizuna.acsa import policy, selectors, services
-from kizuna.acsa.models import Category, Delivery, LiabilityCap, Order, OrderLine, SituationType
+from kizuna.acsa.models import (
+    Category,
+    Delivery,
+    ExchangeRate,
+    LiabilityCap,
+    Order,
+    OrderLine,
+    SituationType,
+)
 from kizuna.core.models import Membership, Organization, Person, Role
 from kizuna.sharing import policy as sharing_policy
 from kizuna.sharing.models import Community, HandlingCaveat
@@ -114,6 +122,11 @@ def _build(
         )
         for nation in ("JPN", "USA", "AUS")
     }
+    # Yen orders count toward the US caps at a rate in force: one for every generated day.
+    ExchangeRate.objects.create(
+        base="USD", quote="JPY", rate=Decimal("150"), effective_from=date(1990, 1, 1),
+        source="a rate for the generated worlds",
+    )  # fmt: skip
     persons = []
     for n, spec in enumerate(world_people):
         person = Person.objects.create(username=f"p{n}")

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kizuna.core import bounds
 from kizuna.core.models import Person, Role
@@ -144,6 +144,7 @@ def test_an_id_too_large_for_the_database_is_not_found(client: Client, officer: 
     assert client.get(f"/sharing/{huge}/").status_code == 404
 
 
+@translation.override("en")  # the messages read in English here
 def test_each_purpose_says_its_range() -> None:
     now = timezone.now()
     assert bounds.moment_problem("event", now) == ""

@@ -13,6 +13,7 @@ from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from kizuna.core import bounds
@@ -211,6 +212,8 @@ def _new_item(resolved: ResolvedMarking, **fields: Any) -> SharedItem:
 
 
 def _check_observation(kind: str, latitude: Any, longitude: Any, observed_at: Any) -> None:
+    if isinstance(observed_at, str):  # a STIX import hands over the ISO text
+        observed_at = parse_datetime(observed_at)
     bounds.check_moment("observed", observed_at, field="observed_at")
     if (latitude is None) != (longitude is None):
         raise ValidationError({"latitude": _("Give both latitude and longitude, or neither.")})
