@@ -158,6 +158,10 @@ def unload(apps, schema_editor):
         situation__code="special-measures-laws", effective_to=ANTI_TERRORISM_LAPSED
     ).update(effective_to=None)
     SituationType.objects.filter(code__in=split).delete()
+    if schema_editor.connection.vendor == "postgresql":
+        # The deletes leave deferred foreign-key checks pending, and PostgreSQL will not drop
+        # the columns that follow in this migration while they are: run them now.
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 class Migration(migrations.Migration):
