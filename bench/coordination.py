@@ -156,11 +156,12 @@ def seed(entries: int) -> dict[str, Any]:
                         PARTITION BY body_id, marking_id ORDER BY n) AS k
                     FROM src
                 )
-                INSERT INTO coordination_logentry (situation_id, seq, rev, body_id, kind,
-                    author_id, author_organization_id, author_position, recorded_at, event_at,
-                    language, text, translation, significant, marking_id, series_id, number,
-                    label)
-                SELECT %s, %s + n, %s + n, numbered.body_id, 'report', %s, %s,
+                INSERT INTO coordination_logentry (public_id, situation_id, seq, rev, body_id,
+                    kind, author_id, author_organization_id, author_position, recorded_at,
+                    event_at, language, text, translation, significant, marking_id, series_id,
+                    number, label)
+                SELECT substr(translate(md5(random()::text || n), '0189', 'wxyz'), 1, 26),
+                    %s, %s + n, %s + n, numbered.body_id, 'report', %s, %s,
                     'J-3', now() - (%s - n) * interval '1 second',
                     now() - (%s - n) * interval '1 second', 'ja',
                     '定時報告 ' || n || '：南阿蘇村方面の道路状況に変化なし。給水支援を継続中。',
@@ -204,7 +205,7 @@ def seed(entries: int) -> dict[str, Any]:
     client = Client()
     client.force_login(reader)
     return {
-        "situation": situation.pk,
+        "situation": situation.public_id,
         "last_seq": situation.last_seq,
         "body": "bench-0",
         "reader_cookie": client.cookies["sessionid"].value,

@@ -1,6 +1,9 @@
 """Keyset paging for long lists, newest first: a page is the rows below a cursor (the last
 row's id), so a page deep in the list costs what the first does, and rows added meanwhile
-neither repeat nor vanish between pages. Filters stay in the URL beside the cursor."""
+neither repeat nor vanish between pages. Filters stay in the URL beside the cursor.
+
+The id is a global sequence (core.public_ids), so the cursor in the URL is it sealed for the
+reader and the list (core.cursors): opaque, good only for them; any other is the first page."""
 
 from __future__ import annotations
 
@@ -10,6 +13,8 @@ from typing import Any, Generic, TypeVar
 from django.db.models import Model, QuerySet
 from django.http import QueryDict
 
+from . import cursors
+
 M = TypeVar("M", bound=Model)
 
 PAGE_SIZE = 50
@@ -18,28 +23,45 @@ PAGE_SIZE = 50
 @dataclass(frozen=True)
 class KeysetPage(Generic[M]):
     rows: list[M]
-    # The cursor of the next (older) page, None on the last one.
-    after: int | None
+    # The sealed cursor of the next (older) page, None on the last one.
+    after: str | None
     # Whether this is a later page (so a link back to the first one is offered).
     later: bool
 
 
-def cursor(query: QueryDict) -> int | None:
-    """The `after` cursor of a list's URL; anything but a positive number is the first page."""
+CURSOR = "core.paging"
+
+
+def cursor(query: QueryDict, *, reader: int, scope: str) -> int | None:
+    """The id the `after` cursor of a list's URL seals; one that does not unseal for this
+    reader and list is the first page."""
     value = query.get("after", "")
-    return int(value) if value.isdigit() and int(value) > 0 else None
+    if not value:
+        return None
+    try:
+        return cursors.unseal(CURSOR, value, reader=reader, scope=scope) or None
+    except cursors.InvalidCursor:
+        return None
 
 
-def keyset_page(queryset: QuerySet[M], query: QueryDict, size: int = PAGE_SIZE) -> KeysetPage[M]:
-    """The page of `queryset` (newest first by id) that the URL's cursor names."""
-    after = cursor(query)
+def keyset_page(
+    queryset: QuerySet[M], query: QueryDict, *, reader: int, size: int = PAGE_SIZE
+) -> KeysetPage[M]:
+    """The page of `queryset` (newest first by id) that the URL's cursor names, for `reader`
+    (a person's key: the cursors are sealed for them)."""
+    scope = queryset.model._meta.label_lower
+    after = cursor(query, reader=reader, scope=scope)
     if after is not None:
         queryset = queryset.filter(pk__lt=after)
     rows = list(queryset.order_by("-pk")[: size + 1])
     more = len(rows) > size
     rows = rows[:size]
     return KeysetPage(
-        rows=rows, after=rows[-1].pk if more and rows else None, later=after is not None
+        rows=rows,
+        after=cursors.seal(CURSOR, reader=reader, scope=scope, position=rows[-1].pk)
+        if more and rows
+        else None,
+        later=after is not None,
     )
 
 
