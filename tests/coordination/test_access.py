@@ -373,10 +373,10 @@ def test_lists_show_only_what_the_reader_may_see(client: Client, world: World) -
     assert client.get("/api/coordination/situations").json() == []
     assert client.get("/api/coordination/translation-queue").json() == []
     client.force_login(world.cast.us_coordinator)
-    seqs = {e["seq"] for e in client.get(S.format(w=world) + "/entries").json()["entries"]}
-    assert world.entry.seq not in seqs  # a CCC entry; USFJ does not sit in the CCC
-    assert world.entry.seq in {
-        e["seq"]
+    ids = {e["id"] for e in client.get(S.format(w=world) + "/entries").json()["entries"]}
+    assert world.entry.public_id not in ids  # a CCC entry; USFJ does not sit in the CCC
+    assert world.entry.public_id in {
+        e["id"]
         for e in _as(client, world, "auditor").get(S.format(w=world) + "/entries").json()["entries"]
     }
 
@@ -389,16 +389,16 @@ def test_a_change_of_access_written_anywhere_counts_from_the_next_request(
     client.force_login(world.cast.mef_officer)  # III MEF sits in the CCC only
     url = S.format(w=world) + "/entries"
 
-    def seqs() -> set[int] | int:
+    def seqs() -> set[str] | int:
         response = client.get(url)
         return (
-            {e["seq"] for e in response.json()["entries"]}
+            {e["id"] for e in response.json()["entries"]}
             if response.status_code == 200
             else response.status_code
         )
 
-    assert world.entry.seq in seqs()  # type: ignore[operator]
-    assert world.entry.seq in seqs()  # type: ignore[operator]  # remembered
+    assert world.entry.public_id in seqs()  # type: ignore[operator]
+    assert world.entry.public_id in seqs()  # type: ignore[operator]  # remembered
     with connection.cursor() as cursor:
         cursor.execute(
             "DELETE FROM coordination_body_organizations WHERE body_id = %s "
@@ -407,7 +407,7 @@ def test_a_change_of_access_written_anywhere_counts_from_the_next_request(
         )
     assert seqs() == 404  # no body of the situation left: the situation is hidden
     world.cast.ccc.organizations.add(org("iii-mef"))
-    assert world.entry.seq in seqs()  # type: ignore[operator]
+    assert world.entry.public_id in seqs()  # type: ignore[operator]
     with connection.cursor() as cursor:
         cursor.execute(
             "DELETE FROM sharing_clearance_caveats WHERE clearance_id IN "

@@ -16,8 +16,9 @@ from ninja.renderers import JSONRenderer
 from pydantic import Field
 
 from kizuna.acsa.models import SituationType
-from kizuna.core import bounds
+from kizuna.core import bounds, paging
 from kizuna.core.auth import person_of
+from kizuna.core.cursors import InvalidCursor
 from kizuna.core.models import Organization
 from kizuna.core.public_ids import public_id_of
 from kizuna.core.selectors import organization_get
@@ -136,7 +137,6 @@ class EntryMarkingOut(Schema):
 class EntryOut(Schema):
     id: str
     situation: str
-    seq: int
     number: str
     kind: str
     body: str | None
@@ -165,7 +165,8 @@ class EntryOut(Schema):
 
 class EntryPageOut(Schema):
     entries: list[EntryOut]
-    next_before: int | None
+    # The next (older) page's cursor: opaque, good only for this reader and situation.
+    next_before: str | None
 
 
 class TranslationIn(Schema):
@@ -575,17 +576,29 @@ def stand_down(request: HttpRequest, code: str) -> dict[str, Any]:
 def entries(
     request: HttpRequest,
     situation_id: str,
-    before: int | None = None,
+    before: str | None = None,
     limit: int = Query(selectors.PAGE_SIZE, ge=1, le=selectors.MAX_PAGE_SIZE),
     body: str | None = None,
 ) -> HttpResponse:
     """The log's hot read: the page is built as plain data and rendered without validating
-    each entry through the schema (which still documents it)."""
+    each entry through the schema (which still documents it). `before` is the cursor the
+    previous page gave as `next_before`."""
+    person = person_of(request)
+    scope = selectors.log_scope(situation_id)
+    try:
+        position = paging.unseal_position(before, reader=person.pk, scope=scope)
+    except InvalidCursor:
+        refused = _("This page cursor was not given to you for this log.")
+        raise ValidationError({"before": refused}) from None
     page = selectors.entries_payloads(
-        person=person_of(request), situation_id=situation_id, before=before, limit=limit, body=body
+        person=person, situation_id=situation_id, before=position, limit=limit, body=body
     )
-    full = len(page) == min(limit, selectors.MAX_PAGE_SIZE)
-    data = {"entries": page, "next_before": page[-1]["seq"] if full else None}
+    full = len(page.entries) == min(limit, selectors.MAX_PAGE_SIZE)
+    following = page.last if full else None
+    data = {
+        "entries": page.entries,
+        "next_before": paging.seal_position(following, reader=person.pk, scope=scope),
+    }
     return HttpResponse(
         _RENDERER.render(request, data, response_status=200),
         content_type="application/json; charset=utf-8",

@@ -246,6 +246,19 @@ def entries_page(
     return _present(_keyset(queryset, before, limit, body), reach)
 
 
+def log_scope(situation_id: str) -> str:
+    """What a log page's cursor is sealed for: one situation's log (by its public id)."""
+    return f"coordination.log:{situation_id}"
+
+
+@dataclass(frozen=True)
+class PayloadPage:
+    entries: list[dict[str, Any]]
+    # The log position of the last entry, for the next page. It counts hidden entries too,
+    # so it leaves the server only sealed for its reader (core.cursors).
+    last: int | None
+
+
 def entries_payloads(
     *,
     person: Person,
@@ -253,17 +266,17 @@ def entries_payloads(
     before: int | None = None,
     limit: int = PAGE_SIZE,
     body: str | None = None,
-) -> list[dict[str, Any]]:
+) -> PayloadPage:
     """A page of the log as the API gives it. The reach says which situations the reader
     sees (a hidden one answers 404 like a missing one); only an empty page asks whether the
     situation exists at all."""
     reach = policy.log_reach(person)
     queryset = LogEntry.objects.filter(reach.q(), situation__public_id=situation_id)
     chosen = body_in_reach(person=person, code=body) if body is not None else None
-    payloads = _payloads(_keyset(queryset, before, limit, chosen), reach)
-    if not payloads:
+    rows = list(_keyset(queryset, before, limit, chosen).values(*PAYLOAD_FIELDS))
+    if not rows:
         situation_get(person=person, public_id=situation_id)
-    return payloads
+    return PayloadPage(_payloads_of(rows, reach), rows[-1]["seq"] if rows else None)
 
 
 def log_export(
@@ -272,11 +285,13 @@ def log_export(
     """The whole log as the page filters it (one body, or all the reader sees), newest
     first, a page at a time by the same keyset the page uses."""
     before = None
-    while page := entries_payloads(
-        person=person, situation_id=situation_id, before=before, limit=MAX_PAGE_SIZE, body=body
-    ):
-        yield from page
-        before = page[-1]["seq"]
+    while (
+        page := entries_payloads(
+            person=person, situation_id=situation_id, before=before, limit=MAX_PAGE_SIZE, body=body
+        )
+    ).entries:
+        yield from page.entries
+        before = page.last
 
 
 def entry_payload(*, person: Person, pk: int) -> dict[str, Any]:
@@ -393,12 +408,16 @@ ACCESS = "_access"
 
 
 def _payloads(queryset: QuerySet[LogEntry], reach: policy.LogReach | None) -> list[dict[str, Any]]:
-    """Entries as the API and the live stream give them (both languages, both clocks).
+    return _payloads_of(list(queryset.values(*PAYLOAD_FIELDS)), reach)
+
+
+def _payloads_of(rows: list[dict[str, Any]], reach: policy.LogReach | None) -> list[dict[str, Any]]:
+    """Entries (rows of PAYLOAD_FIELDS) as the API and the live stream give them (both
+    languages, both clocks). No log position goes out: it counts hidden entries too.
 
     With a reader's `reach` (the API), `corrects` names the corrected entry only when the
     reader may see it. Without one (the live stream's unscoped read), each payload carries
     `ACCESS` instead, for every stream to decide by."""
-    rows = list(queryset.values(*PAYLOAD_FIELDS))
     keys = (
         reach.markings
         if reach is not None
@@ -419,7 +438,6 @@ def _payloads(queryset: QuerySet[LogEntry], reach: policy.LogReach | None) -> li
         payload = {
             "id": row["public_id"],
             "situation": row["situation__public_id"],
-            "seq": row["seq"],
             "number": row["label"],
             "kind": row["kind"],
             "body": row["body__code"],

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kizuna.core import paging
 from kizuna.core.auth import person_of
 from kizuna.core.forms import put_errors
 from kizuna.core.models import Person, Role
@@ -230,14 +231,16 @@ def _log_body(request: HttpRequest, person: Person) -> Body | None:
 
 def _situation_context(request: HttpRequest, situation: Situation) -> dict[str, Any]:
     person = person_of(request)
-    before = request.GET.get("before")
+    # The older page's cursor: the log position, sealed for this reader and log.
+    scope = selectors.log_scope(situation.public_id)
+    before = paging.cursor(request.GET, reader=person.pk, scope=scope, name="before")
     # One decision of what the reader sees serves the page's three lists of entries.
     reach = policy.log_reach(person)
     log_body = _log_body(request, person)
     entries = selectors.entries_page(
         person=person,
         situation=situation,
-        before=int(before) if before and before.isdigit() else None,
+        before=before,
         reach=reach,
         body=log_body,
     )
@@ -254,7 +257,11 @@ def _situation_context(request: HttpRequest, situation: Situation) -> dict[str, 
         ),
         "entries": entries,
         "log_body": log_body.code if log_body else "",
-        "older": entries[-1].seq if len(entries) == selectors.PAGE_SIZE else None,
+        "older": paging.seal_position(
+            entries[-1].seq if len(entries) == selectors.PAGE_SIZE else None,
+            reader=person.pk,
+            scope=scope,
+        ),
         "totals": sorted(selectors.resource_totals(series).items()),
         "resource_charts": charts.resources_views(situation, series, zones_for(person)[0]),
         "requests": selectors.requests_of(person=person, situation=situation),

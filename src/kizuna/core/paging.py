@@ -32,14 +32,25 @@ class KeysetPage(Generic[M]):
 CURSOR = "core.paging"
 
 
-def cursor(query: QueryDict, *, reader: int, scope: str) -> int | None:
-    """The id the `after` cursor of a list's URL seals; one that does not unseal for this
-    reader and list is the first page."""
-    value = query.get("after", "")
-    if not value:
+def seal_position(position: int | None, *, reader: int, scope: str) -> str | None:
+    """A list position (a row id, a log position) as the opaque cursor the reader gets."""
+    if position is None:
         return None
+    return cursors.seal(CURSOR, reader=reader, scope=scope, position=position)
+
+
+def unseal_position(token: str | None, *, reader: int, scope: str) -> int | None:
+    """The position a cursor given by `seal_position` names; InvalidCursor for any other."""
+    if not token:
+        return None
+    return cursors.unseal(CURSOR, token, reader=reader, scope=scope) or None
+
+
+def cursor(query: QueryDict, *, reader: int, scope: str, name: str = "after") -> int | None:
+    """The position the cursor parameter `name` of a list's URL seals; one that does not
+    unseal for this reader and list is the first page."""
     try:
-        return cursors.unseal(CURSOR, value, reader=reader, scope=scope) or None
+        return unseal_position(query.get(name, ""), reader=reader, scope=scope)
     except cursors.InvalidCursor:
         return None
 
@@ -58,9 +69,7 @@ def keyset_page(
     rows = rows[:size]
     return KeysetPage(
         rows=rows,
-        after=cursors.seal(CURSOR, reader=reader, scope=scope, position=rows[-1].pk)
-        if more and rows
-        else None,
+        after=seal_position(rows[-1].pk if more and rows else None, reader=reader, scope=scope),
         later=after is not None,
     )
 
