@@ -1,7 +1,7 @@
 """Property: for generated readers (nation, clearance, caveats, communities) and log entries
-(body, marking), every way of reading the log returns exactly what the body rule and the
-marking rule together allow, and a hidden entry's page and API answers are byte-identical
-to a missing entry's."""
+(body, marking), every way of reading the log (page, board, translation queue, API, live
+stream) returns exactly what the body rule and the marking rule together allow, and a
+hidden entry's page and API answers are byte-identical to a missing entry's."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kizuna.coordination import selectors, services
+from kizuna.coordination import live, policy, selectors, services
 from kizuna.coordination.models import LogEntry
 from kizuna.core.models import Membership, Person, Role
 from kizuna.core.public_ids import new_public_id
@@ -132,6 +132,12 @@ def test_nobody_reads_an_entry_the_rules_hide(
                 series.setdefault(code, []).append(int(number))
             for numbers in series.values():
                 assert sorted(numbers) == list(range(1, len(numbers) + 1))
+            # The live stream sends what the API lists, and no position that counts the rest.
+            streamed = live.visible(
+                selectors.live_payloads(situation.pk, 0, limit=500), 0, policy.log_reach(person)
+            )
+            assert {public[p["id"]] for _, p in streamed if p["id"] in public} == allowed
+            assert all(not {"seq", "rev"} & set(p) for _, p in streamed)
             html = client.get(f"/coordination/situations/{situation.public_id}/").content.decode()
             assert {r.pk for r in rows if f'id="entry-{r.public_id}"' in html} == allowed
             missing_api = client.post(f"/api/coordination/entries/{missing}/vet")

@@ -57,7 +57,7 @@ def test_no_sequential_key_leaves_the_server(
         for suffix in ("", "/history", "/related", "/attachments"):
             seen += assert_no_keys_in_json(api(f"/api/sharing/items/{item.public_id}{suffix}"))
     auditor = Client()
-    auditor.force_login(cleared("jp-aud", role=Role.AUDITOR))
+    auditor.force_login(cleared("jp-aud", role=Role.AUDITOR, level="jpn-j2"))
     reads = auditor.get("/api/sharing/reads").json()
     assert reads
     seen += assert_no_keys_in_json(reads)
