@@ -71,6 +71,7 @@ def load(entries: int) -> None:
     from kizuna.coordination.models import Body, Situation
     from kizuna.core.audit import GENESIS, _content, chain_hash
     from kizuna.core.models import AuditEvent, Nation, Organization, Person, Role
+    from kizuna.core.public_ids import new_public_id
     from kizuna.core.services import membership_grant
     from kizuna.sharing.marking import Marking
     from kizuna.sharing.services import clearance_grant, marking_set, resolve_marking
@@ -115,18 +116,20 @@ def load(entries: int) -> None:
         # Portable SQL (SQLite and PostgreSQL): a recursive count instead of generate_series.
         cursor.execute(
             """
-            INSERT INTO coordination_logentry (situation_id, seq, rev, body_id, kind, author_id,
-                author_organization_id, author_position, recorded_at, event_at, language, text,
-                translation, significant, marking_id, series_id, number, label)
+            INSERT INTO coordination_logentry (public_id, situation_id, seq, rev, body_id, kind,
+                author_id, author_organization_id, author_position, recorded_at, event_at,
+                language, text, translation, significant, marking_id, series_id, number, label)
             WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < %s)
-            SELECT %s, %s + x, %s + x, %s, 'report', %s, %s, 'J-3', %s, %s, 'ja',
+            SELECT %s || x, %s, %s + x, %s + x, %s, 'report', %s, %s, 'J-3', %s, %s, 'ja',
                 '定時報告 ' || x || '：南阿蘇村方面の道路状況に変化なし。給水支援を継続中。',
                 'Routine report ' || x || ': no change.', false, %s,
                 %s, %s + x, %s || '-' || (%s + x)
             FROM n
             """,
+            # A bench-only public id: a random stem and the row's count, unique per row.
             [
-                *(entries, situation.pk, start, start, body.pk, writer.pk, org.pk, at, at),
+                *(entries, new_public_id()[:8]),
+                *(situation.pk, start, start, body.pk, writer.pk, org.pk, at, at),
                 *(marking.pk, series.pk, series.last_number, series.code, series.last_number),
             ],
         )

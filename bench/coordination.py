@@ -69,8 +69,9 @@ def seed(entries: int) -> dict[str, Any]:
     from django.test import Client
     from django.utils import timezone
 
-    from kizuna.coordination import services
+    from kizuna.coordination import selectors, services
     from kizuna.coordination.models import Body, Situation
+    from kizuna.core import paging
     from kizuna.core.models import Nation, Organization, Person, Role
     from kizuna.core.services import membership_grant, token_issue
     from kizuna.sharing.marking import Marking
@@ -156,11 +157,12 @@ def seed(entries: int) -> dict[str, Any]:
                         PARTITION BY body_id, marking_id ORDER BY n) AS k
                     FROM src
                 )
-                INSERT INTO coordination_logentry (situation_id, seq, rev, body_id, kind,
-                    author_id, author_organization_id, author_position, recorded_at, event_at,
-                    language, text, translation, significant, marking_id, series_id, number,
-                    label)
-                SELECT %s, %s + n, %s + n, numbered.body_id, 'report', %s, %s,
+                INSERT INTO coordination_logentry (public_id, situation_id, seq, rev, body_id,
+                    kind, author_id, author_organization_id, author_position, recorded_at,
+                    event_at, language, text, translation, significant, marking_id, series_id,
+                    number, label)
+                SELECT substr(translate(md5(random()::text || n), '0189', 'wxyz'), 1, 26),
+                    %s, %s + n, %s + n, numbered.body_id, 'report', %s, %s,
                     'J-3', now() - (%s - n) * interval '1 second',
                     now() - (%s - n) * interval '1 second', 'ja',
                     '定時報告 ' || n || '：南阿蘇村方面の道路状況に変化なし。給水支援を継続中。',
@@ -203,9 +205,20 @@ def seed(entries: int) -> dict[str, Any]:
     writer = Person.objects.get(username="bench-writer")
     client = Client()
     client.force_login(reader)
+    # Pages deep in the log, as the reader's own cursors (a log position leaves the server
+    # only sealed for its reader), and the page just below the newest entry.
+    scope = selectors.log_scope(situation.public_id)
+    draw = random.Random(7)
     return {
-        "situation": situation.pk,
+        "situation": situation.public_id,
         "last_seq": situation.last_seq,
+        "newest_cursor": paging.seal_position(situation.last_seq, reader=reader.pk, scope=scope),
+        "page_cursors": [
+            paging.seal_position(
+                draw.randint(60, situation.last_seq), reader=reader.pk, scope=scope
+            )
+            for _ in range(500)
+        ],
         "body": "bench-0",
         "reader_cookie": client.cookies["sessionid"].value,
         "writer_token": token_issue(person=writer, label="bench").secret,
@@ -275,7 +288,7 @@ async def _readers(
     cookie: str,
     readers: int,
     seconds: float,
-    last_seq: int,
+    page_cursors: list[str],
     writer: dict[str, Any] | None,
     pause: float = 0.0,
 ) -> tuple[Latencies, int, int, float]:
@@ -299,7 +312,7 @@ async def _readers(
             while time.perf_counter() < stop:
                 url = urls[(n + done) % len(urls)]
                 if "{before}" in url:
-                    url = url.format(before=random.randint(60, last_seq))
+                    url = url.format(before=random.choice(page_cursors))
                 began = time.perf_counter()
                 try:
                     response = await client.get(url)
@@ -376,7 +389,7 @@ def read_phase(
         for port in ports
     ]
     page = httpx.get(
-        api[0].format(before=data["last_seq"]), cookies={"sessionid": data["reader_cookie"]}
+        api[0].format(before=data["newest_cursor"]), cookies={"sessionid": data["reader_cookie"]}
     )
     page.raise_for_status()
     assert len(page.json()["entries"]) == 50
@@ -389,7 +402,7 @@ def read_phase(
     # `--pause` seconds, then reads the next. Throughput is measured at saturation (no pause),
     # for the log API and the bare view alike, where latency is only queueing.
     log(f"log reads: {args.readers} readers ({args.pause}s between pages) + 1 writer")
-    cookie, last = data["reader_cookie"], data["last_seq"]
+    cookie, last = data["reader_cookie"], data["page_cursors"]
     people = measured_run(pids, api, cookie, args.readers, args.seconds, last, writer, args.pause)
     log(f"saturation: {args.readers} readers without pause, log API then bare view")
     saturated = measured_run(pids, api, cookie, args.readers, args.seconds, last, writer)

@@ -44,6 +44,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -188,6 +189,7 @@ def seed() -> dict[str, Any]:
 
     from kizuna.coordination import services
     from kizuna.coordination.models import Body, LogEntry
+    from kizuna.coordination.stream import cursor_for
     from kizuna.core.models import Nation, Organization, Person, Role
     from kizuna.core.services import membership_grant, token_issue
     from kizuna.sharing.services import clearance_grant
@@ -245,9 +247,14 @@ def seed() -> dict[str, Any]:
     situation.refresh_from_db()
     reader = Client()
     reader.force_login(people["mef-reader"])
+    start_rev = LogEntry.objects.filter(situation=situation).aggregate(m=Max("rev"))["m"]
     return {
-        "situation": situation.pk,
-        "start_rev": LogEntry.objects.filter(situation=situation).aggregate(m=Max("rev"))["m"],
+        "situation": situation.public_id,
+        "situation_pk": situation.pk,
+        "reader_pk": people["mef-reader"].pk,
+        "start_rev": start_rev,
+        # The stream's event ids are revisions sealed for their reader (coordination.stream).
+        "start_cursor": cursor_for(people["mef-reader"], situation.public_id, start_rev),
         "reader_cookie": reader.cookies["sessionid"].value,
         "tokens": {name: token_issue(person=p, label="f").secret for name, p in people.items()},
     }
@@ -415,13 +422,16 @@ async def writer(api: Api, lane: int, until: float, today: str) -> None:
 class Reader:
     url: str
     cookie: str
-    last: int
+    cursor: str
+    # The revision an event id seals (the bench holds the servers' key; a reader cannot).
+    unseal: Callable[[str], int]
+    last: int = 0
     received: list[int] = field(default_factory=list)
     reconnects: int = 0
 
     async def follow(self, client: httpx.AsyncClient, done: asyncio.Event) -> None:
         while not done.is_set():
-            headers = {"Last-Event-ID": str(self.last)}
+            headers = {"Last-Event-ID": self.cursor}
             try:
                 async with client.stream(
                     "GET", self.url, headers=headers, cookies={"sessionid": self.cookie}
@@ -429,7 +439,8 @@ class Reader:
                     if response.status_code == 200:
                         async for line in response.aiter_lines():
                             if line.startswith("id: "):
-                                self.last = int(line[4:])
+                                self.cursor = line[4:]
+                                self.last = self.unseal(self.cursor)
                                 self.received.append(self.last)
             except (httpx.HTTPError, ValueError):
                 pass
@@ -499,6 +510,9 @@ async def run(
 ) -> dict[str, Any]:
     from django.utils import timezone
 
+    from kizuna.coordination.stream import CURSOR
+    from kizuna.core import cursors
+
     bases = [
         f"http://127.0.0.1:{p.argv[p.argv.index('--port') + 1]}"
         for p in procs.values()
@@ -515,8 +529,20 @@ async def run(
         await wait_up(bases)
         api = Api(client, bases, data["tokens"], args.drop_answers, random.Random(args.seed + 1))
         events = "/coordination/situations/{}/events".format(data["situation"])
+
+        def unseal(event_id: str) -> int:
+            return cursors.unseal(
+                CURSOR, event_id, reader=data["reader_pk"], scope=data["situation"]
+            )
+
         readers = [
-            Reader(f"{bases[n % len(bases)]}{events}", data["reader_cookie"], data["start_rev"])
+            Reader(
+                f"{bases[n % len(bases)]}{events}",
+                data["reader_cookie"],
+                data["start_cursor"],
+                unseal,
+                data["start_rev"],
+            )
             for n in range(args.readers)
         ]
         following = [asyncio.create_task(r.follow(client, done)) for r in readers]
@@ -537,14 +563,27 @@ async def run(
             "final",
         )
         api.tally.acknowledged.append(("entry", "final"))
+        final_rev = await asyncio.to_thread(_rev_of, final["id"])
         deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and any(r.last < final["rev"] for r in readers):
+        while time.monotonic() < deadline and any(r.last < final_rev for r in readers):
             await asyncio.sleep(0.2)
         done.set()
         for task in [*following, watching]:
             task.cancel()
         await asyncio.gather(*following, watching, return_exceptions=True)
     return {"api": api, "readers": readers, "injected": injected}
+
+
+def _rev_of(public_id: str) -> int:
+    """The revision an entry took (the API names entries by public id, never by revision)."""
+    from django.db import connection
+
+    from kizuna.coordination.models import LogEntry
+
+    try:
+        return LogEntry.objects.get(public_id=public_id).rev
+    finally:
+        connection.close()
 
 
 # --- checks ----------------------------------------------------------------------------------
@@ -631,7 +670,7 @@ def check(outcome: dict[str, Any], data: dict[str, Any], env: dict[str, str]) ->
     )
     situation_revs = set(
         LogEntry.objects.filter(
-            situation_id=data["situation"], rev__gt=data["start_rev"]
+            situation_id=data["situation_pk"], rev__gt=data["start_rev"]
         ).values_list("rev", flat=True)
     )
     streams = []

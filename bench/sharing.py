@@ -176,12 +176,14 @@ def _load(size: int, ref: dict[str, object], vendor: str) -> None:
     }
     reader = ref["reader"].pk  # type: ignore[attr-defined]
     start = datetime(2020, 1, 1, tzinfo=UTC)
+    from kizuna.core.public_ids import new_public_id
+
     next_id = (SharedItem.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
     with connection.cursor() as cursor:
         if vendor == "postgresql":
             cursor.execute("DROP INDEX IF EXISTS sharing_item_search_gin")
     columns = (
-        "id, marking_id, kind, domain, originator_id, created_by_id, created_at, "
+        "id, public_id, marking_id, kind, domain, originator_id, created_by_id, created_at, "
         "original_language, title_ja, title_en, body_ja, body_en, latitude, longitude, "
         "observed_at, observation, search_grams"
     )
@@ -194,6 +196,7 @@ def _load(size: int, ref: dict[str, object], vendor: str) -> None:
             rows.append(
                 (
                     next_id + n,
+                    new_public_id(),
                     markings[n % 6],
                     "report",
                     "space",

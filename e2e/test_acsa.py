@@ -47,7 +47,7 @@ def test_create_an_order_with_live_eligibility_and_download_its_pdf(
     expect(answer).to_contain_text("提供不可")
 
     page.get_by_role("button", name="下書きとして保存").click()
-    expect(page).to_have_url(re.compile(r"/acsa/orders/\d+/$"))
+    expect(page).to_have_url(re.compile(r"/acsa/orders/[a-z2-7]{26}/$"))
     expect(page.get_by_test_id("missing")).to_contain_text("受領側の要請権者")
     # No marking chosen: the receiving nation's lowest level, releasable to both.
     for banner in ("marking", "marking-bottom"):

@@ -119,7 +119,7 @@ def test_a_japanese_post_reaches_the_us_reader_live_and_its_translation_both(
             Organization.objects.filter(code__in=["gsdf-western-army", "iii-mef", "joint-staff"])
         ),
     )
-    url = f"/coordination/situations/{situation.pk}/"
+    url = f"/coordination/situations/{situation.public_id}/"
 
     japanese = open_as("wa-officer", "ja-JP")
     american = open_as("mef-officer", "en-US")
@@ -146,18 +146,18 @@ def test_a_japanese_post_reaches_the_us_reader_live_and_its_translation_both(
 
     liaison = open_as("liaison", "ja-JP")
     liaison.goto("/coordination/translations/")
-    queued = liaison.locator(f"#entry-{entry.pk}")
+    queued = liaison.locator(f"#entry-{entry.public_id}")
     queued.locator("textarea[name=text]").fill("Road cut in Minamiaso; isolated hamlets")
     queued.locator("form button[type=submit]").click()
     expect(liaison.get_by_test_id("translation-queue")).not_to_contain_text("南阿蘇村")
 
     for page in (american, japanese):
-        row = page.locator(f"#entry-{entry.pk}")
+        row = page.locator(f"#entry-{entry.public_id}")
         expect(row.get_by_test_id("translation")).to_contain_text("Road cut in Minamiaso")
         expect(row.get_by_test_id("translation")).to_contain_text("liaison")
         expect(row.get_by_test_id("original")).to_contain_text("南阿蘇村で道路寸断")
     # Nothing came twice: one row for the entry on each page.
-    expect(american.locator(f"#entry-{entry.pk}")).to_have_count(1)
+    expect(american.locator(f"#entry-{entry.public_id}")).to_have_count(1)
 
 
 def situation_start() -> datetime:

@@ -17,7 +17,7 @@ from kizuna.core.models import Organization, Role
 from .conftest import sign_in
 
 
-def _accepted_request(make_person: Callable) -> int:
+def _accepted_request(make_person: Callable) -> str:
     coordinator = make_person("jp-co", role=Role.COORDINATOR, org="joint-staff", clearance="jpn-j2")
     asking = make_person(
         "wa-lo", role=Role.LOGISTICS_OFFICER, org="western-army", clearance="jpn-j2"
@@ -65,14 +65,14 @@ def _accepted_request(make_person: Callable) -> int:
     services.request_submit(actor=asking, request=request)
     services.request_acknowledge(actor=asked, request=request)
     services.request_accept(actor=asked, request=request)
-    return request.pk
+    return request.public_id
 
 
 def test_progress_per_line_is_recorded_from_the_requests_page(
     new_page: Callable[..., Page], make_person: Callable
 ) -> None:
     request_id = _accepted_request(make_person)
-    line = RequestLine.objects.get(request_id=request_id)
+    line = RequestLine.objects.get(request__public_id=request_id)
     page = new_page("en-US")
     sign_in(page, "mef-lo")
     page.goto(f"/coordination/requests/{request_id}/")

@@ -191,4 +191,4 @@ def test_deliveries_and_settlements_are_idempotent_too(client: Client, cast: Cas
     one = approving.post(f"/orders/{pk}/settlements", pay, HTTP_IDEMPOTENCY_KEY="s-1")
     two = approving.post(f"/orders/{pk}/settlements", pay, HTTP_IDEMPOTENCY_KEY="s-1")
     assert one.json()["id"] == two.json()["id"]
-    assert Order.objects.get(pk=pk).amount_settled == Decimal(100)
+    assert Order.objects.get(public_id=pk).amount_settled == Decimal(100)

@@ -48,7 +48,7 @@ def test_a_supplies_order_over_20_million_dollars_is_warned_of(cast: Cast, clien
     assert len(warnings) == 1
     assert "supplies" in warnings[0]
     client.force_login(cast.jp_approving)
-    assert "cap-warning" in client.get(f"/acsa/orders/{order.pk}/").content.decode()
+    assert "cap-warning" in client.get(f"/acsa/orders/{order.public_id}/").content.decode()
 
 
 def test_services_count_against_the_total_cap_only(cast: Cast) -> None:

@@ -50,7 +50,7 @@ def test_the_order_form_pdf_keeps_its_japanese_text(
     client: Client, cast: Cast, received: Order
 ) -> None:
     client.force_login(cast.jp_logistics)
-    response = client.get(f"/acsa/orders/{received.pk}.pdf")
+    response = client.get(f"/acsa/orders/{received.public_id}.pdf")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     text = _text(response.content)
@@ -64,12 +64,12 @@ def test_the_claim_notice_is_issued_when_a_japanese_provision_is_received(
     notice = ClaimNotice.objects.get(delivery__line__order=received)
     assert notice.amount == received.amount_delivered
     client.force_login(cast.jp_approving)
-    text = _text(client.get(f"/acsa/claim-notices/{notice.pk}.pdf").content)
+    text = _text(client.get(f"/acsa/claim-notices/{notice.public_id}.pdf").content)
     assert "債権発生通知書" in text
     assert "歳入徴収官" in text
     assert re.search(r"JPY\s120,000", text)
     client.force_login(official("coord", nation="JPN", org="mod", role=Role.COORDINATOR))
-    assert client.get(f"/acsa/claim-notices/{notice.pk}.pdf").status_code == 404
+    assert client.get(f"/acsa/claim-notices/{notice.public_id}.pdf").status_code == 404
 
 
 def test_the_xlsx_export_is_for_people_and_the_csv_for_machines(

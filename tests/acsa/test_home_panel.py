@@ -57,14 +57,14 @@ def test_what_waits_for_each_official_is_counted_and_linked(client: Client) -> N
     assert _count(page, "signature") == 1
     assert _count(page, "receipt") is None
     orders = client.get("/acsa/orders/?awaiting=signature").content.decode()
-    assert f"/acsa/orders/{first.pk}/" in orders
-    assert f"/acsa/orders/{requested.pk}/" not in orders
+    assert f"/acsa/orders/{first.public_id}/" in orders
+    assert f"/acsa/orders/{requested.public_id}/" not in orders
 
     client.force_login(cast.jp_approving)
     page = client.get("/").content.decode()
     assert _count(page, "signature") == 1
     assert (
-        f"/acsa/orders/{requested.pk}/"
+        f"/acsa/orders/{requested.public_id}/"
         in client.get("/acsa/orders/?awaiting=signature").content.decode()
     )
 
@@ -73,8 +73,8 @@ def test_what_waits_for_each_official_is_counted_and_linked(client: Client) -> N
     assert _count(page, "receipt") == 1
     assert _count(page, "signature") is None
     listed = client.get("/acsa/orders/?awaiting=receipt").content.decode()
-    assert f"/acsa/orders/{accepted_order.pk}/" in listed
-    assert f"/acsa/orders/{requested.pk}/" not in listed
+    assert f"/acsa/orders/{accepted_order.public_id}/" in listed
+    assert f"/acsa/orders/{requested.public_id}/" not in listed
 
     client.force_login(cast.outsider)  # sees no order: counts nothing
     page = client.get("/").content.decode()

@@ -32,6 +32,7 @@ from kizuna.acsa.models import (
     SituationType,
 )
 from kizuna.core.models import Membership, Organization, Person, Role
+from kizuna.core.public_ids import new_public_id
 from kizuna.sharing import policy as sharing_policy
 from kizuna.sharing.models import Community, HandlingCaveat
 
@@ -219,7 +220,7 @@ def _totals_within_sight(
     figures = _sees_every_us_order(spec)
     assert not figures or counted <= allowed  # the restated rule agrees with the policy
     for pk in counted & allowed:
-        order = selectors.order_get(person=person, pk=pk)
+        order = selectors.order_get(person=person, public_id=Order.objects.get(pk=pk).public_id)
         warnings = selectors.cap_warnings(order, person)
         assert len(warnings) == 2  # the supplies cap and the total, both crossed
         assert all(("$" in w) == figures for w in warnings), (spec, warnings)
@@ -239,7 +240,7 @@ def test_nobody_reads_an_order_they_may_not_see(
 ) -> None:
     with transaction.atomic():
         persons, made = _build(world_people, world_orders)
-        missing = max(o.pk for o in made) + 1000
+        missing = new_public_id()
         for person, spec in zip(persons, world_people, strict=True):
             allowed = {
                 o.pk for o, each in zip(made, world_orders, strict=True) if _may_see(spec, each)
@@ -257,7 +258,8 @@ def test_nobody_reads_an_order_they_may_not_see(
             client.force_login(person)
             get = client.get
             if spec.role != Role.COORDINATOR:
-                assert {o["id"] for o in get("/api/acsa/orders").json()} == allowed
+                public = {o.public_id: o.pk for o in made}
+                assert {public[o["id"]] for o in get("/api/acsa/orders").json()} == allowed
                 exported = b"".join(get("/acsa/orders.csv").streaming_content)  # type: ignore[attr-defined]
                 numbers = {row[0] for row in csv.reader(io.StringIO(exported.decode()))}
                 assert {o.pk for o in made if o.number in numbers} == allowed
@@ -266,7 +268,10 @@ def test_nobody_reads_an_order_they_may_not_see(
                 for r in (get(f"/api/acsa/orders/{missing}"), get(f"/acsa/orders/{missing}/"))
             ]
             for order in made:
-                api, page = get(f"/api/acsa/orders/{order.pk}"), get(f"/acsa/orders/{order.pk}/")
+                api, page = (
+                    get(f"/api/acsa/orders/{order.public_id}"),
+                    get(f"/acsa/orders/{order.public_id}/"),
+                )
                 if order.pk in allowed:
                     assert (api.status_code, page.status_code) == (200, 200)
                 else:

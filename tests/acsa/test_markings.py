@@ -20,6 +20,7 @@ from openpyxl import load_workbook
 from kizuna.acsa import selectors, services
 from kizuna.acsa.models import ClaimNotice, Order
 from kizuna.core.models import AuditEvent, Person, Role
+from kizuna.core.public_ids import new_public_id
 from kizuna.sharing.marking import Marking
 from kizuna.sharing.models import MarkingSet
 from kizuna.sharing.services import clearance_grant
@@ -96,8 +97,8 @@ def test_a_hidden_order_is_absent_from_every_list_export_report_and_count(
     assert hidden not in listed
     assert visible in listed
     assert listed.filter(pk=hidden.pk).count() == 0
-    assert {o["id"] for o in client.get("/api/acsa/orders").json()} >= {visible.pk}
-    assert hidden.pk not in {o["id"] for o in client.get("/api/acsa/orders").json()}
+    assert {o["id"] for o in client.get("/api/acsa/orders").json()} >= {visible.public_id}
+    assert hidden.public_id not in {o["id"] for o in client.get("/api/acsa/orders").json()}
     for path in ("/acsa/orders/", "/acsa/orders.csv", "/acsa/"):
         response = client.get(path)
         text = b"".join(response.streaming_content) if response.streaming else response.content
@@ -113,7 +114,7 @@ def test_a_hidden_order_is_absent_from_every_list_export_report_and_count(
     overdue = selectors.overdue_deliveries(person=reader)
     assert {d.line.order_id for d in overdue} == {o.pk for o in listed}
     api_overdue = client.get("/api/acsa/reports/overdue").json()
-    assert hidden.lines.get().deliveries.get().pk not in {d["id"] for d in api_overdue}
+    assert hidden.lines.get().deliveries.get().public_id not in {d["id"] for d in api_overdue}
     home = client.get("/").content.decode()
     assert visible.number in home
     assert hidden.number not in home
@@ -135,12 +136,12 @@ def test_a_hidden_orders_routes_answer_byte_for_byte_as_a_missing_orders(
     hidden = world.hidden[hidden_by]
     notice = ClaimNotice.objects.get(delivery__line__order=hidden)
     delivery = notice.delivery
-    missing = Order.objects.order_by("-pk").first().pk + 1000  # type: ignore[union-attr]
+    missing = new_public_id()
     client.force_login(_reader(world, reader_name))
 
-    def answers(pk: int, notice_pk: int) -> list[tuple[int, bytes]]:
+    def answers(pk: str, notice_pk: str) -> list[tuple[int, bytes]]:
         step = {"version": 1, "reason": "x"}
-        receipt = f"/api/acsa/orders/{pk}/deliveries/{delivery.pk}/receipt"
+        receipt = f"/api/acsa/orders/{pk}/deliveries/{delivery.public_id}/receipt"
         return [
             (r.status_code, r.content)
             for r in (
@@ -154,8 +155,8 @@ def test_a_hidden_orders_routes_answer_byte_for_byte_as_a_missing_orders(
             )
         ]
 
-    hidden_answers = answers(hidden.pk, notice.pk)
-    assert hidden_answers == answers(missing, notice.pk + 1000)
+    hidden_answers = answers(hidden.public_id, notice.public_id)
+    assert hidden_answers == answers(missing, new_public_id())
     assert {status for status, _ in hidden_answers} == {404}
     hidden.refresh_from_db()
     assert hidden.status == Order.Status.RECEIVED
@@ -177,13 +178,13 @@ def test_the_order_page_api_and_pdf_show_the_marking_in_the_readers_language(
     order = draft(cast)
     client.force_login(cast.jp_approving)
     with translation.override("en"):
-        page = client.get(f"/acsa/orders/{order.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+        page = client.get(f"/acsa/orders/{order.public_id}/", HTTP_ACCEPT_LANGUAGE="en")
     text = page.content.decode()
     label = selectors.marking_label(order)
     assert 'data-testid="marking"' in text
     assert 'data-testid="marking-bottom"' in text
     assert text.count(label) == 2
-    body = client.get(f"/api/acsa/orders/{order.pk}").json()
+    body = client.get(f"/api/acsa/orders/{order.public_id}").json()
     assert body["marking"] == {
         "level": "usa-u1",
         "level_nation": "USA",
@@ -285,6 +286,6 @@ def test_the_api_and_the_form_take_a_marking_and_refuse_a_bad_one(client: Client
     assert Order.objects.count() == 1
     response = client.post("/acsa/orders/new/", {**form, "level": ""})
     assert response.status_code == 302
-    assert Marking.of(Order.objects.get(pk=response["Location"].split("/")[-2])) == Marking(
+    assert Marking.of(Order.objects.get(public_id=response["Location"].split("/")[-2])) == Marking(
         "usa-u1", BOTH
     )

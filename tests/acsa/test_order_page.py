@@ -29,7 +29,7 @@ def _post(client: Client, person: object, path: str, data: dict) -> str:
 
 def test_an_order_through_its_page(client: Client, cast: Cast) -> None:
     order = draft(cast)
-    base = f"/acsa/orders/{order.pk}"
+    base = f"/acsa/orders/{order.public_id}"
     client.force_login(cast.us_ordering)
     assert "要請して署名" in client.get(f"{base}/").content.decode()
     refused = _post(client, cast.jp_ordering, f"{base}/request/", {"version": 1})
@@ -50,7 +50,7 @@ def test_an_order_through_its_page(client: Client, cast: Cast) -> None:
     _post(
         client,
         cast.jp_logistics,
-        f"{base}/lines/{line.pk}/deliveries/",
+        f"{base}/lines/{line.public_id}/deliveries/",
         {
             "version": 3,
             "quantity": "1000",
@@ -60,19 +60,24 @@ def test_an_order_through_its_page(client: Client, cast: Cast) -> None:
     )
     delivery = Delivery.objects.get(line=line)
     assert delivery.documents.get().name == "伝票.pdf"
-    _post(client, cast.us_logistics, f"{base}/deliveries/{delivery.pk}/receipt/", {"version": 4})
+    _post(
+        client,
+        cast.us_logistics,
+        f"{base}/deliveries/{delivery.public_id}/receipt/",
+        {"version": 4},
+    )
     assert ClaimNotice.objects.filter(delivery=delivery).exists()
     page = _post(
         client,
         cast.us_approving,
-        f"{base}/deliveries/{delivery.pk}/settle/",
+        f"{base}/deliveries/{delivery.public_id}/settle/",
         {"version": 5, "method": "equal_value_services", "amount": "100", "settled_on": today},
     )
     assert "役務では決済できません" in page
     _post(
         client,
         cast.us_approving,
-        f"{base}/deliveries/{delivery.pk}/settle/",
+        f"{base}/deliveries/{delivery.public_id}/settle/",
         {"version": 5, "method": "currency", "amount": "120000", "settled_on": today},
     )
     _post(client, cast.jp_approving, f"{base}/close/", {"version": 6})

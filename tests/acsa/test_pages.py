@@ -11,8 +11,12 @@ from django.test import Client
 from kizuna.acsa.models import Order
 from kizuna.core import services as core_services
 from kizuna.core.models import Role
+from kizuna.core.public_ids import new_public_id
 
 from .factories import Cast, accepted, deliver, draft, make_cast, official
+
+# A well-formed public id of no record.
+SOME_ID = "a" * 26
 
 pytestmark = pytest.mark.django_db
 
@@ -39,8 +43,8 @@ def _pages(order: Order) -> list[str]:
         "/acsa/orders.csv",
         "/acsa/orders.xlsx",
         "/acsa/balances.svg?currency=JPY",
-        f"/acsa/orders/{order.pk}.pdf",
-        f"/acsa/orders/{order.pk}/",
+        f"/acsa/orders/{order.public_id}.pdf",
+        f"/acsa/orders/{order.public_id}/",
         "/acsa/check/?situation=armed-attack&category=food",
     ]
 
@@ -48,7 +52,7 @@ def _pages(order: Order) -> list[str]:
 def _api(order: Order) -> list[str]:
     return [
         "/api/acsa/orders",
-        f"/api/acsa/orders/{order.pk}",
+        f"/api/acsa/orders/{order.public_id}",
         "/api/acsa/reports/outstanding",
         "/api/acsa/reports/overdue",
     ]
@@ -96,8 +100,8 @@ def test_a_third_nations_officials_do_not_see_japan_us_orders(
     client: Client, make_person: Callable, order: Order
 ) -> None:
     client.force_login(official("aus", nation="AUS", role=Role.APPROVING_OFFICIAL, org="adf"))
-    assert client.get(f"/acsa/orders/{order.pk}/").status_code == 404
-    assert client.get(f"/acsa/orders/{order.pk + 1000}/").status_code == 404
+    assert client.get(f"/acsa/orders/{order.public_id}/").status_code == 404
+    assert client.get(f"/acsa/orders/{new_public_id()}/").status_code == 404
     assert order.number not in client.get("/acsa/orders/").content.decode()
 
 
@@ -124,16 +128,16 @@ def test_the_order_list_runs_a_fixed_number_of_queries(
     "path",
     [
         "/api/acsa/orders",
-        "/api/acsa/orders/1/request",
-        "/api/acsa/orders/1/accept",
-        "/api/acsa/orders/1/cancel",
-        "/api/acsa/orders/1/close",
-        "/api/acsa/orders/1/deliveries",
-        "/api/acsa/orders/1/deliveries/1/receipt",
-        "/api/acsa/orders/1/settlements",
-        "/api/acsa/orders/1/settlements/1/receipt",
+        f"/api/acsa/orders/{SOME_ID}/request",
+        f"/api/acsa/orders/{SOME_ID}/accept",
+        f"/api/acsa/orders/{SOME_ID}/cancel",
+        f"/api/acsa/orders/{SOME_ID}/close",
+        f"/api/acsa/orders/{SOME_ID}/deliveries",
+        f"/api/acsa/orders/{SOME_ID}/deliveries/{SOME_ID}/receipt",
+        f"/api/acsa/orders/{SOME_ID}/settlements",
+        f"/api/acsa/orders/{SOME_ID}/settlements/{SOME_ID}/receipt",
         "/api/acsa/offsets",
-        "/api/acsa/offsets/1/approve",
+        f"/api/acsa/offsets/{SOME_ID}/approve",
     ],
 )
 def test_every_api_write_refuses_an_anonymous_client(client: Client, path: str) -> None:
@@ -150,7 +154,7 @@ def test_every_api_write_hides_orders_from_everyone_else(
     secret = core_services.token_issue(person=person, label="t").secret
     for step in ("request", "accept", "cancel", "close"):
         response = client.post(
-            f"/api/acsa/orders/{order.pk}/{step}",
+            f"/api/acsa/orders/{order.public_id}/{step}",
             {"version": 1},
             content_type="application/json",
             HTTP_AUTHORIZATION=f"Bearer {secret}",
@@ -173,4 +177,4 @@ def test_the_first_page_and_an_order_page_run_a_fixed_number_of_queries(
     with django_assert_max_num_queries(18):
         assert client.get("/acsa/").status_code == 200
     with django_assert_max_num_queries(24):
-        assert client.get(f"/acsa/orders/{order.pk}/").status_code == 200
+        assert client.get(f"/acsa/orders/{order.public_id}/").status_code == 200

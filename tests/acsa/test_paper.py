@@ -101,7 +101,7 @@ def test_the_order_form_is_a_bilingual_form_with_both_signatures(
 ) -> None:
     cast, order = received
     client.force_login(cast.jp_approving)
-    pdf = client.get(f"/acsa/orders/{order.pk}.pdf").content
+    pdf = client.get(f"/acsa/orders/{order.public_id}.pdf").content
     pages = _pages_text(pdf)
     text = "\n".join(pages)
     for label in (
@@ -152,7 +152,7 @@ def test_the_claim_notice_is_addressed_and_signed_for_delivery_and_receipt(
     cast, order = received
     notice = ClaimNotice.objects.get(delivery__line__order=order)
     client.force_login(cast.jp_approving)
-    pdf = client.get(f"/acsa/claim-notices/{notice.pk}.pdf").content
+    pdf = client.get(f"/acsa/claim-notices/{notice.public_id}.pdf").content
     pages = _pages_text(pdf)
     assert len(pages) == 1
     text = pages[0]
@@ -187,6 +187,6 @@ def test_an_unsigned_order_says_so_in_its_signature_block(
     cast, _order = received
     order = draft(cast)
     client.force_login(cast.us_ordering)
-    text = "\n".join(_pages_text(client.get(f"/acsa/orders/{order.pk}.pdf").content))
+    text = "\n".join(_pages_text(client.get(f"/acsa/orders/{order.public_id}.pdf").content))
     assert text.count("未署名 / Not signed") == 2
     assert "下書き / Draft" in text

@@ -63,9 +63,9 @@ def _usd_order(
 
 def _warnings(client: Client, person: Person, order: Order) -> tuple[str, list[str]]:
     client.force_login(person)
-    page = client.get(f"/acsa/orders/{order.pk}/").content.decode()
+    page = client.get(f"/acsa/orders/{order.public_id}/").content.decode()
     shown = re.findall(r'data-testid="cap-warning">([^<]*)<', page)
-    return " ".join(shown), client.get(f"/api/acsa/orders/{order.pk}").json()["warnings"]
+    return " ".join(shown), client.get(f"/api/acsa/orders/{order.public_id}").json()["warnings"]
 
 
 def test_the_cap_warning_names_its_figures_only_to_whoever_sees_every_counted_order(
@@ -112,9 +112,9 @@ def _answers(client: Client, person: Person, order: Order) -> dict[str, tuple[in
         "/acsa/netting/",
         "/acsa/balances.svg?currency=USD",
         "/acsa/balances.svg?currency=JPY",
-        f"/acsa/orders/{order.pk}/",
+        f"/acsa/orders/{order.public_id}/",
         "/api/acsa/orders",
-        f"/api/acsa/orders/{order.pk}",
+        f"/api/acsa/orders/{order.public_id}",
         "/api/acsa/reports/outstanding",
         "/api/acsa/reports/outstanding?by=category",
         "/api/acsa/reports/overdue",

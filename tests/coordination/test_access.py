@@ -31,7 +31,7 @@ class World:
     flagged: LogEntry
     request: SupportRequest
     working_group: Body
-    action_item_id: int
+    action_item_id: str
 
 
 @pytest.fixture
@@ -75,7 +75,7 @@ def world(cast: Cast) -> World:
     item = services.action_item_add(
         actor=cast.jp_coordinator, meeting=meeting, owner=org("usfj"), title_en="Draft"
     )
-    return World(cast, entry, flagged, request, group, item.pk)
+    return World(cast, entry, flagged, request, group, item.public_id)
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,7 @@ class Route:
     ok: int = 200
 
 
-S = "/api/coordination/situations/{w.cast.situation.pk}"
+S = "/api/coordination/situations/{w.cast.situation.public_id}"
 
 
 def p(template: str) -> Callable[[World], str]:
@@ -182,7 +182,7 @@ API = [
     ),
     Route(
         "post",
-        p("/api/coordination/entries/{w.entry.pk}/translation"),
+        p("/api/coordination/entries/{w.entry.public_id}/translation"),
         "jp_liaison",
         "mef_officer",
         403,
@@ -190,14 +190,14 @@ API = [
     ),
     Route(
         "post",
-        p("/api/coordination/entries/{w.flagged.pk}/vet"),
+        p("/api/coordination/entries/{w.flagged.public_id}/vet"),
         "jp_coordinator",
         "wa_officer",
         403,
     ),
     Route(
         "patch",
-        p("/api/coordination/entries/{w.entry.pk}/event-time"),
+        p("/api/coordination/entries/{w.entry.public_id}/event-time"),
         "wa_officer",
         "mef_officer",
         403,
@@ -222,10 +222,12 @@ API = [
         },
         ok=201,
     ),
-    Route("get", p("/api/coordination/requests/{w.request.pk}"), "mef_officer", "outsider", 404),
+    Route(
+        "get", p("/api/coordination/requests/{w.request.public_id}"), "mef_officer", "outsider", 404
+    ),
     Route(
         "post",
-        p("/api/coordination/requests/{w.request.pk}/submit"),
+        p("/api/coordination/requests/{w.request.public_id}/submit"),
         "wa_officer",
         "mef_officer",
         403,
@@ -233,21 +235,21 @@ API = [
     ),
     Route(
         "post",
-        p("/api/coordination/requests/{w.request.pk}/acknowledge"),
+        p("/api/coordination/requests/{w.request.public_id}/acknowledge"),
         "mef_officer",
         "wa_officer",
         403,
     ),
     Route(
         "post",
-        p("/api/coordination/requests/{w.request.pk}/accept"),
+        p("/api/coordination/requests/{w.request.public_id}/accept"),
         "mef_officer",
         "wa_officer",
         403,
     ),
     Route(
         "post",
-        p("/api/coordination/requests/{w.request.pk}/decline"),
+        p("/api/coordination/requests/{w.request.public_id}/decline"),
         "mef_officer",
         "wa_officer",
         403,
@@ -255,12 +257,12 @@ API = [
     ),
     Route(
         "post",
-        p("/api/coordination/requests/{w.request.pk}/progress"),
+        p("/api/coordination/requests/{w.request.public_id}/progress"),
         "mef_officer",
         "wa_officer",
         403,
         lambda w: {
-            "line": w.request.lines.get().pk,
+            "line": w.request.lines.get().public_id,
             "committed": "1",
             "in_transit": "0",
             "fulfilled": "0",
@@ -269,7 +271,7 @@ API = [
     ),
     Route(
         "post",
-        p("/api/coordination/requests/{w.request.pk}/complete"),
+        p("/api/coordination/requests/{w.request.public_id}/complete"),
         "mef_officer",
         "outsider",
         404,
@@ -277,7 +279,7 @@ API = [
     ),
     Route(
         "post",
-        p("/api/coordination/requests/{w.request.pk}/escalate"),
+        p("/api/coordination/requests/{w.request.public_id}/escalate"),
         "jp_coordinator",
         "wa_officer",
         403,
@@ -371,10 +373,10 @@ def test_lists_show_only_what_the_reader_may_see(client: Client, world: World) -
     assert client.get("/api/coordination/situations").json() == []
     assert client.get("/api/coordination/translation-queue").json() == []
     client.force_login(world.cast.us_coordinator)
-    seqs = {e["seq"] for e in client.get(S.format(w=world) + "/entries").json()["entries"]}
-    assert world.entry.seq not in seqs  # a CCC entry; USFJ does not sit in the CCC
-    assert world.entry.seq in {
-        e["seq"]
+    ids = {e["id"] for e in client.get(S.format(w=world) + "/entries").json()["entries"]}
+    assert world.entry.public_id not in ids  # a CCC entry; USFJ does not sit in the CCC
+    assert world.entry.public_id in {
+        e["id"]
         for e in _as(client, world, "auditor").get(S.format(w=world) + "/entries").json()["entries"]
     }
 
@@ -387,16 +389,16 @@ def test_a_change_of_access_written_anywhere_counts_from_the_next_request(
     client.force_login(world.cast.mef_officer)  # III MEF sits in the CCC only
     url = S.format(w=world) + "/entries"
 
-    def seqs() -> set[int] | int:
+    def seqs() -> set[str] | int:
         response = client.get(url)
         return (
-            {e["seq"] for e in response.json()["entries"]}
+            {e["id"] for e in response.json()["entries"]}
             if response.status_code == 200
             else response.status_code
         )
 
-    assert world.entry.seq in seqs()  # type: ignore[operator]
-    assert world.entry.seq in seqs()  # type: ignore[operator]  # remembered
+    assert world.entry.public_id in seqs()  # type: ignore[operator]
+    assert world.entry.public_id in seqs()  # type: ignore[operator]  # remembered
     with connection.cursor() as cursor:
         cursor.execute(
             "DELETE FROM coordination_body_organizations WHERE body_id = %s "
@@ -405,7 +407,7 @@ def test_a_change_of_access_written_anywhere_counts_from_the_next_request(
         )
     assert seqs() == 404  # no body of the situation left: the situation is hidden
     world.cast.ccc.organizations.add(org("iii-mef"))
-    assert world.entry.seq in seqs()  # type: ignore[operator]
+    assert world.entry.public_id in seqs()  # type: ignore[operator]
     with connection.cursor() as cursor:
         cursor.execute(
             "DELETE FROM sharing_clearance_caveats WHERE clearance_id IN "
@@ -425,15 +427,19 @@ def _as(client: Client, world: World, who: str) -> Client:
 
 PAGES = [
     (p("/coordination/"), "outsider", None),
-    (p("/coordination/situations/{w.cast.situation.pk}/"), "mef_officer", "outsider"),
-    (p("/coordination/situations/{w.cast.situation.pk}/requests/"), "wa_officer", "outsider"),
+    (p("/coordination/situations/{w.cast.situation.public_id}/"), "mef_officer", "outsider"),
     (
-        p("/coordination/situations/{w.cast.situation.pk}/resources/personnel.svg"),
+        p("/coordination/situations/{w.cast.situation.public_id}/requests/"),
+        "wa_officer",
+        "outsider",
+    ),
+    (
+        p("/coordination/situations/{w.cast.situation.public_id}/resources/personnel.svg"),
         "auditor",
         "outsider",
     ),
-    (p("/coordination/entries/{w.entry.pk}/"), "mef_officer", "us_coordinator"),
-    (p("/coordination/requests/{w.request.pk}/"), "mef_officer", "outsider"),
+    (p("/coordination/entries/{w.entry.public_id}/"), "mef_officer", "us_coordinator"),
+    (p("/coordination/requests/{w.request.public_id}/"), "mef_officer", "outsider"),
     (p("/coordination/translations/"), "jp_liaison", None),
     (p("/coordination/working-groups/t-scwg/"), "us_coordinator", "wa_officer"),
 ]
@@ -454,38 +460,43 @@ def test_pages_allow_their_people_and_hide_from_the_others(
 
 POSTS = [
     (
-        p("/coordination/situations/{w.cast.situation.pk}/entries/"),
+        p("/coordination/situations/{w.cast.situation.public_id}/entries/"),
         "wa_officer",
         "us_coordinator",
-        lambda w: {"body": w.cast.ccc.pk, "kind": "report", "language": "ja", "text": "道路復旧"},
+        lambda w: {"body": w.cast.ccc.code, "kind": "report", "language": "ja", "text": "道路復旧"},
     ),
     (
-        p("/coordination/entries/{w.entry.pk}/translate/"),
+        p("/coordination/entries/{w.entry.public_id}/translate/"),
         "jp_liaison",
         "wa_officer",
         lambda w: {"text": "Report"},
     ),
-    (p("/coordination/entries/{w.flagged.pk}/vet/"), "jp_coordinator", "mef_officer", lambda w: {}),
     (
-        p("/coordination/entries/{w.entry.pk}/event-time/"),
+        p("/coordination/entries/{w.flagged.public_id}/vet/"),
+        "jp_coordinator",
+        "mef_officer",
+        lambda w: {},
+    ),
+    (
+        p("/coordination/entries/{w.entry.public_id}/event-time/"),
         "wa_officer",
         "mef_officer",
         lambda w: {"event_at": hours_ago(3).strftime("%Y-%m-%dT%H:%M"), "reason": "誤記"},
     ),
     (
-        p("/coordination/situations/{w.cast.situation.pk}/designations/add/"),
+        p("/coordination/situations/{w.cast.situation.public_id}/designations/add/"),
         "jp_coordinator",
         "us_coordinator",
         lambda w: {"situation_type": 12, "at": hours_ago(3).strftime("%Y-%m-%dT%H:%M")},
     ),
     (
-        p("/coordination/requests/{w.request.pk}/acknowledge/"),
+        p("/coordination/requests/{w.request.public_id}/acknowledge/"),
         "mef_officer",
         "wa_officer",
         lambda w: {},
     ),
     (
-        p("/coordination/requests/{w.request.pk}/escalate/"),
+        p("/coordination/requests/{w.request.public_id}/escalate/"),
         "jp_coordinator",
         "wa_officer",
         lambda w: {"reason": "上位へ"},
@@ -525,9 +536,11 @@ def test_page_forms_act_for_their_people_and_refuse_the_others_with_a_reason(
 
 def test_closing_on_the_page_names_the_open_request(client: Client, world: World) -> None:
     response = _as(client, world, "jp_coordinator").post(
-        f"/coordination/situations/{world.cast.situation.pk}/close/", {"text": "終了"}, follow=True
+        f"/coordination/situations/{world.cast.situation.public_id}/close/",
+        {"text": "終了"},
+        follow=True,
     )
-    assert f"#{world.request.pk}" in response.content.decode()
+    assert f"#{world.request.reference}" in response.content.decode()
     world.cast.situation.refresh_from_db()
     assert world.cast.situation.is_open
 
@@ -550,12 +563,12 @@ def test_the_situation_page_keeps_its_query_count(
     # lists; the reach and the markings within it each read the access token), the marking
     # form's four choice lists.
     with django_assert_max_num_queries(48):
-        response = client.get(f"/coordination/situations/{world.cast.situation.pk}/")
+        response = client.get(f"/coordination/situations/{world.cast.situation.public_id}/")
     assert response.content.decode().count('data-testid="entry"') == 34 + 3
     # The next visit finds the reach remembered: one read of the access token instead of
     # the five queries that decide it.
     with django_assert_max_num_queries(42):
-        client.get(f"/coordination/situations/{world.cast.situation.pk}/")
+        client.get(f"/coordination/situations/{world.cast.situation.public_id}/")
 
 
 def test_the_coordination_index_keeps_its_query_count(
@@ -589,7 +602,7 @@ def test_a_coordinator_opens_a_situation_on_the_page_and_others_cannot(
     }
     response = _as(client, world, "jp_coordinator").post("/coordination/situations/new/", data)
     opened = world.cast.situation.__class__.objects.get(title_ja="弾道ミサイル発射")
-    assert response["Location"] == f"/coordination/situations/{opened.pk}/"
+    assert response["Location"] == f"/coordination/situations/{opened.public_id}/"
     refused = _as(client, world, "wa_officer").post("/coordination/situations/new/", data)
     assert refused.status_code == 403
     assert world.cast.situation.__class__.objects.filter(title_ja="弾道ミサイル発射").count() == 1
@@ -602,7 +615,7 @@ def test_a_request_is_drafted_on_the_page_and_a_line_without_quantity_is_refused
 
     water = Category.objects.get(code="water").pk
     base = {
-        "body": world.cast.ccc.pk,
+        "body": world.cast.ccc.code,
         "requesting_organization": org("western-army").pk,
         "supporting_organization": org("iii-mef").pk,
         "summary": "給水",
@@ -616,14 +629,14 @@ def test_a_request_is_drafted_on_the_page_and_a_line_without_quantity_is_refused
         "lines-0-description": "飲料水",
         "lines-0-unit": "リットル",
     }
-    path = f"/coordination/situations/{world.cast.situation.pk}/requests/new/"
+    path = f"/coordination/situations/{world.cast.situation.public_id}/requests/new/"
     count = SupportRequest.objects.count()
     response = _as(client, world, "wa_officer").post(path, base, follow=True)
     assert "0より大きい数量を入力してください。" in response.content.decode()
     assert SupportRequest.objects.count() == count
     response = client.post(path, base | {"lines-0-quantity": "3000"})
     created = SupportRequest.objects.latest("pk")
-    assert response["Location"] == f"/coordination/requests/{created.pk}/"
+    assert response["Location"] == f"/coordination/requests/{created.public_id}/"
     assert created.lines.get().quantity == 3000
     assert created.status == SupportRequest.Status.DRAFT
     assert _as(client, world, "outsider").post(path, base).status_code == 404

@@ -108,7 +108,7 @@ def test_a_request_becomes_a_prefilled_order_linked_both_ways(
     ]
     assert order.lines.first().delivery_place == "南阿蘇村"  # type: ignore[union-attr]
     entry = LogEntry.objects.get(support_request=request, kind=LogEntry.Kind.REQUEST)
-    assert f"#{request.pk}" in entry.text
+    assert f"#{request.reference}" in entry.text
     assert order.number not in entry.text  # the log's readers may not see the order
     with pytest.raises(ValidationError, match="already become"):
         _to_order(request, ordering)
@@ -182,23 +182,23 @@ def test_the_request_page_turns_a_request_into_an_order(
     _designate(cast, "disaster-relief", hours_ago=2)
     request = _request(cast, ordering)
     client.force_login(ordering)
-    page = client.get(f"/coordination/requests/{request.pk}/").content.decode()
+    page = client.get(f"/coordination/requests/{request.public_id}/").content.decode()
     assert "物品役務の提供要請にする" in page
-    prices = {f"price_{line.pk}": "1500" for line in request.lines.all()}
+    prices = {f"price_{line.public_id}": "1500" for line in request.lines.all()}
     response = client.post(
-        f"/coordination/requests/{request.pk}/acsa-order/",
+        f"/coordination/requests/{request.public_id}/acsa-order/",
         {"currency": "jpy", "settlement_method": "currency", **prices},
     )
     request.refresh_from_db()
     assert request.acsa_order is not None
-    assert response["Location"] == f"/acsa/orders/{request.acsa_order.pk}/"
+    assert response["Location"] == f"/acsa/orders/{request.acsa_order.public_id}/"
     assert request.acsa_order.currency == "JPY"
     number = request.acsa_order.number
-    assert number in client.get(f"/coordination/requests/{request.pk}/").content.decode()
+    assert number in client.get(f"/coordination/requests/{request.public_id}/").content.decode()
     # A reader of the request who may not see the order is told it exists, not its number
     # (which would count the orders of its series hidden from them).
     client.force_login(cast.jp_coordinator)
-    page = client.get(f"/coordination/requests/{request.pk}/").content.decode()
+    page = client.get(f"/coordination/requests/{request.public_id}/").content.decode()
     assert 'data-testid="acsa-order-unseen"' in page
     assert number not in page
 
@@ -213,10 +213,10 @@ def test_the_api_turns_a_request_into_an_order_and_refuses_a_second_time(
         {
             "currency": "JPY",
             "settlement_method": "currency",
-            "unit_prices": {str(line.pk): "1000" for line in request.lines.all()},
+            "unit_prices": {line.public_id: "1000" for line in request.lines.all()},
         }
     )
-    url = f"/api/coordination/requests/{request.pk}/acsa-order"
+    url = f"/api/coordination/requests/{request.public_id}/acsa-order"
 
     def post(person: Person) -> HttpResponse:
         secret = token_issue(person=person, label="t").secret

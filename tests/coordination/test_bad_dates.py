@@ -72,9 +72,9 @@ def test_an_entry_from_the_future_keeps_what_was_typed(client: Client, cast: Cas
     _english(client, cast.jp_coordinator)
     before = LogEntry.objects.count()
     response = client.post(
-        f"/coordination/situations/{cast.situation.pk}/entries/",
+        f"/coordination/situations/{cast.situation.public_id}/entries/",
         {
-            "body": cast.acg.pk,
+            "body": cast.acg.code,
             "kind": "report",
             "language": "en",
             "text": "What I typed",
@@ -136,17 +136,17 @@ def test_stored_dates_out_of_range_show_as_invalid_and_are_listed(
         client.force_login(person)
         for page in (
             "/coordination/",
-            f"/coordination/situations/{cast.situation.pk}/",
-            f"/coordination/entries/{entry.pk}/",
+            f"/coordination/situations/{cast.situation.public_id}/",
+            f"/coordination/entries/{entry.public_id}/",
             "/coordination/translations/",
             "/sharing/map/",
-            f"/sharing/{item.pk}/",
+            f"/sharing/{item.public_id}/",
             "/",
         ):
             response = client.get(page)
             assert response.status_code in (200, 404), (person, page, response.status_code)
     client.force_login(cast.us_coordinator)
-    page = client.get(f"/coordination/situations/{cast.situation.pk}/").content.decode()
+    page = client.get(f"/coordination/situations/{cast.situation.public_id}/").content.decode()
     assert "invalid-value" in page
 
     out = StringIO()

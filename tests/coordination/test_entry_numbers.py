@@ -36,8 +36,10 @@ def _numbers_seen(person: Person, cast: Cast) -> dict[str, list[int]]:
     """Every entry number the person reads on the situation's page, by series."""
     client = Client()
     client.force_login(person)
-    page = client.get(f"/coordination/situations/{cast.situation.pk}/").content.decode()
-    api = client.get(f"/api/coordination/situations/{cast.situation.pk}/entries?limit=200").json()
+    page = client.get(f"/coordination/situations/{cast.situation.public_id}/").content.decode()
+    api = client.get(
+        f"/api/coordination/situations/{cast.situation.public_id}/entries?limit=200"
+    ).json()
     labels = re.findall(r'data-testid="entry-number">#([A-Z2-7]+-\d+)<', page)
     assert sorted(labels) == sorted(e["number"] for e in api["entries"])
     series: dict[str, list[int]] = defaultdict(list)

@@ -28,7 +28,7 @@ def test_a_designation_in_the_future_is_refused_beside_the_time(client: Client, 
     _english(client, cast.jp_coordinator)
     kind = SituationType.objects.get(code="disaster-relief")
     response = client.post(
-        f"/coordination/situations/{cast.situation.pk}/designations/add/",
+        f"/coordination/situations/{cast.situation.public_id}/designations/add/",
         {"situation_type": kind.pk, "at": "2999-01-01T00:00"},
     )
     assert response.status_code == 422
@@ -50,7 +50,7 @@ def test_an_overlapping_designation_names_the_one_in_force(client: Client, cast:
     _english(client, cast.jp_coordinator)
     at = (timezone.now() - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
     response = client.post(
-        f"/coordination/situations/{cast.situation.pk}/designations/add/",
+        f"/coordination/situations/{cast.situation.public_id}/designations/add/",
         {"situation_type": kind.pk, "at": at},
     )
     assert response.status_code == 422
@@ -60,12 +60,16 @@ def test_an_overlapping_designation_names_the_one_in_force(client: Client, cast:
 
 def test_closing_without_a_closing_entry_is_refused_beside_it(client: Client, cast: Cast) -> None:
     client.force_login(cast.jp_coordinator)
-    response = client.post(f"/coordination/situations/{cast.situation.pk}/close/", {"text": " "})
+    response = client.post(
+        f"/coordination/situations/{cast.situation.public_id}/close/", {"text": " "}
+    )
     assert response.status_code == 422
     assert response.context["close_form"].errors["text"]
     cast.situation.refresh_from_db()
     assert cast.situation.is_open
-    closed = client.post(f"/coordination/situations/{cast.situation.pk}/close/", {"text": "終了"})
+    closed = client.post(
+        f"/coordination/situations/{cast.situation.public_id}/close/", {"text": "終了"}
+    )
     assert closed.status_code == 302
     cast.situation.refresh_from_db()
     assert not cast.situation.is_open

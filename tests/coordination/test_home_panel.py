@@ -31,7 +31,7 @@ def test_each_person_sees_what_waits_for_them(client: Client, cast: Cast) -> Non
     client.force_login(cast.mef_officer)
     page = client.get("/").content.decode()
     assert _count(page, "requests") == 1
-    assert f"/coordination/requests/{request.pk}/" in page
+    assert f"/coordination/requests/{request.public_id}/" in page
     assert "Kumamoto earthquake" in page or "熊本地震" in page  # a situation they sit in
     assert "南阿蘇村で孤立集落あり" in page  # its latest entry
 

@@ -52,7 +52,7 @@ def test_a_retry_gets_the_first_answer_and_writes_once(client: Client, cast: Cas
         assert again.status_code == 201
         assert again.headers["Idempotent-Replayed"] == "true"
         assert again.content == first.content
-        assert again.json()["seq"] == first.json()["seq"]
+        assert again.json()["id"] == first.json()["id"]
     assert (LogEntry.objects.count(), AuditEvent.objects.count()) == written
     # Without a key, or with a new one, the same body is a new write.
     assert post(client, auth, None, ENTRY).status_code == 201
@@ -89,7 +89,7 @@ def test_keys_belong_to_a_person(client: Client, cast: Cast) -> None:
     theirs = post(client, bearer(cast.mef_officer), "shared-key", ENTRY)
     assert mine.status_code == theirs.status_code == 201
     assert "Idempotent-Replayed" not in theirs.headers
-    assert theirs.json()["seq"] != mine.json()["seq"]
+    assert theirs.json()["id"] != mine.json()["id"]
 
 
 def test_a_refused_write_is_answered_the_same_and_a_forbidden_one_is_not_kept(

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
 from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -174,6 +175,52 @@ def test_readers_see_their_bodies_and_the_situation_wide_entries_only(cast: Cast
     assert any(e.body is None for e in page)
     everything = selectors.entries_page(person=cast.auditor, situation=cast.situation)
     assert in_bocc in everything
+
+
+def test_the_api_pages_by_a_cursor_sealed_for_its_reader(cast: Cast, client: Client) -> None:
+    """The log's position counts hidden entries too, so it leaves the server only sealed:
+    the pages still join without repeat or gap, and one reader's cursor is no one else's."""
+    for n in range(7):
+        post(cast, text=f"報告{n}")
+    url = f"/api/coordination/situations/{cast.situation.public_id}/entries?limit=3"
+    client.force_login(cast.wa_officer)
+    seen: list[str] = []
+    following = ""
+    while True:
+        page = client.get(url + (f"&before={following}" if following else "")).json()
+        assert all("seq" not in entry and "rev" not in entry for entry in page["entries"])
+        seen += [entry["id"] for entry in page["entries"]]
+        if not (following := page["next_before"]):
+            break
+        last_cursor = following
+    everything = selectors.entries_page(person=cast.wa_officer, situation=cast.situation, limit=50)
+    assert seen == [entry.public_id for entry in everything]
+    client.force_login(cast.auditor)
+    refused = client.get(f"{url}&before={last_cursor}", HTTP_ACCEPT_LANGUAGE="en")
+    assert refused.status_code == 422
+    assert "not given to you" in refused.json()["message"]
+
+
+def test_the_situation_page_links_older_entries_by_a_sealed_cursor(
+    cast: Cast, client: Client
+) -> None:
+    for n in range(selectors.PAGE_SIZE + 2):
+        post(cast, text=f"報告{n}")
+    client.force_login(cast.wa_officer)
+    url = f"/coordination/situations/{cast.situation.public_id}/"
+    first = client.get(url).context
+    older = first["older"]
+    assert older
+    second = client.get(url, {"before": older}).context
+    shown = [e.public_id for e in [*first["entries"], *second["entries"]]]
+    everything = selectors.entries_page(
+        person=cast.wa_officer, situation=cast.situation, limit=selectors.MAX_PAGE_SIZE
+    )
+    assert shown == [e.public_id for e in everything]
+    # Another reader's cursor (or a forged one) is the first page, not an error.
+    client.force_login(cast.auditor)
+    assert client.get(url, {"before": older}).context["entries"][0] == everything[0]
+    assert client.get(url, {"before": "123"}).context["entries"][0] == everything[0]
 
 
 def test_the_log_pages_by_keyset_newest_first(cast: Cast) -> None:

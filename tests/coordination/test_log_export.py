@@ -18,7 +18,7 @@ def test_the_log_filters_by_body_in_its_url_and_exports_what_is_filtered(
     post(cast, text="CCCの記録")
     post(cast, actor=cast.jp_coordinator, body=cast.bocc, text="BOCCの記録")
     client.force_login(cast.jp_coordinator)
-    base = f"/coordination/situations/{cast.situation.pk}/"
+    base = f"/coordination/situations/{cast.situation.public_id}/"
     assert "CCCの記録" not in client.get(f"{base}?body=t-bocc").content.decode()
     assert "BOCCの記録" in client.get(f"{base}?body=t-bocc").content.decode()
     export = client.get(f"{base}log.csv?body=t-ccc")

@@ -29,8 +29,8 @@ def test_an_open_situation_with_a_position_is_on_the_map_of_those_who_see_it(
         latitude=Decimal("40.0"),
         longitude=Decimal("134.0"),
     )
-    launch_url = reverse("coordination:situation", args=[launch.pk])
-    unplaced_url = reverse("coordination:situation", args=[cast.situation.pk])
+    launch_url = reverse("coordination:situation", args=[launch.public_id])
+    unplaced_url = reverse("coordination:situation", args=[cast.situation.public_id])
 
     client.force_login(cast.jp_coordinator)
     page = client.get(reverse("sharing:map")).content.decode()

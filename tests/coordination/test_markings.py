@@ -20,6 +20,7 @@ from django.test import Client
 from kizuna.coordination import selectors, services
 from kizuna.coordination.models import Body, LogEntry, Situation
 from kizuna.core.models import Person, Role
+from kizuna.core.public_ids import new_public_id
 from kizuna.sharing.marking import Marking
 from kizuna.sharing.models import MarkingSet
 from kizuna.sharing.services import clearance_grant
@@ -122,21 +123,21 @@ def test_the_reader_sees_the_shown_entry_and_none_of_the_hidden_ones(
     situation = log.cast.situation
     hidden_ids = {e.pk for e in log.hidden.values()}
 
-    page = _client(reader).get(f"/coordination/situations/{situation.pk}/").content.decode()
+    page = _client(reader).get(f"/coordination/situations/{situation.public_id}/").content.decode()
     assert "shown to both" in page
     assert "hidden:" not in page
     for entry in log.hidden.values():
-        assert f'id="entry-{entry.pk}"' not in page
+        assert f'id="entry-{entry.public_id}"' not in page
 
     board = {e.pk for e in selectors.board(person=reader, situation=situation)}
     assert log.shown.pk in board
     assert not board & hidden_ids
 
-    api = _client(reader).get(f"/api/coordination/situations/{situation.pk}/entries").json()
+    api = _client(reader).get(f"/api/coordination/situations/{situation.public_id}/entries").json()
     ids = {e["id"] for e in api["entries"]}
-    assert log.shown.pk in ids
-    assert not ids & hidden_ids
-    shown = next(e for e in api["entries"] if e["id"] == log.shown.pk)
+    assert log.shown.public_id in ids
+    assert not ids & {e.public_id for e in log.hidden.values()}
+    shown = next(e for e in api["entries"] if e["id"] == log.shown.public_id)
     assert shown["marking"] == Marking("jpn-j1", BOTH).as_json()
 
     # The writer, cleared for all of them, sees every one: the filter is the marking's.
@@ -153,7 +154,9 @@ def test_the_translation_queue_and_its_count_leave_out_hidden_entries(log: Log) 
     assert log.shown.pk in queue
     assert not queue & hidden_ids
     api = _client(liaison).get("/api/coordination/translation-queue").json()
-    assert {e["id"] for e in api} == queue
+    assert {e["id"] for e in api} == {
+        e.public_id for e in selectors.translation_queue(person=liaison)
+    }
     index = _client(liaison).get("/coordination/").content.decode()
     assert f'data-testid="queue-size">{len(queue)}<' in index
     # The Japanese liaison (jpn-j2, no communities) misses the level-3 and community entries.
@@ -166,8 +169,8 @@ def test_the_translation_queue_and_its_count_leave_out_hidden_entries(log: Log) 
 @pytest.mark.parametrize("why", ["above clearance", "not releasable", "community lacked"])
 def test_a_hidden_entry_answers_exactly_as_a_missing_one(log: Log, why: str) -> None:
     client = _client(log.cast.us_coordinator)
-    hidden = log.hidden[why].pk
-    missing = LogEntry.objects.order_by("-pk").values_list("pk", flat=True)[0] + 1000
+    hidden = log.hidden[why].public_id
+    missing = new_public_id()
     for path in ("/coordination/entries/{}/", "/api/coordination/entries/{}/vet"):
         method = client.get if path.startswith("/coordination") else client.post
         one, other = method(path.format(hidden)), method(path.format(missing))
@@ -192,24 +195,24 @@ def test_corrects_names_the_entry_only_when_the_reader_may_see_it(log: Log) -> N
         cast, "訂正（共有）", Marking("jpn-j1", BOTH), corrects=log.hidden["not releasable"]
     )
     seen_by_writer = selectors.entry_payload(person=cast.jp_coordinator, pk=correction.pk)
-    assert seen_by_writer["corrects"] == log.hidden["not releasable"].pk
+    assert seen_by_writer["corrects"] == log.hidden["not releasable"].public_id
     reader = _client(cast.us_coordinator)
-    row = reader.get(f"/coordination/entries/{correction.pk}/").content.decode()
+    row = reader.get(f"/coordination/entries/{correction.public_id}/").content.decode()
     assert "訂正（共有）" in row
     assert "corrects #" not in row
-    writer = _client(cast.jp_coordinator).get(f"/coordination/entries/{correction.pk}/")
+    writer = _client(cast.jp_coordinator).get(f"/coordination/entries/{correction.public_id}/")
     assert f"#{log.hidden['not releasable'].label}" in writer.content.decode()
-    listed = reader.get(f"/api/coordination/situations/{cast.situation.pk}/entries").json()
-    assert next(e for e in listed["entries"] if e["id"] == correction.pk)["corrects"] is None
+    listed = reader.get(f"/api/coordination/situations/{cast.situation.public_id}/entries").json()
+    assert next(e for e in listed["entries"] if e["id"] == correction.public_id)["corrects"] is None
 
 
 def test_the_entry_shows_its_marking_in_the_reader_language(log: Log) -> None:
-    row = _client(log.cast.us_coordinator).get(f"/coordination/entries/{log.shown.pk}/")
+    row = _client(log.cast.us_coordinator).get(f"/coordination/entries/{log.shown.public_id}/")
     text = row.content.decode()
     assert "Level-J1 (Caution) · Releasable to JPN, USA" in text
     log.cast.jp_coordinator.language = "ja"
     log.cast.jp_coordinator.save()
-    community = log.hidden["community lacked"].pk
+    community = log.hidden["community lacked"].public_id
     row = _client(log.cast.jp_coordinator).get(
         f"/coordination/entries/{community}/", HTTP_ACCEPT_LANGUAGE="ja"
     )
@@ -289,9 +292,9 @@ def test_a_bad_marking_is_refused_in_the_reader_language_on_the_api(cast: Cast) 
 def test_a_marking_given_on_the_page_is_applied(cast: Cast) -> None:
     client = _client(cast.wa_officer)
     client.post(
-        f"/coordination/situations/{cast.situation.pk}/entries/",
+        f"/coordination/situations/{cast.situation.public_id}/entries/",
         {
-            "body": cast.ccc.pk,
+            "body": cast.ccc.code,
             "kind": "report",
             "language": "ja",
             "text": "国内限り",
@@ -336,12 +339,14 @@ def test_the_api_page_rendered_without_validation_matches_its_schema(log: Log) -
     from kizuna.coordination.api import EntryOut, EntryPageOut
 
     client = _client(log.cast.us_coordinator)
-    page = client.get(f"/api/coordination/situations/{log.cast.situation.pk}/entries?limit=2")
+    page = client.get(
+        f"/api/coordination/situations/{log.cast.situation.public_id}/entries?limit=2"
+    )
     body = page.json()
-    assert EntryPageOut.model_validate(body).next_before == body["entries"][-1]["seq"]
+    assert isinstance(EntryPageOut.model_validate(body).next_before, str)
     for entry in body["entries"]:
         assert set(entry) == set(EntryOut.model_fields)
     # The situation's visibility is inside the page query: a hidden situation is a 404.
     outsider = _client(log.cast.outsider)
-    refused = outsider.get(f"/api/coordination/situations/{log.cast.situation.pk}/entries")
+    refused = outsider.get(f"/api/coordination/situations/{log.cast.situation.public_id}/entries")
     assert refused.status_code == 404

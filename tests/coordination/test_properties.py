@@ -1,7 +1,7 @@
 """Property: for generated readers (nation, clearance, caveats, communities) and log entries
-(body, marking), every way of reading the log returns exactly what the body rule and the
-marking rule together allow, and a hidden entry's page and API answers are byte-identical
-to a missing entry's."""
+(body, marking), every way of reading the log (page, board, translation queue, API, live
+stream) returns exactly what the body rule and the marking rule together allow, and a
+hidden entry's page and API answers are byte-identical to a missing entry's."""
 
 from __future__ import annotations
 
@@ -14,9 +14,10 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kizuna.coordination import selectors, services
+from kizuna.coordination import live, policy, selectors, services
 from kizuna.coordination.models import LogEntry
 from kizuna.core.models import Membership, Person, Role
+from kizuna.core.public_ids import new_public_id
 
 from ..marked_worlds import ClearanceSpec, MarkingSpec, allows, clear, clearances, mark, markings
 from .conftest import Cast, org
@@ -99,7 +100,7 @@ def test_nobody_reads_an_entry_the_rules_hide(
     situation = cast.situation
     with transaction.atomic():
         rows = [_entry(cast, n, spec) for n, spec in enumerate(world_entries)]
-        missing = max(r.pk for r in rows) + 1000
+        missing = new_public_id()
         for n, spec in enumerate(world_readers):
             person = _reader(n, spec)
             allowed = {
@@ -118,8 +119,12 @@ def test_nobody_reads_an_entry_the_rules_hide(
             }
             client = Client()
             client.force_login(person)
-            api = client.get(f"/api/coordination/situations/{situation.pk}/entries?limit=200")
-            assert {e["id"] for e in api.json()["entries"]} & mine == allowed
+            api = client.get(
+                f"/api/coordination/situations/{situation.public_id}/entries?limit=200"
+            )
+            public = {r.public_id: r.pk for r in rows}
+            listed = {public[e["id"]] for e in api.json()["entries"] if e["id"] in public}
+            assert listed == allowed
             # The numbers read run without gaps in every series: no hidden entry shows.
             series: dict[str, list[int]] = {}
             for e in api.json()["entries"]:
@@ -127,15 +132,21 @@ def test_nobody_reads_an_entry_the_rules_hide(
                 series.setdefault(code, []).append(int(number))
             for numbers in series.values():
                 assert sorted(numbers) == list(range(1, len(numbers) + 1))
-            html = client.get(f"/coordination/situations/{situation.pk}/").content.decode()
-            assert {r.pk for r in rows if f'id="entry-{r.pk}"' in html} == allowed
+            # The live stream sends what the API lists, and no position that counts the rest.
+            streamed = live.visible(
+                selectors.live_payloads(situation.pk, 0, limit=500), 0, policy.log_reach(person)
+            )
+            assert {public[p["id"]] for _, p in streamed if p["id"] in public} == allowed
+            assert all(not {"seq", "rev"} & set(p) for _, p in streamed)
+            html = client.get(f"/coordination/situations/{situation.public_id}/").content.decode()
+            assert {r.pk for r in rows if f'id="entry-{r.public_id}"' in html} == allowed
             missing_api = client.post(f"/api/coordination/entries/{missing}/vet")
             missing_row = client.get(f"/coordination/entries/{missing}/")
             for row in rows:
                 if row.pk in allowed:
                     continue
-                api_answer = client.post(f"/api/coordination/entries/{row.pk}/vet")
-                row_answer = client.get(f"/coordination/entries/{row.pk}/")
+                api_answer = client.post(f"/api/coordination/entries/{row.public_id}/vet")
+                row_answer = client.get(f"/coordination/entries/{row.public_id}/")
                 assert (api_answer.status_code, api_answer.content) == (
                     missing_api.status_code,
                     missing_api.content,

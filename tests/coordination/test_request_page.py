@@ -16,7 +16,7 @@ from .test_requests import create
 pytestmark = pytest.mark.django_db
 
 
-def _buttons(client: Client, pk: int) -> set[str]:
+def _buttons(client: Client, pk: str) -> set[str]:
     html = client.get(f"/coordination/requests/{pk}/").content.decode()
     return {
         step
@@ -28,13 +28,13 @@ def _buttons(client: Client, pk: int) -> set[str]:
 def test_each_state_offers_its_own_steps_to_its_own_party(client: Client, cast: Cast) -> None:
     request = create(cast)
     client.force_login(cast.wa_officer)
-    assert _buttons(client, request.pk) == {"submit"}
+    assert _buttons(client, request.public_id) == {"submit"}
     client.force_login(cast.mef_officer)
-    assert _buttons(client, request.pk) == set()
+    assert _buttons(client, request.public_id) == set()
     services.request_submit(actor=cast.wa_officer, request=request)
-    assert _buttons(client, request.pk) == {"acknowledge", "accept", "decline"}
+    assert _buttons(client, request.public_id) == {"acknowledge", "accept", "decline"}
     services.request_accept(actor=cast.mef_officer, request=request)
-    assert _buttons(client, request.pk) == set()
+    assert _buttons(client, request.public_id) == set()
     for line in request.lines.all():
         services.request_progress(
             actor=cast.mef_officer,
@@ -44,16 +44,16 @@ def test_each_state_offers_its_own_steps_to_its_own_party(client: Client, cast: 
             in_transit=Decimal(0),
             fulfilled=line.quantity,
         )
-    assert _buttons(client, request.pk) == {"complete"}
+    assert _buttons(client, request.public_id) == {"complete"}
     services.request_complete(actor=cast.mef_officer, request=request)
-    assert _buttons(client, request.pk) == set()  # no "accept" on a completed request
+    assert _buttons(client, request.public_id) == set()  # no "accept" on a completed request
     client.force_login(cast.jp_coordinator)
-    assert "accept" not in _buttons(client, request.pk)
+    assert "accept" not in _buttons(client, request.public_id)
 
 
 def test_a_coordinator_of_the_body_may_escalate_an_open_request(client: Client, cast: Cast) -> None:
     request = create(cast)
     client.force_login(cast.jp_coordinator)
-    assert "escalate" in _buttons(client, request.pk)
+    assert "escalate" in _buttons(client, request.public_id)
     client.force_login(cast.auditor)
-    assert _buttons(client, request.pk) == set()
+    assert _buttons(client, request.public_id) == set()

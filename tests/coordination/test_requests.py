@@ -165,7 +165,7 @@ def test_escalation_goes_ccc_to_bocc_to_acg_keeping_the_history(cast: Cast) -> N
     with pytest.raises(ValidationError):
         services.request_escalate(actor=cast.jp_coordinator, request=request, note="x")
     # The requesting officer still follows their request after it left their body.
-    assert selectors.request_get(person=cast.wa_officer, pk=request.pk) == request
+    assert selectors.request_get(person=cast.wa_officer, public_id=request.public_id) == request
 
 
 def test_resources_total_per_nation_from_each_organizations_latest_report(cast: Cast) -> None:
@@ -214,7 +214,7 @@ def test_committed_resources_are_one_readable_chart_per_measure_with_its_numbers
     cast.us_coordinator.language = "ja"
     cast.us_coordinator.save(update_fields=["language"])
     client.force_login(cast.us_coordinator)
-    base = f"/coordination/situations/{cast.situation.pk}"
+    base = f"/coordination/situations/{cast.situation.public_id}"
     page = client.get(f"{base}/").content.decode()
     ships = client.get(f"{base}/resources/ships.svg").content.decode()
     for measure in ("personnel", "ships", "aircraft"):
@@ -232,12 +232,12 @@ def test_progress_per_line_is_recorded_from_the_requests_page(client: Client, ca
     request = submitted_and_acknowledged(cast)
     services.request_accept(actor=cast.mef_officer, request=request)
     airlift = request.lines.get(unit="tonnes")
-    url = f"/coordination/requests/{request.pk}/lines/{airlift.pk}/progress/"
-    prefix = f"line{airlift.pk}"
+    url = f"/coordination/requests/{request.public_id}/lines/{airlift.public_id}/progress/"
+    prefix = f"line-{airlift.public_id}"
     client.force_login(cast.wa_officer)  # the asking side sees the lines, records nothing
-    assert url not in client.get(f"/coordination/requests/{request.pk}/").content.decode()
+    assert url not in client.get(f"/coordination/requests/{request.public_id}/").content.decode()
     client.force_login(cast.mef_officer)
-    page = client.get(f"/coordination/requests/{request.pk}/").content.decode()
+    page = client.get(f"/coordination/requests/{request.public_id}/").content.decode()
     assert "<small>Accepted</small>" in page  # the status as a word, not "accepted" as keyed
     assert f'hx-post="{url}"' in page
     assert f'id="id_{prefix}-committed"' in page
@@ -279,7 +279,7 @@ def test_progress_per_line_is_recorded_from_the_requests_page(client: Client, ca
 
 
 def test_the_language_of_a_text_defaults_to_the_writers(client: Client, cast: Cast) -> None:
-    base = f"/coordination/situations/{cast.situation.pk}/"
+    base = f"/coordination/situations/{cast.situation.public_id}/"
     for person, language in ((cast.us_coordinator, "en"), (cast.jp_coordinator, "ja")):
         client.force_login(person)
         page = client.get(base).content.decode()

@@ -160,7 +160,7 @@ def test_closing_with_open_requests_is_refused_naming_them(cast: Cast) -> None:
             actor=cast.jp_coordinator, situation=cast.situation, text="活動終了"
         )
     message = refused.value.message_dict["requests"][0]
-    assert f"#{request.pk}" in message
+    assert f"#{request.reference}" in message
     assert "MV-22" in message
     cast.situation.refresh_from_db()
     assert cast.situation.is_open

@@ -41,7 +41,7 @@ def test_a_token_identifies_its_person(client: Client, make_person: Callable) ->
 def test_a_revoked_or_forged_token_is_refused(client: Client, make_person: Callable) -> None:
     person = make_person("hanako")
     issued = services.token_issue(person=person, label="t")
-    services.token_revoke(person=person, token_id=issued.token.pk)
+    services.token_revoke(person=person, token_id=issued.token.public_id)
     for secret in (issued.secret, "kz_forged", "not-a-token"):
         response = client.get("/api/core/me", HTTP_AUTHORIZATION=f"Bearer {secret}")
         assert response.status_code == 401

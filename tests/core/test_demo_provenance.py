@@ -112,7 +112,7 @@ def test_seed_figures_as_the_seed_gives_them(
     assert "2 US B-1" in september.title_en
     assert "20 JASDF F-15s from four bases" in september.title_en
     client.force_login(make_person("reader", role="coordinator", org="joint-staff"))
-    response = client.get(f"/coordination/situations/{tomodachi.pk}/")
+    response = client.get(f"/coordination/situations/{tomodachi.public_id}/")
     assert response.status_code == 200, response.status_code
     page = response.content.decode()
     assert "約 16,000" in page
@@ -135,15 +135,15 @@ def test_pages_pdfs_and_exports_badge_made_up_records_in_demo_mode(
     tomodachi = Situation.objects.get(title_en=coordination_demo.TOMODACHI)
     coordinator = make_person("coord-reader", role="coordinator", org="joint-staff")
     with override_settings(DEMO_MODE=True):
-        assert 'data-testid="illustrative"' in client.get(f"/acsa/orders/{order.pk}/").text
-        pdf = client.get(f"/acsa/orders/{order.pk}.pdf").content
+        assert 'data-testid="illustrative"' in client.get(f"/acsa/orders/{order.public_id}/").text
+        pdf = client.get(f"/acsa/orders/{order.public_id}.pdf").content
         csv = b"".join(client.get("/acsa/orders.csv").streaming_content).decode()
         client.force_login(coordinator)
         assert (
             'data-testid="illustrative"'
-            in client.get(f"/coordination/situations/{launch.pk}/").text
+            in client.get(f"/coordination/situations/{launch.public_id}/").text
         )
-        seed_page = client.get(f"/coordination/situations/{tomodachi.pk}/").text
+        seed_page = client.get(f"/coordination/situations/{tomodachi.public_id}/").text
     assert 'data-testid="from-seed"' in seed_page
     assert "§7" in seed_page
     assert csv.splitlines()[0].endswith(",provenance")
@@ -158,7 +158,7 @@ def test_pages_pdfs_and_exports_badge_made_up_records_in_demo_mode(
     assert "Illustrative (made up for the demo)" in text
     # Outside demo mode nothing is badged.
     client.force_login(reader)
-    assert 'data-testid="illustrative"' not in client.get(f"/acsa/orders/{order.pk}/").text
+    assert 'data-testid="illustrative"' not in client.get(f"/acsa/orders/{order.public_id}/").text
 
 
 def test_every_history_step_is_stamped_at_its_own_time(loaded: dict[type, set[str]]) -> None:

@@ -137,7 +137,9 @@ def test_the_error_pages_still_render_for_visitors(client: Client) -> None:
 def test_the_audit_page_pages_by_keyset_filters_in_its_url_and_exports_the_filter(
     client: Client, make_person: Callable[..., Person]
 ) -> None:
-    from kizuna.core import services
+    from django.http import QueryDict
+
+    from kizuna.core import paging, services
     from kizuna.core.audit import action_label
     from kizuna.core.models import AuditEvent
 
@@ -146,16 +148,32 @@ def test_the_audit_page_pages_by_keyset_filters_in_its_url_and_exports_the_filte
         services.token_issue(person=auditor, label=f"t{n}")
     client.force_login(auditor)
     issued = AuditEvent.objects.filter(action__startswith="token.issue").order_by("-id")
+    AUDIT = AuditEvent._meta.label_lower
     assert issued.count() == 60
     with translation.override("ja"):
         issued_words = f"<td>{action_label('token.issue')}</td>"  # as the page says it
     first = client.get("/audit/?action=token.issue").content.decode()
     assert first.count(issued_words) == 50
-    cursor = issued[49].pk
-    assert f"after={cursor}" in first  # the next page keeps the filter beside the cursor
-    assert f"action=token.issue&amp;after={cursor}" in first
+    # The next page keeps the filter beside the cursor, which is sealed: no record id shows.
+    found = re.search(r'action=token\.issue&amp;after=([A-Za-z0-9_-]+)" rel="next"', first)
+    assert found is not None
+    cursor = found.group(1)
+    assert cursor != str(issued[49].pk)
+    assert paging.cursor(QueryDict(f"after={cursor}"), reader=auditor.pk, scope=AUDIT) == (
+        issued[49].pk
+    )
     second = client.get(f"/audit/?action=token.issue&after={cursor}").content.decode()
     assert second.count(issued_words) == 10
+    # Another reader's cursor, or one altered, is only the first page.
+    other = make_person("aud2", role=Role.AUDITOR, org="js")
+    client.force_login(other)
+    assert (
+        client.get(f"/audit/?action=token.issue&after={cursor}")
+        .content.decode()
+        .count(issued_words)
+        == 50
+    )
+    client.force_login(auditor)
     assert 'rel="next"' not in second
     export = client.get("/audit.csv?action=token.issue")
     lines = b"".join(export.streaming_content).decode().splitlines()  # type: ignore[attr-defined]

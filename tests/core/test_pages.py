@@ -141,7 +141,7 @@ def test_tokens_are_issued_and_revoked_from_settings(client: Client, make_person
     response = client.post(reverse("core:token_issue"), {"label": "ops script"})
     assert "kz_" in response.content.decode()
     token = person.api_tokens.get()
-    client.post(reverse("core:token_revoke", args=[token.pk]))
+    client.post(reverse("core:token_revoke", args=[token.public_id]))
     token.refresh_from_db()
     assert token.revoked_at is not None
 
@@ -151,7 +151,7 @@ def test_someone_elses_token_cannot_be_revoked(client: Client, make_person: Call
     make_person("other", role="coordinator")
     token = owner.api_tokens.create(label="x", prefix="kz_x", digest="d" * 64)
     _login(client, "other")
-    assert client.post(reverse("core:token_revoke", args=[token.pk])).status_code == 404
+    assert client.post(reverse("core:token_revoke", args=[token.public_id])).status_code == 404
     token.refresh_from_db()
     assert token.revoked_at is None
 

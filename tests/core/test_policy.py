@@ -113,7 +113,7 @@ def test_every_page_refuses_an_anonymous_visitor(client: Client, path: str) -> N
         ("get", "/api/core/organizations/joint-staff/members"),
         ("get", "/api/core/tokens"),
         ("post", "/api/core/tokens"),
-        ("delete", "/api/core/tokens/1"),
+        ("delete", "/api/core/tokens/" + "a" * 26),
     ],
 )
 def test_every_api_route_refuses_an_anonymous_client(

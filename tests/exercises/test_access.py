@@ -80,7 +80,7 @@ def test_every_cleared_role_reads_a_listed_exercise_and_only_controllers_record(
 ) -> None:
     person = cleared(f"p-{role}-{nation}", role, nation=nation)
     client.force_login(person)
-    for path in (*READ_PAGES, "/exercises/exercises.xlsx", f"/exercises/{listed.pk}/"):
+    for path in (*READ_PAGES, "/exercises/exercises.xlsx", f"/exercises/{listed.public_id}/"):
         assert client.get(path).status_code == 200, path
     page = client.get("/exercises/").content.decode()
     assert listed.name in page or listed.name_en in page
@@ -88,8 +88,8 @@ def test_every_cleared_role_reads_a_listed_exercise_and_only_controllers_record(
     api = _api(client, person)
     listing = api("get", "/api/exercises/exercises")
     assert listing.status_code == 200  # type: ignore[attr-defined]
-    assert [e["id"] for e in listing.json()] == [listed.pk]  # type: ignore[attr-defined]
-    assert api("get", f"/api/exercises/exercises/{listed.pk}").status_code == 200  # type: ignore[attr-defined]
+    assert [e["id"] for e in listing.json()] == [listed.public_id]  # type: ignore[attr-defined]
+    assert api("get", f"/api/exercises/exercises/{listed.public_id}").status_code == 200  # type: ignore[attr-defined]
     organization = "gsdf-western-army" if nation == "JPN" else "usfj"
     made = api("post", "/api/exercises/exercises", _payload(organization))
     expected = 201 if role == Role.EXERCISE_CONTROLLER else 403
@@ -106,11 +106,11 @@ def test_a_person_without_clearance_meets_nothing(
     page = client.get("/exercises/")
     assert page.status_code == 200
     assert listed.name_ja not in page.content.decode()
-    assert client.get(f"/exercises/{listed.pk}/").status_code == 404
+    assert client.get(f"/exercises/{listed.public_id}/").status_code == 404
     assert "Listed" not in client.get("/exercises/exercises.csv").getvalue().decode()  # type: ignore[attr-defined]
     api = _api(client, person)
     assert api("get", "/api/exercises/exercises").json() == []  # type: ignore[attr-defined]
-    assert api("get", f"/api/exercises/exercises/{listed.pk}").status_code == 404  # type: ignore[attr-defined]
+    assert api("get", f"/api/exercises/exercises/{listed.public_id}").status_code == 404  # type: ignore[attr-defined]
     assert api("post", "/api/exercises/exercises", _payload("gsdf-western-army")).status_code == 403  # type: ignore[attr-defined]
 
 
@@ -138,13 +138,13 @@ def test_markings_decide_who_sees_which_exercise_pages_api_exports_and_map(
         client.force_login(person)
         api = _api(client, person)
         ids = {e["id"] for e in api("get", "/api/exercises/exercises").json()}  # type: ignore[attr-defined]
-        assert ids == {e.pk for e in sees}, name
+        assert ids == {e.public_id for e in sees}, name
         csv = client.get("/exercises/exercises.csv").getvalue().decode()  # type: ignore[attr-defined]
         for exercise in every:
             shown = exercise in sees
-            assert (client.get(f"/exercises/{exercise.pk}/").status_code == 200) == shown
+            assert (client.get(f"/exercises/{exercise.public_id}/").status_code == 200) == shown
             assert (
-                api("get", f"/api/exercises/exercises/{exercise.pk}").status_code == 200
+                api("get", f"/api/exercises/exercises/{exercise.public_id}").status_code == 200
             ) == shown  # type: ignore[attr-defined]
             assert (exercise.name_en in csv) == shown, (name, exercise.name_en)
 
@@ -152,12 +152,12 @@ def test_markings_decide_who_sees_which_exercise_pages_api_exports_and_map(
 def test_anonymous_visitors_are_sent_to_sign_in_and_the_api_refuses_them(
     client: Client, listed: Exercise
 ) -> None:
-    for path in (*READ_PAGES, "/exercises/exercises.xlsx", f"/exercises/{listed.pk}/"):
+    for path in (*READ_PAGES, "/exercises/exercises.xlsx", f"/exercises/{listed.public_id}/"):
         response = client.get(path)
         assert response.status_code == 302, path
         assert "/login" in response["Location"] or "login" in response["Location"]
     assert client.get("/api/exercises/exercises").status_code == 401
-    assert client.get(f"/api/exercises/exercises/{listed.pk}").status_code == 401
+    assert client.get(f"/api/exercises/exercises/{listed.public_id}").status_code == 401
     assert (
         client.post("/api/exercises/exercises", {}, content_type="application/json").status_code
         == 401

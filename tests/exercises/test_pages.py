@@ -44,7 +44,7 @@ def test_the_list_shows_the_seeds_figures_in_japanese_and_english(
 
 def test_the_detail_page_says_where_each_record_comes_from(client: Client, reader: Person) -> None:
     keen = Exercise.objects.get(name_en__startswith="Keen Sword 21")
-    page = client.get(f"/exercises/{keen.pk}/").content.decode()
+    page = client.get(f"/exercises/{keen.public_id}/").content.decode()
     assert BANNER in page
     assert page.count('data-testid="provenance"') == 1 + keen.participations.count()
     assert "III-2-2 §3" in page

@@ -20,6 +20,7 @@ from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 
 from kizuna.core import bounds
 from kizuna.core.models import Person
+from kizuna.core.public_ids import new_public_id
 from kizuna.sharing import services
 from kizuna.sharing.models import Attachment, SharedItem
 
@@ -51,7 +52,7 @@ def _upload(client: Client, item: SharedItem, tmp_path: Path, data: bytes) -> tu
     body.write_bytes(encode_multipart(BOUNDARY, {"file": SimpleUploadedFile("survey.bin", data)}))
     with body.open("rb") as stream:
         environ = client._base_environ(  # type: ignore[attr-defined]
-            PATH_INFO=f"/sharing/{item.pk}/attachments/",
+            PATH_INFO=f"/sharing/{item.public_id}/attachments/",
             REQUEST_METHOD="POST",
             CONTENT_TYPE=MULTIPART_CONTENT,
             CONTENT_LENGTH=str(body.stat().st_size),
@@ -72,7 +73,7 @@ def test_a_ten_mb_attachment_streams_in_and_out(
     # A first, small file loads what any first request loads (code, catalogues, templates).
     assert _upload(client, item, tmp_path, b"warm-up")[0] == 302
     small = Attachment.objects.get(item=item)
-    warm = client.get(f"/sharing/{item.pk}/attachments/{small.pk}/")
+    warm = client.get(f"/sharing/{item.public_id}/attachments/{small.public_id}/")
     assert b"".join(warm.streaming_content) == b"warm-up"  # type: ignore[attr-defined]
     status, upload_peak = _upload(client, item, tmp_path, data)
     assert status == 302
@@ -80,7 +81,7 @@ def test_a_ten_mb_attachment_streams_in_and_out(
     assert (attachment.size, attachment.sha256) == (len(data), expected)
     assert Path(attachment.file.path).read_bytes() == data  # in storage, not in the row
     with allocation_peak() as download_peak:
-        response = client.get(f"/sharing/{item.pk}/attachments/{attachment.pk}/")
+        response = client.get(f"/sharing/{item.public_id}/attachments/{attachment.public_id}/")
         assert response.streaming
         received = hashlib.sha256()
         for chunk in response.streaming_content:  # type: ignore[attr-defined]
@@ -99,7 +100,7 @@ def test_a_file_over_the_limit_is_refused_beside_the_field_and_nothing_is_kept(
     before = _stored_files()
     client.force_login(jp_info)
     too_large = SimpleUploadedFile("big.bin", b"x" * (bounds.MAX_ATTACHMENT_BYTES + 1))
-    response = client.post(f"/sharing/{item.pk}/attachments/", {"file": too_large})
+    response = client.post(f"/sharing/{item.public_id}/attachments/", {"file": too_large})
     assert response.status_code == 422
     page = response.content.decode()
     assert "ファイルが10MBを超えています。" in page  # beside the field, in the reader's language
@@ -131,11 +132,11 @@ def test_a_hidden_items_attachment_answers_like_a_missing_one(
         person=jp_info, item=hidden, name="n.txt", content_type="text/plain", data=b"national"
     )
     client.force_login(us_info)
-    seen = client.get(f"/sharing/{hidden.pk}/attachments/{attachment.pk}/")
-    missing = client.get(f"/sharing/{hidden.pk + 1000}/attachments/{attachment.pk + 1000}/")
+    seen = client.get(f"/sharing/{hidden.public_id}/attachments/{attachment.public_id}/")
+    missing = client.get(f"/sharing/{new_public_id()}/attachments/{new_public_id()}/")
     assert seen.status_code == missing.status_code == 404
     assert _as_any(seen.content) == _as_any(missing.content)
     assert b"national" not in seen.content
     client.force_login(jp_info)
-    own = client.get(f"/sharing/{hidden.pk}/attachments/{attachment.pk}/")
+    own = client.get(f"/sharing/{hidden.public_id}/attachments/{attachment.public_id}/")
     assert b"".join(own.streaming_content) == b"national"  # type: ignore[attr-defined]

@@ -10,6 +10,7 @@ from django.db import connection
 from django.test import Client
 
 from kizuna.core.models import Person, Role
+from kizuna.core.public_ids import new_public_id
 from kizuna.core.services import token_issue
 from kizuna.sharing import policy
 from kizuna.sharing.models import ClassificationLevel, LevelEquivalence, SharedItem
@@ -108,22 +109,27 @@ def test_a_hidden_item_answers_exactly_like_a_missing_one(
     client: Client, jp_info: Person, us_info: Person, share: Callable
 ) -> None:
     hidden = share(jp_info, releasable_to=("national_only",))
-    missing = hidden.pk + 1000
+    missing, unknown = new_public_id(), new_public_id()
     client.force_login(us_info)
     token = token_issue(person=us_info, label="t").secret
-    for suffix in ("", "translation/", "attachments/1/"):
-        a = client.get(f"/sharing/{hidden.pk}/{suffix}")
+    for suffix in ("", "translation/", f"attachments/{unknown}/"):
+        a = client.get(f"/sharing/{hidden.public_id}/{suffix}")
         b = client.get(f"/sharing/{missing}/{suffix}")
+        c = client.get(f"/sharing/{hidden.pk}/{suffix}")  # the key is no address at all
         assert (a.status_code, a.content) == (b.status_code, b.content)
-    for suffix in ("", "/history", "/related", "/attachments", "/attachments/1"):
+        assert c.status_code == 404
+    for suffix in ("", "/history", "/related", "/attachments", f"/attachments/{unknown}"):
         a = client.get(
-            f"/api/sharing/items/{hidden.pk}{suffix}", HTTP_AUTHORIZATION=f"Bearer {token}"
+            f"/api/sharing/items/{hidden.public_id}{suffix}", HTTP_AUTHORIZATION=f"Bearer {token}"
         )
         b = client.get(
             f"/api/sharing/items/{missing}{suffix}", HTTP_AUTHORIZATION=f"Bearer {token}"
         )
-        assert a.status_code == b.status_code == 404
-        assert a.json() == b.json()
+        c = client.get(
+            f"/api/sharing/items/{hidden.pk}{suffix}", HTTP_AUTHORIZATION=f"Bearer {token}"
+        )
+        assert a.status_code == b.status_code == c.status_code == 404
+        assert a.json() == b.json() == c.json()
 
 
 def test_a_clearance_narrowed_in_plain_sql_counts_from_the_next_request(
@@ -135,7 +141,7 @@ def test_a_clearance_narrowed_in_plain_sql_counts_from_the_next_request(
     reader = cleared("caveat-holder", caveats=("no-copies",))
     item = share(jp_info, caveats=("no-copies",))
     client.force_login(reader)
-    url = f"/api/sharing/items/{item.pk}"
+    url = f"/api/sharing/items/{item.public_id}"
     assert client.get(url).status_code == 200
     assert client.get(url).status_code == 200  # remembered
     with connection.cursor() as cursor:

@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kizuna.core.models import Membership, Organization, Person, Role
+from kizuna.core.public_ids import new_public_id
 from kizuna.sharing import policy
 from kizuna.sharing.marking import Marking
 from kizuna.sharing.models import (
@@ -169,7 +170,7 @@ def _build(
     return persons, rows
 
 
-def _ids(response: object, key: str = "items") -> set[int]:
+def _ids(response: object, key: str = "items") -> set[str]:
     body = response.json()  # type: ignore[attr-defined]
     rows = body[key] if isinstance(body, dict) else body
     return {row["id"] for row in rows}
@@ -193,39 +194,43 @@ def test_nobody_gets_an_item_they_may_not_see(
 ) -> None:
     with transaction.atomic():
         persons, rows = _build(world_people, world_items, table)
-        missing = max(r.pk for r in rows) + 1000
+        missing = new_public_id()
         for person, spec in zip(persons, world_people, strict=True):
             allowed = {
-                row.pk
+                row.public_id
                 for row, item in zip(rows, world_items, strict=True)
                 if _may_see(spec, item, table)
             }
             policy.forget_reach(person)
-            assert set(policy.visible(person).values_list("pk", flat=True)) == allowed
+            assert set(policy.visible(person).values_list("public_id", flat=True)) == allowed
             client.force_login(person)
             get = client.get
             assert _ids(get("/api/sharing/items")) == allowed
             assert _ids(get("/api/sharing/items", {"q": WORD})) == allowed
             assert get("/api/sharing/items/count", {"q": WORD}).json()["count"] == len(allowed)
             assert _ids(get("/api/sharing/items/titles", {"prefix": WORD})) == allowed
-            positioned = {r.pk for r, i in zip(rows, world_items, strict=True) if i.positioned}
+            positioned = {
+                r.public_id for r, i in zip(rows, world_items, strict=True) if i.positioned
+            }
             assert _ids(get("/api/sharing/map")) == allowed & positioned
             exported = get("/api/sharing/export/stix", {"q": WORD}).json().get("objects", [])
             titles = {o["x_kizuna_title_ja"] for o in exported if o["type"] == "report"}
-            assert {r.pk for r in rows if r.title_ja in titles} == allowed
+            assert {r.public_id for r in rows if r.title_ja in titles} == allowed
             page = get("/sharing/", {"q": WORD}).content.decode()
-            shown = {r.pk for r in rows if f"/sharing/{r.pk}/" in page}
+            shown = {r.public_id for r in rows if f"/sharing/{r.public_id}/" in page}
             assert shown == allowed
             map_page = get("/sharing/map/").content.decode()
-            assert {r.pk for r in rows if f"/sharing/{r.pk}/" in map_page} == allowed & positioned
+            assert {
+                r.public_id for r in rows if f"/sharing/{r.public_id}/" in map_page
+            } == allowed & positioned
             missing_api = get(f"/api/sharing/items/{missing}")
             missing_page = get(f"/sharing/{missing}/")
             for row in rows:
-                api = get(f"/api/sharing/items/{row.pk}")
-                detail = get(f"/sharing/{row.pk}/")
-                if row.pk in allowed:
+                api = get(f"/api/sharing/items/{row.public_id}")
+                detail = get(f"/sharing/{row.public_id}/")
+                if row.public_id in allowed:
                     assert (api.status_code, detail.status_code) == (200, 200)
-                    assert _ids(get(f"/api/sharing/items/{row.pk}/related"), "") <= allowed
+                    assert _ids(get(f"/api/sharing/items/{row.public_id}/related"), "") <= allowed
                 else:
                     assert (api.status_code, api.content) == (
                         missing_api.status_code,
@@ -236,5 +241,5 @@ def test_nobody_gets_an_item_they_may_not_see(
                         missing_page.content,
                     )
                     for route in ("history", "related", "attachments"):
-                        assert get(f"/api/sharing/items/{row.pk}/{route}").status_code == 404
+                        assert get(f"/api/sharing/items/{row.public_id}/{route}").status_code == 404
         transaction.set_rollback(True)

@@ -54,17 +54,17 @@ def test_reading_pages_and_routes_are_open_to_every_cleared_role(
 ) -> None:
     person = cleared(f"p-{role}", role=role)
     client.force_login(person)
-    for path in ("/sharing/", "/sharing/?q=宇宙", f"/sharing/{item.pk}/", "/sharing/map/"):
+    for path in ("/sharing/", "/sharing/?q=宇宙", f"/sharing/{item.public_id}/", "/sharing/map/"):
         assert client.get(path).status_code == 200, path
     api = _api(client, person)
     for path in (
         "/api/sharing/items",
         "/api/sharing/items/count",
         "/api/sharing/items/titles?prefix=宇宙",
-        f"/api/sharing/items/{item.pk}",
-        f"/api/sharing/items/{item.pk}/history",
-        f"/api/sharing/items/{item.pk}/related",
-        f"/api/sharing/items/{item.pk}/attachments",
+        f"/api/sharing/items/{item.public_id}",
+        f"/api/sharing/items/{item.public_id}/history",
+        f"/api/sharing/items/{item.public_id}/related",
+        f"/api/sharing/items/{item.public_id}/attachments",
         "/api/sharing/map",
         "/api/sharing/marking-changes",
     ):
@@ -115,9 +115,11 @@ def test_translating_by_role(
     person = cleared(f"p-{role}", role=role)
     client.force_login(person)
     allowed = role in TRANSLATORS
-    page = client.post(f"/sharing/{item.pk}/translation/", {"title": "SSA report"})
+    page = client.post(f"/sharing/{item.public_id}/translation/", {"title": "SSA report"})
     assert page.status_code == (302 if allowed else 403)
-    api = _api(client, person)("post", f"/api/sharing/items/{item.pk}/translation", {"title": "T"})
+    api = _api(client, person)(
+        "post", f"/api/sharing/items/{item.public_id}/translation", {"title": "T"}
+    )
     assert api.status_code == (200 if allowed else 403)  # type: ignore[attr-defined]
 
 
@@ -129,13 +131,13 @@ def test_changing_a_marking_by_role(
     client.force_login(person)
     allowed = role == Role.INFORMATION_MANAGER
     page = client.post(
-        f"/sharing/{item.pk}/marking/",
+        f"/sharing/{item.public_id}/marking/",
         {"level": "jpn-j2", "releasable_to": ["JPN", "USA"], "reason": "再評価"},
     )
     assert page.status_code == (302 if allowed else 403)
     api = _api(client, person)(
         "post",
-        f"/api/sharing/items/{item.pk}/marking",
+        f"/api/sharing/items/{item.public_id}/marking",
         {"marking": {"level": "jpn-j3", "releasable_to": ["JPN"]}, "reason": "再評価"},
     )
     assert api.status_code == (201 if allowed else 403)  # type: ignore[attr-defined]
@@ -152,11 +154,13 @@ def test_the_other_nations_information_manager_cannot_change_or_approve(
     assert client.get("/sharing/changes/").status_code == 200
     assert str(item.title_ja) not in client.get("/sharing/changes/").content.decode()
     assert (
-        client.post(f"/sharing/changes/{change.pk}/decision/", {"decision": "approve"}).status_code
+        client.post(
+            f"/sharing/changes/{change.public_id}/decision/", {"decision": "approve"}
+        ).status_code
         == 404
     )
     api = _api(client, us_info)(
-        "post", f"/api/sharing/marking-changes/{change.pk}/decision", {"approve": True}
+        "post", f"/api/sharing/marking-changes/{change.public_id}/decision", {"approve": True}
     )
     assert api.status_code == 403  # type: ignore[attr-defined]
     change.refresh_from_db()
@@ -183,11 +187,11 @@ def test_a_second_information_manager_approves_on_the_page(
     level = ClassificationLevel.objects.get(code="jpn-j1")
     assert f"{level.name_ja} · AUS、JPN、USAに開示可" in page  # the marking in words
     assert "jpn-j1" not in page  # never its code
-    detail = client.get(f"/sharing/{item.pk}/").content.decode()
+    detail = client.get(f"/sharing/{item.public_id}/").content.decode()
     banner = detail[detail.index('data-testid="marking"') :].split("</p>")[0]
     assert "に開示可" in banner
     assert not re.search(r"jpn-j\d", banner)
-    client.post(f"/sharing/changes/{change.pk}/decision/", {"decision": "approve"})
+    client.post(f"/sharing/changes/{change.public_id}/decision/", {"decision": "approve"})
     change.refresh_from_db()
     assert change.status == MarkingChange.Status.APPLIED
 
@@ -198,7 +202,7 @@ def test_read_audit_is_for_auditors_and_administrators(
 ) -> None:
     person = cleared(f"p-{role}", role=role)
     client.force_login(person)
-    client.get(f"/sharing/{item.pk}/")
+    client.get(f"/sharing/{item.public_id}/")
     expected = 200 if role in AUDITORS else 404
     assert client.get("/sharing/reads/?action=view").status_code == expected
     assert _api(client, person)("get", "/api/sharing/reads").status_code == expected  # type: ignore[attr-defined]
@@ -218,10 +222,10 @@ def test_views_downloads_and_api_reads_are_recorded(
     )
     reader = cleared("reader")
     client.force_login(reader)
-    client.get(f"/sharing/{item.pk}/")
-    download = client.get(f"/sharing/{item.pk}/attachments/{attachment.pk}/")
+    client.get(f"/sharing/{item.public_id}/")
+    download = client.get(f"/sharing/{item.public_id}/attachments/{attachment.public_id}/")
     assert b"".join(download.streaming_content) == data  # type: ignore[attr-defined]
-    _api(client, reader)("get", f"/api/sharing/items/{item.pk}")
+    _api(client, reader)("get", f"/api/sharing/items/{item.public_id}")
     assert list(
         ReadEvent.objects.filter(person=reader).order_by("id").values_list("action", "channel")
     ) == [("view", "web"), ("download", "web"), ("view", "api")]
@@ -239,11 +243,11 @@ def test_an_attachment_through_the_api_is_checked_against_its_checksum(
     api = _api(client, jp_info)
     data = b"report"
     body = {"name": "r.txt", "data_base64": base64.b64encode(data).decode(), "sha256": "0" * 64}
-    refused = api("post", f"/api/sharing/items/{item.pk}/attachments", body)
+    refused = api("post", f"/api/sharing/items/{item.public_id}/attachments", body)
     assert refused.status_code == 422  # type: ignore[attr-defined]
     assert refused.json()["detail"][0]["field"] == "sha256"  # type: ignore[attr-defined]
     body["sha256"] = hashlib.sha256(data).hexdigest()
-    assert api("post", f"/api/sharing/items/{item.pk}/attachments", body).status_code == 201  # type: ignore[attr-defined]
+    assert api("post", f"/api/sharing/items/{item.public_id}/attachments", body).status_code == 201  # type: ignore[attr-defined]
 
 
 def test_an_attachment_through_the_api_without_a_checksum_gets_kizunas(
@@ -251,7 +255,7 @@ def test_an_attachment_through_the_api_without_a_checksum_gets_kizunas(
 ) -> None:
     data = b"no checksum given"
     body = {"name": "n.txt", "data_base64": base64.b64encode(data).decode()}
-    made = _api(client, jp_info)("post", f"/api/sharing/items/{item.pk}/attachments", body)
+    made = _api(client, jp_info)("post", f"/api/sharing/items/{item.public_id}/attachments", body)
     assert made.status_code == 201  # type: ignore[attr-defined]
     assert made.json()["sha256"] == hashlib.sha256(data).hexdigest()  # type: ignore[attr-defined]
 
@@ -260,16 +264,19 @@ def test_the_attachment_form_asks_only_for_the_file_and_kizuna_computes_the_chec
     client: Client, jp_info: Person, item: SharedItem
 ) -> None:
     client.force_login(jp_info)
-    page = client.get(f"/sharing/{item.pk}/").content.decode()
+    page = client.get(f"/sharing/{item.public_id}/").content.decode()
     assert 'name="sha256"' not in page  # nobody types a checksum
     data = b"fuel slip, 48,000 L"
     upload = SimpleUploadedFile("slip.txt", data, content_type="text/plain")
-    response = client.post(f"/sharing/{item.pk}/attachments/", {"file": upload})
+    response = client.post(f"/sharing/{item.public_id}/attachments/", {"file": upload})
     assert response.status_code == 302
     stored = item.attachments.get()
     assert stored.sha256 == hashlib.sha256(data).hexdigest()
     assert stored.file.read() == data
-    assert hashlib.sha256(data).hexdigest() in client.get(f"/sharing/{item.pk}/").content.decode()
+    assert (
+        hashlib.sha256(data).hexdigest()
+        in client.get(f"/sharing/{item.public_id}/").content.decode()
+    )
 
 
 def test_a_pathological_search_is_refused_clearly(client: Client, jp_info: Person) -> None:
@@ -296,14 +303,17 @@ def test_the_list_page_runs_a_fixed_number_of_queries(
         assert len(api("get", "/api/sharing/items").json()["items"]) == 30  # type: ignore[attr-defined]
 
 
+# A well-formed public id of no record.
+SOME_ID = "a" * 26
+
 PAGES = [
     "/sharing/",
     "/sharing/new/",
-    "/sharing/1/",
+    f"/sharing/{SOME_ID}/",
     "/sharing/changes/",
     "/sharing/reads/",
     "/sharing/map/",
-    "/sharing/1/attachments/1/",
+    f"/sharing/{SOME_ID}/attachments/{SOME_ID}/",
 ]
 
 
@@ -321,16 +331,16 @@ def test_every_page_refuses_an_anonymous_visitor(client: Client, path: str) -> N
         ("post", "/api/sharing/items"),
         ("get", "/api/sharing/items/count"),
         ("get", "/api/sharing/items/titles"),
-        ("get", "/api/sharing/items/1"),
-        ("post", "/api/sharing/items/1/translation"),
-        ("post", "/api/sharing/items/1/marking"),
-        ("get", "/api/sharing/items/1/history"),
-        ("get", "/api/sharing/items/1/related"),
-        ("get", "/api/sharing/items/1/attachments"),
-        ("post", "/api/sharing/items/1/attachments"),
-        ("get", "/api/sharing/items/1/attachments/1"),
+        ("get", f"/api/sharing/items/{SOME_ID}"),
+        ("post", f"/api/sharing/items/{SOME_ID}/translation"),
+        ("post", f"/api/sharing/items/{SOME_ID}/marking"),
+        ("get", f"/api/sharing/items/{SOME_ID}/history"),
+        ("get", f"/api/sharing/items/{SOME_ID}/related"),
+        ("get", f"/api/sharing/items/{SOME_ID}/attachments"),
+        ("post", f"/api/sharing/items/{SOME_ID}/attachments"),
+        ("get", f"/api/sharing/items/{SOME_ID}/attachments/{SOME_ID}"),
         ("get", "/api/sharing/marking-changes"),
-        ("post", "/api/sharing/marking-changes/1/decision"),
+        ("post", f"/api/sharing/marking-changes/{SOME_ID}/decision"),
         ("get", "/api/sharing/map"),
         ("get", "/api/sharing/reads"),
     ],

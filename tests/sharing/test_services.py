@@ -149,12 +149,12 @@ def test_lowering_waits_for_a_second_information_manager(
     assert change.status == MarkingChange.Status.PENDING
     assert _marking(item)["releasable_to"] == ["JPN"]
     with pytest.raises(ValidationError, match="second"):
-        services.marking_change_decide(person=jp_info, change_id=change.pk, approve=True)
+        services.marking_change_decide(person=jp_info, change_id=change.public_id, approve=True)
     second = cleared("jp-im-2", level="jpn-j3", role=Role.INFORMATION_MANAGER)
-    services.marking_change_decide(person=second, change_id=change.pk, approve=True)
+    services.marking_change_decide(person=second, change_id=change.public_id, approve=True)
     assert _marking(item) == wider.as_json()
     with pytest.raises(ValidationError, match="already"):
-        services.marking_change_decide(person=second, change_id=change.pk, approve=False)
+        services.marking_change_decide(person=second, change_id=change.public_id, approve=False)
 
 
 def test_a_rejected_change_leaves_the_marking(
@@ -165,7 +165,7 @@ def test_a_rejected_change_leaves_the_marking(
         person=jp_info, item=item, marking=Marking("jpn-j1", ("JPN", "USA")), reason="r"
     )
     second = cleared("jp-im-2", level="jpn-j3", role=Role.INFORMATION_MANAGER)
-    services.marking_change_decide(person=second, change_id=change.pk, approve=False)
+    services.marking_change_decide(person=second, change_id=change.public_id, approve=False)
     assert _marking(item)["level"] == "jpn-j2"
 
 
@@ -183,7 +183,7 @@ def test_only_an_information_manager_of_the_originating_nation_changes_markings(
         person=jp_info, item=item, marking=Marking("jpn-j1", ("JPN", "USA", "AUS")), reason="r"
     )
     with pytest.raises(PermissionDenied):
-        services.marking_change_decide(person=us_info, change_id=change.pk, approve=True)
+        services.marking_change_decide(person=us_info, change_id=change.public_id, approve=True)
 
 
 def test_a_change_needs_a_reason(jp_info: Person, share: Callable) -> None:

@@ -148,7 +148,7 @@ class OrderIn(Schema):
 
 
 class LineOut(Schema):
-    id: int
+    id: str
     position: int
     category: str
     description: str
@@ -161,7 +161,7 @@ class LineOut(Schema):
 
 
 class OrderOut(Schema):
-    id: int
+    id: str
     number: str
     status: str
     version: int
@@ -194,15 +194,15 @@ class DocumentIn(Schema):
 
 class DeliveryIn(Schema):
     version: int
-    line: int
+    line: str
     quantity: Decimal
     delivered_on: date
     documents: list[DocumentIn] = Field(max_length=20)
 
 
 class DeliveryOut(Schema):
-    id: int
-    line: int
+    id: str
+    line: str
     quantity: Decimal
     amount: Decimal
     amount_settled: Decimal
@@ -214,7 +214,7 @@ class DeliveryOut(Schema):
 
 class SettlementIn(Schema):
     version: int
-    delivery: int
+    delivery: str
     method: str
     amount: Decimal
     currency: str
@@ -223,8 +223,8 @@ class SettlementIn(Schema):
 
 
 class SettlementOut(Schema):
-    id: int
-    delivery: int
+    id: str
+    delivery: str
     method: str
     amount: Decimal
     settled_on: date
@@ -243,7 +243,7 @@ class BalanceOut(Schema):
 
 def _order_out(order: Order, person: Person) -> dict[str, Any]:
     return {
-        "id": order.pk,
+        "id": order.public_id,
         "number": order.number,
         "status": order.status,
         "version": order.version,
@@ -270,7 +270,10 @@ def _order_out(order: Order, person: Person) -> dict[str, Any]:
         ),
         "lines": [
             {
-                **{f: getattr(line, f) for f in LineOut.model_fields if f != "category"},
+                **{
+                    f: getattr(line, f) for f in LineOut.model_fields if f not in ("id", "category")
+                },
+                "id": line.public_id,
                 "category": line.category.code,
             }
             for line in selectors.order_lines(order)
@@ -278,8 +281,8 @@ def _order_out(order: Order, person: Person) -> dict[str, Any]:
     }
 
 
-def _fresh(person: Person, pk: int) -> dict[str, Any]:
-    return _order_out(selectors.order_get(person=person, pk=pk), person)
+def _fresh(person: Person, pk: str) -> dict[str, Any]:
+    return _order_out(selectors.order_get(person=person, public_id=pk), person)
 
 
 @contextmanager
@@ -300,7 +303,7 @@ def orders(request: HttpRequest, status: str = "", situation: str = "") -> list[
 
 
 @router.get("/orders/{pk}", response=OrderOut)
-def order(request: HttpRequest, pk: int) -> dict[str, Any]:
+def order(request: HttpRequest, pk: str) -> dict[str, Any]:
     return _fresh(policy.acsa_person(request), pk)
 
 
@@ -334,13 +337,13 @@ def create_order(request: HttpRequest, payload: OrderIn) -> Status[dict[str, Any
         lines=[services.LineInput(**line.model_dump()) for line in payload.lines],
         marking=payload.marking.marking() if payload.marking else None,
     )
-    return Status(201, _fresh(person, created.pk))
+    return Status(201, _fresh(person, created.public_id))
 
 
 def _delivery_out(d: Delivery) -> dict[str, Any]:
     return {
-        "id": d.pk,
-        "line": d.line_id,
+        "id": d.public_id,
+        "line": d.line.public_id,
         "quantity": d.quantity,
         "amount": d.amount,
         "amount_settled": d.amount_settled,
@@ -352,10 +355,10 @@ def _delivery_out(d: Delivery) -> dict[str, Any]:
 
 
 @router.post("/orders/{pk}/deliveries", response={201: DeliveryOut})
-def record_delivery(request: HttpRequest, pk: int, payload: DeliveryIn) -> Status[dict[str, Any]]:
+def record_delivery(request: HttpRequest, pk: str, payload: DeliveryIn) -> Status[dict[str, Any]]:
     person = policy.acsa_person(request)
-    target = selectors.order_get(person=person, pk=pk)
-    line = selectors.order_line_get(order=target, pk=payload.line)
+    target = selectors.order_get(person=person, public_id=pk)
+    line = selectors.order_line_get(order=target, public_id=payload.line)
     try:
         documents = [
             services.Document(d.name, base64.b64decode(d.content_base64, validate=True))
@@ -378,11 +381,11 @@ def record_delivery(request: HttpRequest, pk: int, payload: DeliveryIn) -> Statu
 
 @router.post("/orders/{pk}/deliveries/{delivery_id}/receipt", response=DeliveryOut)
 def sign_receipt(
-    request: HttpRequest, pk: int, delivery_id: int, payload: StepIn
+    request: HttpRequest, pk: str, delivery_id: str, payload: StepIn
 ) -> dict[str, Any]:
     person = policy.acsa_person(request)
-    target = selectors.order_get(person=person, pk=pk)
-    delivery = selectors.delivery_get(order=target, pk=delivery_id)
+    target = selectors.order_get(person=person, public_id=pk)
+    delivery = selectors.delivery_get(order=target, public_id=delivery_id)
     with _conflicts_as_409():
         signed = services.receipt_sign(
             order=target, delivery=delivery, actor=person, version=payload.version
@@ -392,8 +395,8 @@ def sign_receipt(
 
 def _settlement_out(s: Settlement) -> dict[str, Any]:
     return {
-        "id": s.pk,
-        "delivery": s.delivery_id,
+        "id": s.public_id,
+        "delivery": s.delivery.public_id,
         "method": s.method,
         "amount": s.amount,
         "settled_on": s.settled_on,
@@ -403,11 +406,11 @@ def _settlement_out(s: Settlement) -> dict[str, Any]:
 
 @router.post("/orders/{pk}/settlements", response={201: SettlementOut})
 def record_settlement(
-    request: HttpRequest, pk: int, payload: SettlementIn
+    request: HttpRequest, pk: str, payload: SettlementIn
 ) -> Status[dict[str, Any]]:
     person = policy.acsa_person(request)
-    target = selectors.order_get(person=person, pk=pk)
-    delivery = selectors.delivery_get(order=target, pk=payload.delivery)
+    target = selectors.order_get(person=person, public_id=pk)
+    delivery = selectors.delivery_get(order=target, public_id=payload.delivery)
     with _conflicts_as_409():
         settlement = services.settlement_record(
             order=target,
@@ -425,11 +428,11 @@ def record_settlement(
 
 @router.post("/orders/{pk}/settlements/{settlement_id}/receipt", response=SettlementOut)
 def sign_counter_receipt(
-    request: HttpRequest, pk: int, settlement_id: int, payload: StepIn
+    request: HttpRequest, pk: str, settlement_id: str, payload: StepIn
 ) -> dict[str, Any]:
     person = policy.acsa_person(request)
-    target = selectors.order_get(person=person, pk=pk)
-    settlement = selectors.settlement_get(order=target, pk=settlement_id)
+    target = selectors.order_get(person=person, public_id=pk)
+    settlement = selectors.settlement_get(order=target, public_id=settlement_id)
     with _conflicts_as_409():
         signed = services.counter_receipt_sign(
             order=target, settlement=settlement, actor=person, version=payload.version
@@ -459,7 +462,7 @@ class NettingRowOut(Schema):
 
 
 class OffsetOut(Schema):
-    id: int
+    id: str
     currency: str
     amount: Decimal
     approved_by_japan: str | None
@@ -473,7 +476,7 @@ class OffsetIn(Schema):
 
 def _offset_out(offset: Offset) -> dict[str, Any]:
     return {
-        "id": offset.pk,
+        "id": offset.public_id,
         "currency": offset.currency,
         "amount": offset.amount,
         "approved_by_japan": getattr(offset.approved_by_japan, "username", None),
@@ -497,9 +500,9 @@ def propose_offset(request: HttpRequest, payload: OffsetIn) -> Status[dict[str, 
 
 
 @router.post("/offsets/{pk}/approve", response=OffsetOut)
-def approve_offset(request: HttpRequest, pk: int) -> dict[str, Any]:
+def approve_offset(request: HttpRequest, pk: str) -> dict[str, Any]:
     person = policy.acsa_person(request)
-    offset = selectors.offset_get(person=person, pk=pk)
+    offset = selectors.offset_get(person=person, public_id=pk)
     return _offset_out(services.offset_approve(actor=person, offset=offset))
 
 
@@ -507,14 +510,14 @@ def approve_offset(request: HttpRequest, pk: int) -> dict[str, Any]:
 @router.post("/orders/{pk}/{step}", response=OrderOut)
 def order_step(
     request: HttpRequest,
-    pk: int,
+    pk: str,
     step: Literal["request", "accept", "cancel", "close"],
     payload: StepIn,
 ) -> dict[str, Any]:
     """request (receiving side's ordering official), accept (supplying side's approving
     official), close (the same, once settled), cancel (either, before any delivery)."""
     person = policy.acsa_person(request)
-    target = selectors.order_get(person=person, pk=pk)
+    target = selectors.order_get(person=person, public_id=pk)
     with _conflicts_as_409():
         if step == "cancel":
             services.order_cancel(

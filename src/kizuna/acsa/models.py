@@ -17,6 +17,7 @@ from django.utils.translation import pgettext_lazy
 
 from kizuna.core import formats
 from kizuna.core.models import BilingualName
+from kizuna.core.public_ids import PublicIdentified
 from kizuna.sharing.models import Marked
 
 
@@ -227,7 +228,7 @@ class OrderSeries(models.Model):
         return f"ACSA-{self.code}-{serial:04d}"
 
 
-class Order(Marked, Idempotent):
+class Order(PublicIdentified, Marked, Idempotent):
     """An ACSA order (物品役務の提供要請): the receiving party asks, the supplying party's
     authorized official accepts and signs; it binds only with both signatures. It carries a
     marking, as shared reports do, and is seen only by those the marking lets in."""
@@ -374,7 +375,7 @@ class LedgerOutOfBalance(RuntimeError):
     """An order's amounts changed without the ledger entries that account for them."""
 
 
-class OrderLine(models.Model):
+class OrderLine(PublicIdentified):
     order = models.ForeignKey(
         Order,
         on_delete=models.CASCADE,
@@ -450,7 +451,7 @@ class Handover(Idempotent):
         abstract = True
 
 
-class Delivery(Handover):
+class Delivery(PublicIdentified, Handover):
     """One delivery against one line, with its source documents; due for settlement within
     twelve months of the day it was delivered."""
 
@@ -512,7 +513,7 @@ class SourceDocument(models.Model):
         return self.name
 
 
-class Settlement(Handover):
+class Settlement(PublicIdentified, Handover):
     """Settlement (決済) of one delivery: in currency, or in kind as a counter-delivery that
     counts once the original supplier has signed its receipt."""
 
@@ -601,7 +602,7 @@ class LedgerEntry(models.Model):
         raise LedgerOutOfBalance("ledger entries are never deleted; add a correction")
 
 
-class ClaimNotice(models.Model):
+class ClaimNotice(PublicIdentified):
     """債権発生通知書: produced when a Japanese unit's provision is received, for the revenue
     collection officer (歳入徴収官), so that no claim goes unsent."""
 
@@ -716,7 +717,7 @@ class ExchangeRate(models.Model):
             )
 
 
-class Offset(models.Model):
+class Offset(PublicIdentified):
     """相殺: what each side owes the other in one currency, set against each other. Proposed by
     one side's approving official, applied only once the other side's has approved too."""
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 
 from kizuna.core import formats, places
 from kizuna.core.models import AuditEvent, Organization, Person
+from kizuna.core.public_ids import get_public_or_404
 from kizuna.sharing.marking import Marking
 from kizuna.sharing.selectors import glossary_translations
 from kizuna.sharing.selectors import marking_label as sharing_marking_label
@@ -163,33 +164,21 @@ def order_list(
     return orders.order_by("-id")
 
 
-def order_get(*, person: Person, pk: int) -> Order:
+def order_get(*, person: Person, public_id: str) -> Order:
     """One order the person may see; a hidden one answers 404 like a missing one."""
-    try:
-        return _orders(person).get(pk=pk)
-    except Order.DoesNotExist:
-        raise Http404 from None
+    return get_public_or_404(_orders(person), public_id)
 
 
-def order_line_get(*, order: Order, pk: int) -> OrderLine:
-    try:
-        return order.lines.get(pk=pk)
-    except OrderLine.DoesNotExist:
-        raise Http404 from None
+def order_line_get(*, order: Order, public_id: str) -> OrderLine:
+    return get_public_or_404(order.lines.all(), public_id)
 
 
-def delivery_get(*, order: Order, pk: int) -> Delivery:
-    try:
-        return Delivery.objects.get(pk=pk, line__order=order)
-    except Delivery.DoesNotExist:
-        raise Http404 from None
+def delivery_get(*, order: Order, public_id: str) -> Delivery:
+    return get_public_or_404(Delivery.objects.filter(line__order=order), public_id)
 
 
-def settlement_get(*, order: Order, pk: int) -> Settlement:
-    try:
-        return Settlement.objects.get(pk=pk, delivery__line__order=order)
-    except Settlement.DoesNotExist:
-        raise Http404 from None
+def settlement_get(*, order: Order, public_id: str) -> Settlement:
+    return get_public_or_404(Settlement.objects.filter(delivery__line__order=order), public_id)
 
 
 def order_lines(order: Order) -> QuerySet[OrderLine]:
@@ -383,16 +372,16 @@ def claim_notices_of(order: Order) -> QuerySet[ClaimNotice]:
     return ClaimNotice.objects.filter(delivery__line__order=order).select_related("delivery")
 
 
-def claim_notice_get(*, person: Person, pk: int) -> ClaimNotice:
-    try:
-        return ClaimNotice.objects.select_related(
+def claim_notice_get(*, person: Person, public_id: str) -> ClaimNotice:
+    return get_public_or_404(
+        ClaimNotice.objects.select_related(
             "delivery__line__category",
             "delivery__line__order__supplying_org",
             "delivery__line__order__receiving_org",
             "delivery__line__order__marking__level",
-        ).get(policy.order_filter(person, via="delivery__line__order__"), pk=pk)
-    except ClaimNotice.DoesNotExist:
-        raise Http404 from None
+        ).filter(policy.order_filter(person, via="delivery__line__order__")),
+        public_id,
+    )
 
 
 def fiscal_year_start(day: date, first_month: int) -> date:
@@ -550,10 +539,7 @@ def _offsets(person: Person, rows: list[dict[str, Any]]) -> QuerySet[Offset]:
     ).select_related("proposed_by", "approved_by_japan", "approved_by_us")
 
 
-def offset_get(*, person: Person, pk: int) -> Offset:
+def offset_get(*, person: Person, public_id: str) -> Offset:
     if not policy.may_net(person):
         raise Http404
-    try:
-        return _offsets(person, netting(person=person)["rows"]).get(pk=pk)
-    except Offset.DoesNotExist:
-        raise Http404 from None
+    return get_public_or_404(_offsets(person, netting(person=person)["rows"]), public_id)

@@ -107,7 +107,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
         request,
         "acsa/order_list.html",
         {
-            "pager": keyset_page(orders, request.GET),
+            "pager": keyset_page(orders, request.GET, reader=person.pk),
             "statuses": Order.Status.choices,
             "situations": selectors.situation_rows(),
             "status": status,
@@ -140,14 +140,14 @@ def order_new(request: HttpRequest) -> HttpResponse:
         except (ValidationError, PermissionDenied) as error:
             put_errors(form, error)
         else:
-            return redirect("acsa:order", pk=order.pk)
+            return redirect("acsa:order", pk=order.public_id)
     return render(request, "acsa/order_form.html", {"form": form})
 
 
 @login_required
-def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def order_detail(request: HttpRequest, pk: str) -> HttpResponse:
     person = policy.acsa_person(request)
-    order = selectors.order_get(person=person, pk=pk)
+    order = selectors.order_get(person=person, public_id=pk)
     return render(
         request,
         "acsa/order_detail.html",
@@ -174,16 +174,16 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def order_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+def order_step(request: HttpRequest, pk: str, step: str) -> HttpResponse:
     person = policy.acsa_person(request)
-    order = selectors.order_get(person=person, pk=pk)
+    order = selectors.order_get(person=person, public_id=pk)
     if step not in services.SIGNATURE_STEPS:
         raise Http404
     try:
         services.SIGNATURE_STEPS[step](order=order, actor=person, version=_version(request))
     except (ValidationError, PermissionDenied, services.Conflict) as error:
         messages.error(request, _refusal(error))
-    return redirect("acsa:order", pk=order.pk)
+    return redirect("acsa:order", pk=order.public_id)
 
 
 def _filtered_orders(request: HttpRequest) -> QuerySet[Order]:
@@ -225,18 +225,18 @@ def order_export_xlsx(request: HttpRequest) -> FileResponse:
 
 
 @login_required
-def order_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    order = selectors.order_get(person=policy.acsa_person(request), pk=pk)
+def order_pdf(request: HttpRequest, pk: str) -> HttpResponse:
+    order = selectors.order_get(person=policy.acsa_person(request), public_id=pk)
     response = HttpResponse(documents.order_pdf(order), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{order.number}.pdf"'
     return response
 
 
 @login_required
-def claim_notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    notice = selectors.claim_notice_get(person=policy.acsa_person(request), pk=pk)
+def claim_notice_pdf(request: HttpRequest, pk: str) -> HttpResponse:
+    notice = selectors.claim_notice_get(person=policy.acsa_person(request), public_id=pk)
     response = HttpResponse(documents.claim_notice_pdf(notice), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="claim-notice-{notice.pk}.pdf"'
+    response["Content-Disposition"] = f'attachment; filename="claim-notice-{notice.reference}.pdf"'
     return response
 
 
@@ -275,9 +275,9 @@ def netting_propose(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def netting_approve(request: HttpRequest, pk: int) -> HttpResponse:
+def netting_approve(request: HttpRequest, pk: str) -> HttpResponse:
     person = policy.acsa_person(request)
-    offset = selectors.offset_get(person=person, pk=pk)
+    offset = selectors.offset_get(person=person, public_id=pk)
     try:
         services.offset_approve(actor=person, offset=offset)
     except (ValidationError, PermissionDenied) as error:
@@ -314,10 +314,10 @@ def _day(value: str) -> date:
 
 @login_required
 @require_POST
-def delivery_new(request: HttpRequest, pk: int, line_id: int) -> HttpResponse:
+def delivery_new(request: HttpRequest, pk: str, line_id: str) -> HttpResponse:
     person = policy.acsa_person(request)
-    order = selectors.order_get(person=person, pk=pk)
-    line = selectors.order_line_get(order=order, pk=line_id)
+    order = selectors.order_get(person=person, public_id=pk)
+    line = selectors.order_line_get(order=order, public_id=line_id)
     documents = [
         services.Document(f.name or "document", f.read())
         for f in request.FILES.getlist("documents")
@@ -334,30 +334,30 @@ def delivery_new(request: HttpRequest, pk: int, line_id: int) -> HttpResponse:
         )
     except (ValidationError, PermissionDenied, services.Conflict) as error:
         messages.error(request, _refusal(error))
-    return redirect("acsa:order", pk=order.pk)
+    return redirect("acsa:order", pk=order.public_id)
 
 
 @login_required
 @require_POST
-def delivery_receipt(request: HttpRequest, pk: int, delivery_id: int) -> HttpResponse:
+def delivery_receipt(request: HttpRequest, pk: str, delivery_id: str) -> HttpResponse:
     person = policy.acsa_person(request)
-    order = selectors.order_get(person=person, pk=pk)
-    delivery = selectors.delivery_get(order=order, pk=delivery_id)
+    order = selectors.order_get(person=person, public_id=pk)
+    delivery = selectors.delivery_get(order=order, public_id=delivery_id)
     try:
         services.receipt_sign(
             order=order, delivery=delivery, actor=person, version=_version(request)
         )
     except (ValidationError, PermissionDenied, services.Conflict) as error:
         messages.error(request, _refusal(error))
-    return redirect("acsa:order", pk=order.pk)
+    return redirect("acsa:order", pk=order.public_id)
 
 
 @login_required
 @require_POST
-def delivery_settle(request: HttpRequest, pk: int, delivery_id: int) -> HttpResponse:
+def delivery_settle(request: HttpRequest, pk: str, delivery_id: str) -> HttpResponse:
     person = policy.acsa_person(request)
-    order = selectors.order_get(person=person, pk=pk)
-    delivery = selectors.delivery_get(order=order, pk=delivery_id)
+    order = selectors.order_get(person=person, public_id=pk)
+    delivery = selectors.delivery_get(order=order, public_id=delivery_id)
     quantity = request.POST.get("quantity", "")
     try:
         services.settlement_record(
@@ -373,4 +373,4 @@ def delivery_settle(request: HttpRequest, pk: int, delivery_id: int) -> HttpResp
         )
     except (ValidationError, PermissionDenied, services.Conflict) as error:
         messages.error(request, _refusal(error))
-    return redirect("acsa:order", pk=order.pk)
+    return redirect("acsa:order", pk=order.public_id)

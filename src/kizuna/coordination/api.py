@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -16,9 +16,11 @@ from ninja.renderers import JSONRenderer
 from pydantic import Field
 
 from kizuna.acsa.models import SituationType
-from kizuna.core import bounds
+from kizuna.core import bounds, paging
 from kizuna.core.auth import person_of
+from kizuna.core.cursors import InvalidCursor
 from kizuna.core.models import Organization
+from kizuna.core.public_ids import public_id_of
 from kizuna.core.selectors import organization_get
 from kizuna.sharing.api import MarkingIn
 
@@ -54,7 +56,7 @@ class DesignationOut(Schema):
 
 
 class SituationOut(Schema):
-    id: int
+    id: str
     title_ja: str
     title_en: str
     kind: str
@@ -102,7 +104,7 @@ class BodyOut(Schema):
     name_ja: str
     name_en: str
     short_name: str
-    situation: int | None
+    situation: str | None
     parent: str | None
     organizations: list[str]
     stood_up_at: datetime
@@ -115,7 +117,7 @@ class EntryIn(Schema):
     language: str
     event_at: datetime | None = None
     significant: bool = False
-    corrects: int | None = Field(default=None, description="id of the entry this corrects")
+    corrects: str | None = Field(default=None, description="id of the entry this corrects")
     marking: MarkingIn | None = Field(
         default=None,
         description=(
@@ -133,13 +135,10 @@ class EntryMarkingOut(Schema):
 
 
 class EntryOut(Schema):
-    id: int
-    situation: int
-    seq: int
+    id: str
+    situation: str
     number: str
-    rev: int
     kind: str
-    body_id: int | None
     body: str | None
     author: str
     author_name_ja: str
@@ -157,16 +156,17 @@ class EntryOut(Schema):
     translated_at: datetime | None
     significant: bool
     on_board: bool
-    corrects: int | None = Field(
+    corrects: str | None = Field(
         description="id of the entry this corrects, when the reader may see that entry too"
     )
-    request: int | None
+    request: str | None
     marking: EntryMarkingOut
 
 
 class EntryPageOut(Schema):
     entries: list[EntryOut]
-    next_before: int | None
+    # The next (older) page's cursor: opaque, good only for this reader and situation.
+    next_before: str | None
 
 
 class TranslationIn(Schema):
@@ -198,7 +198,7 @@ class RequestIn(Schema):
 
 
 class LineOut(Schema):
-    id: int
+    id: str
     category: str
     description: str
     quantity: Decimal
@@ -219,8 +219,8 @@ class RequestEventOut(Schema):
 
 
 class RequestOut(Schema):
-    id: int
-    situation: int
+    id: str
+    situation: str
     body: str
     requesting_organization: str
     supporting_organization: str
@@ -231,7 +231,7 @@ class RequestOut(Schema):
     priority: str
     status: str
     decline_reason: str
-    acsa_order: int | None
+    acsa_order: str | None
     lines: list[LineOut]
     history: list[RequestEventOut] = []
 
@@ -239,18 +239,18 @@ class RequestOut(Schema):
 class AcsaOrderIn(Schema):
     currency: str = Field(description="ISO 4217, e.g. JPY")
     settlement_method: str
-    unit_prices: dict[int, Decimal] = Field(description="unit price per request line id")
+    unit_prices: dict[str, Decimal] = Field(description="unit price per request line id")
     legal_basis: str = Field(default="", description="defaults to the designation's name")
 
 
 class AcsaOrderOut(Schema):
-    id: int
+    id: str
     number: str
     situation_type: str
 
 
 class AcceptIn(Schema):
-    lines: dict[int, Decimal] | None = Field(
+    lines: dict[str, Decimal] | None = Field(
         default=None, description="accepted quantity per line id; omit to accept in full"
     )
 
@@ -264,7 +264,7 @@ class NoteIn(Schema):
 
 
 class ProgressIn(Schema):
-    line: int
+    line: str
     committed: Decimal = Field(max_digits=14, decimal_places=3)
     in_transit: Decimal = Field(max_digits=14, decimal_places=3)
     fulfilled: Decimal = Field(max_digits=14, decimal_places=3)
@@ -299,7 +299,7 @@ class MeetingIn(Schema):
 
 
 class ActionItemOut(Schema):
-    id: int
+    id: str
     title_ja: str
     title_en: str
     owner: str
@@ -309,7 +309,7 @@ class ActionItemOut(Schema):
 
 
 class MeetingOut(Schema):
-    id: int
+    id: str
     number: int
     held_on: date
     agenda_ja: str
@@ -321,13 +321,15 @@ class MeetingOut(Schema):
     action_items: list[ActionItemOut]
 
 
+T = TypeVar("T")
+
 # --- shaping ---------------------------------------------------------------------------------
 
 
 def _situation(situation: Situation) -> dict[str, Any]:
     designated = selectors.designation_in_force(situation, timezone.now())
     return {
-        "id": situation.pk,
+        "id": situation.public_id,
         "title_ja": situation.title_ja,
         "title_en": situation.title_en,
         "kind": situation.kind,
@@ -349,7 +351,7 @@ def _body(body: Body) -> dict[str, Any]:
         "name_ja": body.name_ja,
         "name_en": body.name_en,
         "short_name": body.short_name,
-        "situation": body.situation_id,
+        "situation": public_id_of(body.situation),
         "parent": body.parent.code if body.parent else None,
         "organizations": sorted(o.code for o in body.organizations.all()),
         "stood_up_at": body.stood_up_at,
@@ -359,8 +361,8 @@ def _body(body: Body) -> dict[str, Any]:
 
 def _request(request: SupportRequest, history: bool = False) -> dict[str, Any]:
     shaped = {
-        "id": request.pk,
-        "situation": request.situation_id,
+        "id": request.public_id,
+        "situation": request.situation.public_id,
         "body": request.body.code,
         "requesting_organization": request.requesting_organization.code,
         "supporting_organization": request.supporting_organization.code,
@@ -371,10 +373,10 @@ def _request(request: SupportRequest, history: bool = False) -> dict[str, Any]:
         "priority": request.priority,
         "status": request.status,
         "decline_reason": request.decline_reason,
-        "acsa_order": request.acsa_order_id,
+        "acsa_order": public_id_of(request.acsa_order),
         "lines": [
             {
-                "id": line.pk,
+                "id": line.public_id,
                 "category": line.category.code,
                 "description": line.description,
                 "quantity": line.quantity,
@@ -413,16 +415,25 @@ def _organization(code: str) -> Organization:
     return organization_get(code=code)
 
 
-def _visible_situation(request: HttpRequest, situation_id: int) -> Situation:
-    return selectors.situation_get(person=person_of(request), pk=situation_id)
+def _visible_situation(request: HttpRequest, situation_id: str) -> Situation:
+    return selectors.situation_get(person=person_of(request), public_id=situation_id)
 
 
-def _visible_request(request: HttpRequest, request_id: int) -> SupportRequest:
-    return selectors.request_get(person=person_of(request), pk=request_id)
+def _visible_request(request: HttpRequest, request_id: str) -> SupportRequest:
+    return selectors.request_get(person=person_of(request), public_id=request_id)
+
+
+def _by_line(support_request: SupportRequest, field: str, values: dict[str, T]) -> dict[int, T]:
+    """Values given per line's public id, keyed by the line itself for the services; a line
+    not of this request is refused as the services refuse one."""
+    lines = dict(support_request.lines.values_list("public_id", "pk"))
+    if set(values) - set(lines):
+        raise ValidationError({field: _("Unknown line of this request.")})
+    return {lines[key]: value for key, value in values.items()}
 
 
 def _reloaded_request(request: HttpRequest, support_request: SupportRequest) -> dict[str, Any]:
-    return _request(_visible_request(request, support_request.pk), history=True)
+    return _request(_visible_request(request, support_request.public_id), history=True)
 
 
 # --- situations and designations -------------------------------------------------------------
@@ -450,12 +461,12 @@ def open_situation(request: HttpRequest, payload: SituationIn) -> Status[dict[st
 
 
 @router.get("/situations/{situation_id}", response=SituationOut)
-def situation(request: HttpRequest, situation_id: int) -> dict[str, Any]:
+def situation(request: HttpRequest, situation_id: str) -> dict[str, Any]:
     return _situation(_visible_situation(request, situation_id))
 
 
 @router.post("/situations/{situation_id}/close", response=SituationOut)
-def close_situation(request: HttpRequest, situation_id: int, payload: CloseIn) -> dict[str, Any]:
+def close_situation(request: HttpRequest, situation_id: str, payload: CloseIn) -> dict[str, Any]:
     situation = services.situation_close(
         actor=person_of(request),
         situation=_visible_situation(request, situation_id),
@@ -479,13 +490,13 @@ def _designations(situation: Situation) -> list[dict[str, Any]]:
 
 
 @router.get("/situations/{situation_id}/designations", response=list[DesignationOut])
-def designations(request: HttpRequest, situation_id: int) -> list[dict[str, Any]]:
+def designations(request: HttpRequest, situation_id: str) -> list[dict[str, Any]]:
     return _designations(_visible_situation(request, situation_id))
 
 
 @router.post("/situations/{situation_id}/designations", response={201: list[DesignationOut]})
 def designate(
-    request: HttpRequest, situation_id: int, payload: DesignateIn
+    request: HttpRequest, situation_id: str, payload: DesignateIn
 ) -> Status[list[dict[str, Any]]]:
     situation = _visible_situation(request, situation_id)
     services.designation_add(
@@ -499,7 +510,7 @@ def designate(
 
 @router.post("/situations/{situation_id}/designations/change", response=list[DesignationOut])
 def redesignate(
-    request: HttpRequest, situation_id: int, payload: RedesignateIn
+    request: HttpRequest, situation_id: str, payload: RedesignateIn
 ) -> list[dict[str, Any]]:
     situation = _visible_situation(request, situation_id)
     services.designation_change(
@@ -513,7 +524,7 @@ def redesignate(
 
 @router.post("/situations/{situation_id}/designations/end", response=list[DesignationOut])
 def end_designation(
-    request: HttpRequest, situation_id: int, payload: EndIn
+    request: HttpRequest, situation_id: str, payload: EndIn
 ) -> list[dict[str, Any]]:
     situation = _visible_situation(request, situation_id)
     services.designation_end(actor=person_of(request), situation=situation, at=payload.at)
@@ -524,14 +535,14 @@ def end_designation(
 
 
 @router.get("/situations/{situation_id}/bodies", response=list[BodyOut])
-def bodies(request: HttpRequest, situation_id: int) -> list[dict[str, Any]]:
+def bodies(request: HttpRequest, situation_id: str) -> list[dict[str, Any]]:
     person = person_of(request)
     situation = _visible_situation(request, situation_id)
     return [_body(b) for b in selectors.bodies_of(person=person, situation=situation)]
 
 
 @router.post("/situations/{situation_id}/bodies", response={201: BodyOut})
-def stand_up(request: HttpRequest, situation_id: int, payload: BodyIn) -> Status[dict[str, Any]]:
+def stand_up(request: HttpRequest, situation_id: str, payload: BodyIn) -> Status[dict[str, Any]]:
     person = person_of(request)
     body = services.body_stand_up(
         actor=person,
@@ -564,18 +575,30 @@ def stand_down(request: HttpRequest, code: str) -> dict[str, Any]:
 @router.get("/situations/{situation_id}/entries", response=EntryPageOut)
 def entries(
     request: HttpRequest,
-    situation_id: int,
-    before: int | None = None,
+    situation_id: str,
+    before: str | None = None,
     limit: int = Query(selectors.PAGE_SIZE, ge=1, le=selectors.MAX_PAGE_SIZE),
     body: str | None = None,
 ) -> HttpResponse:
     """The log's hot read: the page is built as plain data and rendered without validating
-    each entry through the schema (which still documents it)."""
+    each entry through the schema (which still documents it). `before` is the cursor the
+    previous page gave as `next_before`."""
+    person = person_of(request)
+    scope = selectors.log_scope(situation_id)
+    try:
+        position = paging.unseal_position(before, reader=person.pk, scope=scope)
+    except InvalidCursor:
+        refused = _("This page cursor was not given to you for this log.")
+        raise ValidationError({"before": refused}) from None
     page = selectors.entries_payloads(
-        person=person_of(request), situation_id=situation_id, before=before, limit=limit, body=body
+        person=person, situation_id=situation_id, before=position, limit=limit, body=body
     )
-    full = len(page) == min(limit, selectors.MAX_PAGE_SIZE)
-    data = {"entries": page, "next_before": page[-1]["seq"] if full else None}
+    full = len(page.entries) == min(limit, selectors.MAX_PAGE_SIZE)
+    following = page.last if full else None
+    data = {
+        "entries": page.entries,
+        "next_before": paging.seal_position(following, reader=person.pk, scope=scope),
+    }
     return HttpResponse(
         _RENDERER.render(request, data, response_status=200),
         content_type="application/json; charset=utf-8",
@@ -593,7 +616,7 @@ def post_entry(request: HttpRequest, code: str, payload: EntryIn) -> Status[dict
         language=payload.language,
         event_at=payload.event_at,
         significant=payload.significant,
-        corrects=selectors.entry_get(person=person, pk=payload.corrects)
+        corrects=selectors.entry_get(person=person, public_id=payload.corrects)
         if payload.corrects
         else None,
         marking=payload.marking.marking() if payload.marking else None,
@@ -602,34 +625,35 @@ def post_entry(request: HttpRequest, code: str, payload: EntryIn) -> Status[dict
 
 
 @router.post("/entries/{entry_id}/translation", response=EntryOut)
-def translate(request: HttpRequest, entry_id: int, payload: TranslationIn) -> dict[str, Any]:
+def translate(request: HttpRequest, entry_id: str, payload: TranslationIn) -> dict[str, Any]:
     person = person_of(request)
     services.entry_translate(
         actor=person,
-        entry=selectors.entry_get(person=person, pk=entry_id),
+        entry=(entry := selectors.entry_get(person=person, public_id=entry_id)),
         text=payload.text,
         language=payload.language,
     )
-    return selectors.entry_payload(person=person, pk=entry_id)
+    return selectors.entry_payload(person=person, pk=entry.pk)
 
 
 @router.post("/entries/{entry_id}/vet", response=EntryOut)
-def vet(request: HttpRequest, entry_id: int) -> dict[str, Any]:
+def vet(request: HttpRequest, entry_id: str) -> dict[str, Any]:
     person = person_of(request)
-    services.entry_vet(actor=person, entry=selectors.entry_get(person=person, pk=entry_id))
-    return selectors.entry_payload(person=person, pk=entry_id)
+    entry = selectors.entry_get(person=person, public_id=entry_id)
+    services.entry_vet(actor=person, entry=entry)
+    return selectors.entry_payload(person=person, pk=entry.pk)
 
 
 @router.patch("/entries/{entry_id}/event-time", response=EntryOut)
-def set_event_time(request: HttpRequest, entry_id: int, payload: EventTimeIn) -> dict[str, Any]:
+def set_event_time(request: HttpRequest, entry_id: str, payload: EventTimeIn) -> dict[str, Any]:
     person = person_of(request)
     services.entry_set_event_time(
         actor=person,
-        entry=selectors.entry_get(person=person, pk=entry_id),
+        entry=(entry := selectors.entry_get(person=person, public_id=entry_id)),
         event_at=payload.event_at,
         reason=payload.reason,
     )
-    return selectors.entry_payload(person=person, pk=entry_id)
+    return selectors.entry_payload(person=person, pk=entry.pk)
 
 
 @router.get("/translation-queue", response=list[EntryOut])
@@ -641,7 +665,7 @@ def translation_queue(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.get("/situations/{situation_id}/requests", response=list[RequestOut])
-def requests(request: HttpRequest, situation_id: int) -> list[dict[str, Any]]:
+def requests(request: HttpRequest, situation_id: str) -> list[dict[str, Any]]:
     person = person_of(request)
     situation = _visible_situation(request, situation_id)
     return [_request(r) for r in selectors.requests_of(person=person, situation=situation)]
@@ -674,22 +698,23 @@ def create_request(request: HttpRequest, code: str, payload: RequestIn) -> Statu
 
 
 @router.get("/requests/{request_id}", response=RequestOut)
-def support_request(request: HttpRequest, request_id: int) -> dict[str, Any]:
+def support_request(request: HttpRequest, request_id: str) -> dict[str, Any]:
     return _request(_visible_request(request, request_id), history=True)
 
 
 @router.post("/requests/{request_id}/accept", response=RequestOut)
-def accept(request: HttpRequest, request_id: int, payload: AcceptIn) -> dict[str, Any]:
+def accept(request: HttpRequest, request_id: str, payload: AcceptIn) -> dict[str, Any]:
+    found = _visible_request(request, request_id)
     done = services.request_accept(
         actor=person_of(request),
-        request=_visible_request(request, request_id),
-        accepted=payload.lines,
+        request=found,
+        accepted=None if payload.lines is None else _by_line(found, "lines", payload.lines),
     )
     return _reloaded_request(request, done)
 
 
 @router.post("/requests/{request_id}/decline", response=RequestOut)
-def decline(request: HttpRequest, request_id: int, payload: ReasonIn) -> dict[str, Any]:
+def decline(request: HttpRequest, request_id: str, payload: ReasonIn) -> dict[str, Any]:
     done = services.request_decline(
         actor=person_of(request),
         request=_visible_request(request, request_id),
@@ -699,11 +724,12 @@ def decline(request: HttpRequest, request_id: int, payload: ReasonIn) -> dict[st
 
 
 @router.post("/requests/{request_id}/progress", response=RequestOut)
-def progress(request: HttpRequest, request_id: int, payload: ProgressIn) -> dict[str, Any]:
+def progress(request: HttpRequest, request_id: str, payload: ProgressIn) -> dict[str, Any]:
+    found = _visible_request(request, request_id)
     done = services.request_progress(
         actor=person_of(request),
-        request=_visible_request(request, request_id),
-        line_id=payload.line,
+        request=found,
+        line_id=next(iter(_by_line(found, "line", {payload.line: None}))),
         committed=payload.committed,
         in_transit=payload.in_transit,
         fulfilled=payload.fulfilled,
@@ -712,7 +738,7 @@ def progress(request: HttpRequest, request_id: int, payload: ProgressIn) -> dict
 
 
 @router.post("/requests/{request_id}/escalate", response=RequestOut)
-def escalate(request: HttpRequest, request_id: int, payload: NoteIn) -> dict[str, Any]:
+def escalate(request: HttpRequest, request_id: str, payload: NoteIn) -> dict[str, Any]:
     done = services.request_escalate(
         actor=person_of(request),
         request=_visible_request(request, request_id),
@@ -723,25 +749,31 @@ def escalate(request: HttpRequest, request_id: int, payload: NoteIn) -> dict[str
 
 @router.post("/requests/{request_id}/acsa-order", response={201: AcsaOrderOut})
 def acsa_order(
-    request: HttpRequest, request_id: int, payload: AcsaOrderIn
+    request: HttpRequest, request_id: str, payload: AcsaOrderIn
 ) -> Status[dict[str, Any]]:
     """The request becomes an ACSA order in one step, pre-filled and linked both ways."""
+    found = _visible_request(request, request_id)
     order = services.request_to_order(
         actor=person_of(request),
-        request=_visible_request(request, request_id),
+        request=found,
         currency=payload.currency,
         settlement_method=payload.settlement_method,
-        unit_prices=payload.unit_prices,
+        unit_prices=_by_line(found, "unit_prices", payload.unit_prices),
         legal_basis=payload.legal_basis,
     )
     return Status(
-        201, {"id": order.pk, "number": order.number, "situation_type": order.situation_type.code}
+        201,
+        {
+            "id": public_id_of(order),
+            "number": order.number,
+            "situation_type": order.situation_type.code,
+        },
     )
 
 
 @router.post("/requests/{request_id}/{step}", response=RequestOut)
 def request_step(
-    request: HttpRequest, request_id: int, step: Literal["submit", "acknowledge", "complete"]
+    request: HttpRequest, request_id: str, step: Literal["submit", "acknowledge", "complete"]
 ) -> dict[str, Any]:
     """The steps that carry nothing but who takes them."""
     done = services.SIMPLE_STEPS[step](
@@ -754,7 +786,7 @@ def request_step(
 
 
 @router.get("/situations/{situation_id}/resources", response=list[TotalsOut])
-def resources(request: HttpRequest, situation_id: int) -> list[dict[str, Any]]:
+def resources(request: HttpRequest, situation_id: str) -> list[dict[str, Any]]:
     situation = _visible_situation(request, situation_id)
     return [
         {"nation": nation, **totals.__dict__}
@@ -766,7 +798,7 @@ def resources(request: HttpRequest, situation_id: int) -> list[dict[str, Any]]:
 
 @router.post("/situations/{situation_id}/resources", response={201: list[TotalsOut]})
 def report_resources(
-    request: HttpRequest, situation_id: int, payload: ResourcesIn
+    request: HttpRequest, situation_id: str, payload: ResourcesIn
 ) -> Status[list[dict[str, Any]]]:
     situation = _visible_situation(request, situation_id)
     services.resources_report(
@@ -785,7 +817,7 @@ def report_resources(
 def _meeting(meeting: Meeting) -> dict[str, Any]:
     fields = ("agenda", "minutes", "decisions")
     return {
-        "id": meeting.pk,
+        "id": meeting.public_id,
         "number": meeting.number,
         "held_on": meeting.held_on,
         **{f"{f}_{lang}": getattr(meeting, f"{f}_{lang}") for f in fields for lang in ("ja", "en")},
@@ -795,7 +827,7 @@ def _meeting(meeting: Meeting) -> dict[str, Any]:
 
 def _action_item(item: ActionItem) -> dict[str, Any]:
     return {
-        "id": item.pk,
+        "id": item.public_id,
         "title_ja": item.title_ja,
         "title_en": item.title_en,
         "owner": item.owner.code,
@@ -828,9 +860,11 @@ def record_meeting(request: HttpRequest, code: str, payload: MeetingIn) -> Statu
 
 
 @router.post("/action-items/{item_id}/close", response=ActionItemOut)
-def close_action_item(request: HttpRequest, item_id: int, payload: NoteIn) -> dict[str, Any]:
+def close_action_item(request: HttpRequest, item_id: str, payload: NoteIn) -> dict[str, Any]:
     person = person_of(request)
     item = services.action_item_close(
-        actor=person, item=selectors.action_item_get(person=person, pk=item_id), note=payload.note
+        actor=person,
+        item=selectors.action_item_get(person=person, public_id=item_id),
+        note=payload.note,
     )
     return _action_item(item)

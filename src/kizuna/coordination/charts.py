@@ -71,7 +71,7 @@ def resources_views(situation: Situation, series: Series, zone: str) -> list[Cha
             rows.append([formats.instant(at, zone), *(formats.number(last[n]) for n in nations)])
         views.append(
             ChartView(
-                src=reverse("coordination:chart", args=[situation.pk, measure]),
+                src=reverse("coordination:chart", args=[situation.public_id, measure]),
                 alt=str(_("Resources committed over time: %(measure)s") % {"measure": title}),
                 width_px=WIDTH,
                 height_px=HEIGHT,

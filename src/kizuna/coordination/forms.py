@@ -19,8 +19,12 @@ class EntryForm(OptionalMarkingFields):
     """An entry, and optionally its marking (sharing's fields; no level: the default)."""
 
     field_order = ["body", "kind", "language", "text", "event_at", "significant"]
+    # Bodies by code, never by key (core.public_ids).
     body = forms.ModelChoiceField(
-        label=_("Coordination body"), queryset=Body.objects.none(), empty_label=None
+        label=_("Coordination body"),
+        queryset=Body.objects.none(),
+        empty_label=None,
+        to_field_name="code",
     )
     kind = forms.ChoiceField(label=_("Kind"), choices=LogEntry.Kind.choices)
     language = forms.ChoiceField(
@@ -112,7 +116,10 @@ class SituationForm(forms.Form):
 
 class RequestForm(forms.Form):
     body = forms.ModelChoiceField(
-        label=_("Coordination body"), queryset=Body.objects.none(), empty_label=None
+        label=_("Coordination body"),
+        queryset=Body.objects.none(),
+        empty_label=None,
+        to_field_name="code",
     )
     requesting_organization = forms.ModelChoiceField(
         label=_("Requested by"), queryset=Organization.objects.none(), empty_label=None
@@ -194,7 +201,7 @@ class AcsaOrderForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.lines = list(support_request.lines.select_related("category"))
         for line in self.lines:
-            self.fields[f"price_{line.pk}"] = forms.DecimalField(
+            self.fields[f"price_{line.public_id}"] = forms.DecimalField(
                 label=_("Unit price: %(line)s") % {"line": line.description},
                 min_value=Decimal("0.01"),
                 max_digits=16,
@@ -202,7 +209,7 @@ class AcsaOrderForm(forms.Form):
             )
 
     def price_fields(self) -> list[forms.BoundField]:
-        return [self[f"price_{line.pk}"] for line in self.lines]
+        return [self[f"price_{line.public_id}"] for line in self.lines]
 
     def terms(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -210,5 +217,5 @@ class AcsaOrderForm(forms.Form):
             "currency": data["currency"].upper(),
             "settlement_method": data["settlement_method"],
             "legal_basis": data["legal_basis"],
-            "unit_prices": {line.pk: data[f"price_{line.pk}"] for line in self.lines},
+            "unit_prices": {line.pk: data[f"price_{line.public_id}"] for line in self.lines},
         }

@@ -7,8 +7,9 @@ announcement after commit, reads the new revisions once, and hands them to the s
 that situation, which keep only what their reader may see (the bodies they sit in and the
 markings sharing's policy lets them read, decided when the stream opens and again whenever
 the access token read with a batch says access changed). A stream sends
-each entry with `id: <rev>`; a reconnecting browser sends Last-Event-ID and gets everything
-after it.
+each entry with its revision sealed for its reader as the event id (stream.py,
+core.cursors), never the revision itself; a reconnecting browser sends Last-Event-ID and
+gets everything after it.
 
 A reader that stops reading does not hold the others up, nor the server's memory: each
 stream keeps at most `KIZUNA_STREAM_QUEUE` batches waiting, and a batch waits at most
@@ -61,8 +62,8 @@ class Batch:
     after: int
     payloads: list[dict[str, Any]]
     token: str | None
-    # Each event as sent, encoded once for all the streams of the process that send it
-    # (by revision, and the corrected entry's id when a reader may see it); stream.py.
+    # Each event as sent but its id (sealed per reader), encoded once for all the streams of
+    # the process (by revision, and the corrected entry's id when a reader may see it).
     frames: dict[tuple[int, Any], bytes] = field(default_factory=dict)
 
 
@@ -221,17 +222,18 @@ broker = Broker()
 
 def visible(
     payloads: Iterable[dict[str, Any]], after: int, reach: LogReach
-) -> list[dict[str, Any]]:
-    """Payloads after a revision that a reader may see (body and marking), as the reader
-    gets them: the access data stripped, and the corrected entry named only when the
-    reader may see it too. Hidden entries are dropped whole, id and all."""
+) -> list[tuple[int, dict[str, Any]]]:
+    """Payloads after a revision that a reader may see (body and marking), each with its
+    revision, as the reader gets them: the access data and the revision stripped (it counts
+    hidden entries too; the stream seals it into the event id), and the corrected entry
+    named only when the reader may see it too. Hidden entries are dropped whole, id and all."""
     shown = []
     for payload in payloads:
         body_id, marking_id, corrected = payload[ACCESS]
         if payload["rev"] <= after or not reach.sees(body_id, marking_id):
             continue
-        public = {k: v for k, v in payload.items() if k != ACCESS}
+        public = {k: v for k, v in payload.items() if k not in (ACCESS, "rev")}
         if corrected is not None and not reach.sees(*corrected):
             public["corrects"] = None
-        shown.append(public)
+        shown.append((payload["rev"], public))
     return shown

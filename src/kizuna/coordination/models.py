@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kizuna.acsa.models import Category, SituationType
 from kizuna.core.models import BilingualName, Organization, Translated
+from kizuna.core.public_ids import PublicIdentified
 from kizuna.sharing.models import Marked
 
 
@@ -39,7 +40,7 @@ def _reader_is_japanese() -> bool:
     return (get_language() or "ja").startswith("ja")
 
 
-class Situation(models.Model):
+class Situation(PublicIdentified):
     """A situation or activity (事態・活動), from routine activity to contingency."""
 
     class Kind(models.TextChoices):
@@ -290,7 +291,7 @@ class EntrySeries(models.Model):
         return self.code
 
 
-class LogEntry(Marked, Translated):
+class LogEntry(PublicIdentified, Marked, Translated):
     """One entry of the activity log (活動記録). Never deleted; see the module doc. Marked like
     shared items: `kizuna.sharing.policy` decides who reads it."""
 
@@ -435,7 +436,7 @@ class EventTimeEdit(models.Model):
         return f"{self.entry} {self.previous:%Y-%m-%d %H:%M} -> {self.new:%Y-%m-%d %H:%M}"
 
 
-class Meeting(models.Model):
+class Meeting(PublicIdentified):
     """A meeting of a working group: agenda, minutes in both languages, decisions."""
 
     body = models.ForeignKey(
@@ -478,7 +479,7 @@ class Meeting(models.Model):
         return self.in_reader_language("decisions")
 
 
-class ActionItem(models.Model):
+class ActionItem(PublicIdentified):
     """An action a working group assigned, followed to closure."""
 
     meeting = models.ForeignKey(
@@ -523,7 +524,7 @@ class ActionItem(models.Model):
         )
 
 
-class SupportRequest(models.Model):
+class SupportRequest(PublicIdentified):
     """A request for support (支援要請) from one organization to another, handled by a body."""
 
     class Status(models.TextChoices):
@@ -605,14 +606,14 @@ class SupportRequest(models.Model):
         indexes = [models.Index(fields=["situation", "status"], name="request_situation_status")]
 
     def __str__(self) -> str:
-        return f"#{self.pk} {self.summary}"
+        return f"#{self.reference} {self.summary}"
 
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
 
 
-class RequestLine(models.Model):
+class RequestLine(PublicIdentified):
     """What is needed, line by line, with how much is committed, in transit and fulfilled.
 
     The category is the ACSA category code, so that a line asked of the other nation's forces

@@ -28,6 +28,7 @@ from kizuna.acsa.models import Order, SituationType
 from kizuna.core import bounds, places
 from kizuna.core.formats import dtg
 from kizuna.core.models import Person, Role
+from kizuna.core.public_ids import get_public_or_404
 from kizuna.sharing.marking import Marking
 from kizuna.sharing.models import MarkingSet
 from kizuna.sharing.selectors import MapPlace
@@ -86,11 +87,10 @@ def situation_list(*, person: Person) -> QuerySet[Situation]:
     )
 
 
-def situation_get(*, person: Person, pk: int) -> Situation:
-    situation: Situation = _get(
-        policy.situations_visible(person).select_related("lead_organization"), pk=pk
+def situation_get(*, person: Person, public_id: str) -> Situation:
+    return get_public_or_404(
+        policy.situations_visible(person).select_related("lead_organization"), public_id
     )
-    return situation
 
 
 def designation_in_force(situation: Situation, at: datetime) -> SituationType | None:
@@ -160,14 +160,13 @@ def meetings_of(body: Body) -> QuerySet[Meeting]:
     ).order_by("-held_on")
 
 
-def action_item_get(*, person: Person, pk: int) -> ActionItem:
-    item: ActionItem = _get(
+def action_item_get(*, person: Person, public_id: str) -> ActionItem:
+    return get_public_or_404(
         ActionItem.objects.filter(meeting__body__in=policy.bodies_visible(person)).select_related(
             "meeting__body", "owner"
         ),
-        pk=pk,
+        public_id,
     )
-    return item
 
 
 def body_in_reach(*, person: Person, code: str) -> Body:
@@ -192,16 +191,17 @@ def _entries(reach: policy.LogReach, situation: Situation) -> QuerySet[LogEntry]
     return LogEntry.objects.filter(situation=situation).filter(reach.q())
 
 
-def _access_of(entry_ids: set[int]) -> dict[int, tuple[int | None, int]]:
-    """(body, marking) of each entry named, what a reader's access to it is decided by (the
-    entries that others correct); no query when none is named, as on most pages."""
+def _access_of(entry_ids: set[int]) -> dict[int, tuple[int | None, int, str]]:
+    """(body, marking, public id) of each entry named: what a reader's access to it is
+    decided by (the entries that others correct), and how it is named; no query when none
+    is named, as on most pages."""
     if not entry_ids:
         return {}
     return {
-        pk: (body_id, marking_id)
-        for pk, body_id, marking_id in LogEntry.objects.filter(pk__in=entry_ids).values_list(
-            "pk", "body_id", "marking_id"
-        )
+        pk: (body_id, marking_id, public_id)
+        for pk, body_id, marking_id, public_id in LogEntry.objects.filter(
+            pk__in=entry_ids
+        ).values_list("pk", "body_id", "marking_id", "public_id")
     }
 
 
@@ -210,7 +210,7 @@ def _present(entries: Iterable[LogEntry], reach: policy.LogReach) -> list[LogEnt
     and the entry it corrects (`shown_corrects`) only when the reader may see that one."""
     entries = list(entries)
     corrected = _access_of({e.corrects_id for e in entries if e.corrects_id is not None})
-    seen = {pk for pk, access in corrected.items() if reach.sees(*access)}
+    seen = {pk for pk, access in corrected.items() if reach.sees(*access[:2])}
     for entry in entries:
         entry.shown_marking = Marking.from_key(reach.markings[entry.marking_id])  # type: ignore[attr-defined]
         entry.shown_corrects = entry.corrects_id if entry.corrects_id in seen else None  # type: ignore[attr-defined]
@@ -246,39 +246,52 @@ def entries_page(
     return _present(_keyset(queryset, before, limit, body), reach)
 
 
+def log_scope(situation_id: str) -> str:
+    """What a log page's cursor is sealed for: one situation's log (by its public id)."""
+    return f"coordination.log:{situation_id}"
+
+
+@dataclass(frozen=True)
+class PayloadPage:
+    entries: list[dict[str, Any]]
+    # The log position of the last entry, for the next page. It counts hidden entries too,
+    # so it leaves the server only sealed for its reader (core.cursors).
+    last: int | None
+
+
 def entries_payloads(
     *,
     person: Person,
-    situation_id: int,
+    situation_id: str,
     before: int | None = None,
     limit: int = PAGE_SIZE,
     body: str | None = None,
-) -> list[dict[str, Any]]:
+) -> PayloadPage:
     """A page of the log as the API gives it. The reach says which situations the reader
     sees (a hidden one answers 404 like a missing one); only an empty page asks whether the
     situation exists at all."""
     reach = policy.log_reach(person)
-    if not reach.sees_situation(situation_id):
-        raise Http404
-    queryset = LogEntry.objects.filter(reach.q(), situation_id=situation_id)
+    queryset = LogEntry.objects.filter(reach.q(), situation__public_id=situation_id)
     chosen = body_in_reach(person=person, code=body) if body is not None else None
-    payloads = _payloads(_keyset(queryset, before, limit, chosen), reach)
-    if not payloads:
-        situation_get(person=person, pk=situation_id)
-    return payloads
+    rows = list(_keyset(queryset, before, limit, chosen).values(*PAYLOAD_FIELDS))
+    if not rows:
+        situation_get(person=person, public_id=situation_id)
+    return PayloadPage(_payloads_of(rows, reach), rows[-1]["seq"] if rows else None)
 
 
 def log_export(
-    *, person: Person, situation_id: int, body: str | None = None
+    *, person: Person, situation_id: str, body: str | None = None
 ) -> Iterator[dict[str, Any]]:
     """The whole log as the page filters it (one body, or all the reader sees), newest
     first, a page at a time by the same keyset the page uses."""
     before = None
-    while page := entries_payloads(
-        person=person, situation_id=situation_id, before=before, limit=MAX_PAGE_SIZE, body=body
-    ):
-        yield from page
-        before = page[-1]["seq"]
+    while (
+        page := entries_payloads(
+            person=person, situation_id=situation_id, before=before, limit=MAX_PAGE_SIZE, body=body
+        )
+    ).entries:
+        yield from page.entries
+        before = page.last
 
 
 def entry_payload(*, person: Person, pk: int) -> dict[str, Any]:
@@ -290,13 +303,13 @@ def entry_payload(*, person: Person, pk: int) -> dict[str, Any]:
     return found[0]
 
 
-def entry_get(*, person: Person, pk: int) -> LogEntry:
+def entry_get(*, person: Person, public_id: str) -> LogEntry:
     reach = policy.log_reach(person)
-    entry: LogEntry = _get(
+    entry = get_public_or_404(
         LogEntry.objects.filter(reach.q())
         .select_related("situation", *ENTRY_RELATED)
         .prefetch_related(*ENTRY_EXTRAS),
-        pk=pk,
+        public_id,
     )
     return _present([entry], reach)[0]
 
@@ -362,7 +375,8 @@ def translation_queue(*, person: Person, limit: int = 100) -> list[LogEntry]:
 # in a fraction of the time). Kept to four joins on purpose, see PAYLOAD_RELATED.
 PAYLOAD_FIELDS = (
     "pk",
-    "situation_id",
+    "public_id",
+    "situation__public_id",
     "seq",
     "label",
     "rev",
@@ -384,7 +398,7 @@ PAYLOAD_FIELDS = (
     "significant",
     "vetted_at",
     "corrects_id",
-    "support_request_id",
+    "support_request__public_id",
     "marking_id",
 )
 
@@ -394,12 +408,16 @@ ACCESS = "_access"
 
 
 def _payloads(queryset: QuerySet[LogEntry], reach: policy.LogReach | None) -> list[dict[str, Any]]:
-    """Entries as the API and the live stream give them (both languages, both clocks).
+    return _payloads_of(list(queryset.values(*PAYLOAD_FIELDS)), reach)
+
+
+def _payloads_of(rows: list[dict[str, Any]], reach: policy.LogReach | None) -> list[dict[str, Any]]:
+    """Entries (rows of PAYLOAD_FIELDS) as the API and the live stream give them (both
+    languages, both clocks). No log position goes out: it counts hidden entries too.
 
     With a reader's `reach` (the API), `corrects` names the corrected entry only when the
     reader may see it. Without one (the live stream's unscoped read), each payload carries
     `ACCESS` instead, for every stream to decide by."""
-    rows = list(queryset.values(*PAYLOAD_FIELDS))
     keys = (
         reach.markings
         if reach is not None
@@ -418,13 +436,10 @@ def _payloads(queryset: QuerySet[LogEntry], reach: policy.LogReach | None) -> li
             markings[marking_id] = Marking.from_key(keys[marking_id]).as_json()
         corrects = row["corrects_id"]
         payload = {
-            "id": row["pk"],
-            "situation": row["situation_id"],
-            "seq": row["seq"],
+            "id": row["public_id"],
+            "situation": row["situation__public_id"],
             "number": row["label"],
-            "rev": row["rev"],
             "kind": row["kind"],
-            "body_id": row["body_id"],
             "body": row["body__code"],
             "author": row["author__username"],
             "author_name_ja": row["author__display_name_ja"],
@@ -442,14 +457,17 @@ def _payloads(queryset: QuerySet[LogEntry], reach: policy.LogReach | None) -> li
             "translated_at": row["translated_at"],
             "significant": row["significant"],
             "on_board": row["significant"] and row["vetted_at"] is not None,
-            "corrects": corrects,
-            "request": row["support_request_id"],
+            "corrects": corrected[corrects][2] if corrects in corrected else None,
+            "request": row["support_request__public_id"],
             "marking": markings[marking_id],
         }
         if reach is None:
-            payload[ACCESS] = (row["body_id"], marking_id, corrected.get(corrects or 0))
+            # The revision counts hidden entries too: only the streams read it (live.py).
+            payload["rev"] = row["rev"]
+            access = corrected.get(corrects or 0)
+            payload[ACCESS] = (row["body_id"], marking_id, access[:2] if access else None)
         elif corrects is not None and not (
-            corrects in corrected and reach.sees(*corrected[corrects])
+            corrects in corrected and reach.sees(*corrected[corrects][:2])
         ):
             payload["corrects"] = None
         payloads.append(payload)
@@ -458,10 +476,11 @@ def _payloads(queryset: QuerySet[LogEntry], reach: policy.LogReach | None) -> li
 
 def translation_queue_payloads(*, person: Person) -> list[dict[str, Any]]:
     """The translation queue as the API gives it, in the queue's order."""
-    order = [e.pk for e in translation_queue(person=person)]
+    order = [e.public_id for e in translation_queue(person=person)]
     reach = policy.log_reach(person)
-    found = {p["id"]: p for p in _payloads(LogEntry.objects.filter(pk__in=order), reach)}
-    return [found[pk] for pk in order]
+    queryset = LogEntry.objects.filter(public_id__in=order)
+    found = {p["id"]: p for p in _payloads(queryset, reach)}
+    return [found[public_id] for public_id in order]
 
 
 def live_payloads(situation_id: int, after: int, limit: int = 500) -> list[dict[str, Any]]:
@@ -539,8 +558,8 @@ def requests_of(*, person: Person, situation: Situation) -> QuerySet[SupportRequ
     )
 
 
-def request_get(*, person: Person, pk: int) -> SupportRequest:
-    request: SupportRequest = _get(
+def request_get(*, person: Person, public_id: str) -> SupportRequest:
+    return get_public_or_404(
         policy.requests_visible(person)
         .select_related(
             "situation", "body", "requesting_organization", "supporting_organization", "created_by"
@@ -552,9 +571,8 @@ def request_get(*, person: Person, pk: int) -> SupportRequest:
                 queryset=RequestEvent.objects.select_related("actor", "from_body", "to_body"),
             ),
         ),
-        pk=pk,
+        public_id,
     )
-    return request
 
 
 # --- resources committed -------------------------------------------------------------------
@@ -639,7 +657,7 @@ def situations_on_map(person: Person, limit: int = 200) -> list[MapPlace]:
     return [
         MapPlace(
             layer="situation",
-            url=reverse("coordination:situation", args=[s.pk]),
+            url=reverse("coordination:situation", args=[s.public_id]),
             title=s.title,
             latitude=float(s.latitude),  # type: ignore[arg-type]
             longitude=float(s.longitude),  # type: ignore[arg-type]

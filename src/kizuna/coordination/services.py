@@ -356,7 +356,9 @@ def situation_close(
         situation.support_requests.filter(status__in=SupportRequest.OPEN_STATUSES).order_by("pk")
     )
     if still_open:
-        listed = ", ".join(f"#{r.pk} {r.summary} ({r.get_status_display()})" for r in still_open)
+        listed = ", ".join(
+            f"#{r.reference} {r.summary} ({r.get_status_display()})" for r in still_open
+        )
         raise ValidationError(
             {
                 "requests": _(
@@ -1145,7 +1147,7 @@ def _step(
         membership=membership,
         compose=lambda: (
             _("Request #%(number)s (%(summary)s): %(action)s")
-            % {"number": request.pk, "summary": request.summary, "action": str(label.label)}
+            % {"number": request.reference, "summary": request.summary, "action": str(label.label)}
         ),
         support_request=request,
     )
@@ -1227,7 +1229,7 @@ def request_accept(
     for line in lines:
         amount = amounts[line.pk]
         if amount < 0 or amount > line.quantity:
-            errors[f"lines.{line.pk}"] = _(
+            errors[f"lines.{line.public_id}"] = _(
                 "Accept between 0 and the %(quantity)s %(unit)s requested."
             ) % {"quantity": _amount(line.quantity), "unit": line.unit}
     if errors:
@@ -1542,7 +1544,7 @@ def request_to_order(
         membership=membership,
         compose=lambda: (
             # Not the order's number: the log's readers may not see the order.
-            _("Request #%(number)s became an ACSA order.") % {"number": request.pk}
+            _("Request #%(number)s became an ACSA order.") % {"number": request.reference}
         ),
         support_request=request,
     )

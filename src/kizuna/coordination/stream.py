@@ -7,6 +7,11 @@ counts from the next entry, and a reader who lost the situation is let go. Betwe
 the stream waits on the process's broker (see live.py). The browser's
 EventSource reconnects by itself and sends Last-Event-ID; a first connection names the last
 revision its page showed with `?after=`.
+
+Neither is a revision: revisions count every entry of the situation, hidden ones too, so an
+event's id is the revision sealed for its reader (core.cursors, `cursor_for`): opaque,
+different every time, good only for that reader and situation. A cursor that does not
+unseal (forged, altered, another reader's) is refused with 400 and no stream.
 """
 
 from __future__ import annotations
@@ -20,8 +25,9 @@ from asgiref.sync import sync_to_async
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.utils.translation import gettext
 
-from kizuna.core import access
+from kizuna.core import access, cursors
 from kizuna.core.models import Person
 
 from . import policy, selectors
@@ -32,21 +38,34 @@ from .policy import LogReach
 KEEPALIVE_SECONDS = 15.0
 
 
-def _frame(batch: Batch, payload: dict[str, Any]) -> bytes:
+CURSOR = "coordination.live"
+
+
+def cursor_for(person: Person, situation: str, rev: int) -> str:
+    """The opaque event id a reader gets for a revision of a situation's log (the situation
+    by its public id)."""
+    return cursors.seal(CURSOR, reader=person.pk, scope=situation, position=rev)
+
+
+def _frame(batch: Batch, rev: int, payload: dict[str, Any], event_id: str) -> bytes:
     """The event as sent. A payload differs between readers only in `corrects` (visible()),
-    so the encoding is shared by every stream of the process: at thousands of streams,
-    encoding each entry once per stream repeats the same work thousands of times."""
-    key = (payload["rev"], payload.get("corrects"))
-    frame = batch.frames.get(key)
-    if frame is None:
-        data = json.dumps(payload, cls=DjangoJSONEncoder, ensure_ascii=False)
-        frame = batch.frames[key] = f"id: {payload['rev']}\nevent: entry\ndata: {data}\n\n".encode()
-    return frame
+    so its encoding is shared by every stream of the process (at thousands of streams,
+    encoding each entry once per stream repeats the same work thousands of times); only the
+    event id, sealed for each reader, is not."""
+    key = (rev, payload.get("corrects"))
+    data = batch.frames.get(key)
+    if data is None:
+        encoded = json.dumps(payload, cls=DjangoJSONEncoder, ensure_ascii=False)
+        data = batch.frames[key] = f"event: entry\ndata: {encoded}\n\n".encode()
+    return f"id: {event_id}\n".encode() + data
 
 
-def _resume_point(request: HttpRequest) -> int | None:
+def _resume_point(request: HttpRequest, person: Person, situation: str) -> int | None:
+    """Where the reader left off, unsealed; InvalidCursor when it is not theirs."""
     raw = request.headers.get("Last-Event-ID") or request.GET.get("after")
-    return int(raw) if raw and raw.isdigit() else None
+    if not raw:
+        return None
+    return cursors.unseal(CURSOR, raw, reader=person.pk, scope=situation)
 
 
 def _decide(person: Person) -> tuple[LogReach, str | None]:
@@ -57,14 +76,15 @@ def _decide(person: Person) -> tuple[LogReach, str | None]:
 
 
 def _open(
-    person: Person, situation_id: int, resume: int | None
-) -> tuple[int, LogReach, str | None]:
+    person: Person, situation_id: str, resume: int | None
+) -> tuple[int, int, LogReach, str | None]:
     """Access and starting point: a reader never gets a hidden entry, even as a bare id, live
     or on replay. Runs in the request's own thread, whose database connection is then
     closed: an open stream holds none."""
     try:
-        situation = selectors.situation_get(person=person, pk=situation_id)
-        return (situation.last_seq if resume is None else resume), *_decide(person)
+        situation = selectors.situation_get(person=person, public_id=situation_id)
+        start = situation.last_seq if resume is None else resume
+        return situation.pk, start, *_decide(person)
     finally:
         connection.close()
 
@@ -96,7 +116,7 @@ broker.fetch = _read_after
 
 
 async def _events(
-    subscription: Subscription, person: Person, reach: LogReach, token: str | None
+    subscription: Subscription, situation: str, person: Person, reach: LogReach, token: str | None
 ) -> AsyncIterator[bytes]:
     read = sync_to_async(_read_after, thread_sensitive=False)
     subscription.task = asyncio.current_task()
@@ -114,8 +134,8 @@ async def _events(
                     return  # the situation is hidden from them now: the stream ends
             # One write for the whole batch, not one per entry.
             frames = b"".join(
-                _frame(batch, payload)
-                for payload in visible(batch.payloads, subscription.last, reach)
+                _frame(batch, rev, payload, cursor_for(person, situation, rev))
+                for rev, payload in visible(batch.payloads, subscription.last, reach)
             )
             if frames:
                 yield frames
@@ -140,17 +160,24 @@ async def _events(
 
 
 async def situation_events(
-    request: HttpRequest, situation_id: int
+    request: HttpRequest, situation_id: str
 ) -> HttpResponse | StreamingHttpResponse:
     user = await request.auser()
     if not isinstance(user, Person) or not user.is_active:
         return HttpResponse(status=401)
     try:
-        start, reach, token = await sync_to_async(_open)(user, situation_id, _resume_point(request))
+        resume = _resume_point(request, user, situation_id)
+    except cursors.InvalidCursor:
+        message = gettext(
+            "This position in the live log is not valid for you. Reload the page to follow it."
+        )
+        return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+    try:
+        pk, start, reach, token = await sync_to_async(_open)(user, situation_id, resume)
     except Http404:
         return HttpResponse(status=404)
-    subscription = broker.subscribe(situation_id, start)
-    response = StreamingHttpResponse(_events(subscription, user, reach, token))
+    subscription = broker.subscribe(pk, start)
+    response = StreamingHttpResponse(_events(subscription, situation_id, user, reach, token))
     response["Content-Type"] = "text/event-stream; charset=utf-8"
     response["Cache-Control"] = "no-cache"
     response["X-Accel-Buffering"] = "no"

@@ -16,14 +16,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kizuna.core import paging
 from kizuna.core.auth import person_of
 from kizuna.core.forms import put_errors
 from kizuna.core.models import Person, Role
 from kizuna.core.navigation import guarded_by
+from kizuna.core.public_ids import get_public_or_404
 from kizuna.core.selectors import zones_for
 
 from . import charts, forms, policy, selectors, services
@@ -40,6 +43,7 @@ from .forms import (
     SituationForm,
 )
 from .models import Body, Situation, SupportRequest
+from .stream import cursor_for
 
 T = TypeVar("T")
 
@@ -136,7 +140,7 @@ def situation_open(request: HttpRequest) -> HttpResponse:
         )
         if opened is not None:
             messages.success(request, _("Situation opened."))
-            return redirect("coordination:situation", situation_id=opened.pk)
+            return redirect("coordination:situation", situation_id=opened.public_id)
         assert error is not None
         put_errors(form, error)
     # Refused: the page again, each error beside its field, with what was typed.
@@ -154,9 +158,9 @@ def _request_forms(
 
 @login_required
 @require_POST
-def request_create(request: HttpRequest, situation_id: int) -> HttpResponse:
+def request_create(request: HttpRequest, situation_id: str) -> HttpResponse:
     person = person_of(request)
-    situation = selectors.situation_get(person=person, pk=situation_id)
+    situation = selectors.situation_get(person=person, public_id=situation_id)
     forms_ = _request_forms(
         person, selectors.postable_bodies(person=person, situation=situation), request.POST
     )
@@ -190,7 +194,7 @@ def request_create(request: HttpRequest, situation_id: int) -> HttpResponse:
         )
         if created is not None:
             messages.success(request, _("Request drafted: submit it when it is complete."))
-            return redirect("coordination:request", request_id=created.pk)
+            return redirect("coordination:request", request_id=created.public_id)
         assert error is not None
         _put_line_errors(form, lines, filled, error)
     context = _situation_context(request, situation)
@@ -227,14 +231,16 @@ def _log_body(request: HttpRequest, person: Person) -> Body | None:
 
 def _situation_context(request: HttpRequest, situation: Situation) -> dict[str, Any]:
     person = person_of(request)
-    before = request.GET.get("before")
+    # The older page's cursor: the log position, sealed for this reader and log.
+    scope = selectors.log_scope(situation.public_id)
+    before = paging.cursor(request.GET, reader=person.pk, scope=scope, name="before")
     # One decision of what the reader sees serves the page's three lists of entries.
     reach = policy.log_reach(person)
     log_body = _log_body(request, person)
     entries = selectors.entries_page(
         person=person,
         situation=situation,
-        before=int(before) if before and before.isdigit() else None,
+        before=before,
         reach=reach,
         body=log_body,
     )
@@ -251,7 +257,11 @@ def _situation_context(request: HttpRequest, situation: Situation) -> dict[str, 
         ),
         "entries": entries,
         "log_body": log_body.code if log_body else "",
-        "older": entries[-1].seq if len(entries) == selectors.PAGE_SIZE else None,
+        "older": paging.seal_position(
+            entries[-1].seq if len(entries) == selectors.PAGE_SIZE else None,
+            reader=person.pk,
+            scope=scope,
+        ),
         "totals": sorted(selectors.resource_totals(series).items()),
         "resource_charts": charts.resources_views(situation, series, zones_for(person)[0]),
         "requests": selectors.requests_of(person=person, situation=situation),
@@ -261,24 +271,25 @@ def _situation_context(request: HttpRequest, situation: Situation) -> dict[str, 
         "may_close": situation.is_open and policy.may_manage_situation(person, situation),
         "designation_form": DesignationForm(),
         "close_form": CloseForm(),
-        "live_after": situation.last_seq,
+        # Where the live stream starts, sealed for this reader (stream.py).
+        "live_after": cursor_for(person, situation.public_id, situation.last_seq),
         "request_forms": _request_forms(person, postable),
         **_entry_powers(person),
     }
 
 
 @login_required
-def log_export(request: HttpRequest, situation_id: int) -> StreamingHttpResponse:
+def log_export(request: HttpRequest, situation_id: str) -> StreamingHttpResponse:
     """The log as the page filters it, every page of it, as CSV (what the reader may read)."""
     person = person_of(request)
-    situation = selectors.situation_get(person=person, pk=situation_id)
+    situation = selectors.situation_get(person=person, public_id=situation_id)
     body = _log_body(request, person)
     payloads = selectors.log_export(
-        person=person, situation_id=situation.pk, body=body.code if body else None
+        person=person, situation_id=situation.public_id, body=body.code if body else None
     )
     writer = csv.writer(_Echo())
     columns = [
-        "seq", "recorded_dtg", "event_dtg", "body", "author", "organization", "kind",
+        "id", "number", "recorded_dtg", "event_dtg", "body", "author", "organization", "kind",
         "significant", "on_board", "language", "text", "translation", "level", "releasable_to",
     ]  # fmt: skip
 
@@ -291,7 +302,7 @@ def log_export(request: HttpRequest, situation_id: int) -> StreamingHttpResponse
             yield writer.writerow([values[c] if values[c] is not None else "" for c in columns])
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="log-{situation.pk}.csv"'
+    response["Content-Disposition"] = f'attachment; filename="log-{situation.reference}.csv"'
     return response
 
 
@@ -301,16 +312,16 @@ class _Echo:
 
 
 @login_required
-def situation_detail(request: HttpRequest, situation_id: int) -> HttpResponse:
-    situation = selectors.situation_get(person=person_of(request), pk=situation_id)
+def situation_detail(request: HttpRequest, situation_id: str) -> HttpResponse:
+    situation = selectors.situation_get(person=person_of(request), public_id=situation_id)
     return render(request, "coordination/situation.html", _situation_context(request, situation))
 
 
 @login_required
 @require_POST
-def entry_post(request: HttpRequest, situation_id: int) -> HttpResponse:
+def entry_post(request: HttpRequest, situation_id: str) -> HttpResponse:
     person = person_of(request)
-    situation = selectors.situation_get(person=person, pk=situation_id)
+    situation = selectors.situation_get(person=person, public_id=situation_id)
     form = EntryForm(
         request.POST, bodies=list(selectors.bodies_of(person=person, situation=situation))
     )
@@ -330,7 +341,7 @@ def entry_post(request: HttpRequest, situation_id: int) -> HttpResponse:
         )
         if made is not None:
             messages.success(request, _("Entry recorded."))
-            return redirect("coordination:situation", situation_id=situation.pk)
+            return redirect("coordination:situation", situation_id=situation.public_id)
         assert error is not None
         put_errors(form, error)
     return _situation_refused(request, situation, entry_form=form)
@@ -346,7 +357,7 @@ def _situation_refused(
     person who may not act is shown no such form, so their refusal is a flash."""
     if isinstance(error, PermissionDenied):
         messages.error(request, str(error) or _("You do not have permission to do this."))
-        return redirect("coordination:situation", situation_id=situation.pk)
+        return redirect("coordination:situation", situation_id=situation.public_id)
     context = _situation_context(request, situation) | forms
     return render(request, "coordination/situation.html", context, status=422)
 
@@ -360,18 +371,18 @@ def _entry_powers(person: Person) -> dict[str, set[int]]:
 
 
 @login_required
-def entry_row(request: HttpRequest, entry_id: int) -> HttpResponse:
+def entry_row(request: HttpRequest, entry_id: str) -> HttpResponse:
     """One entry as the log shows it: what the live page fetches when an entry changes."""
     person = person_of(request)
-    entry = selectors.entry_get(person=person, pk=entry_id)
+    entry = selectors.entry_get(person=person, public_id=entry_id)
     return render(request, "coordination/_entry.html", {"entry": entry, **_entry_powers(person)})
 
 
 @login_required
 @require_POST
-def entry_translate(request: HttpRequest, entry_id: int) -> HttpResponse:
+def entry_translate(request: HttpRequest, entry_id: str) -> HttpResponse:
     person = person_of(request)
-    entry = selectors.entry_get(person=person, pk=entry_id)
+    entry = selectors.entry_get(person=person, public_id=entry_id)
     form = forms.TranslationForm(request.POST)
     if form.is_valid():
         _act(
@@ -384,23 +395,23 @@ def entry_translate(request: HttpRequest, entry_id: int) -> HttpResponse:
             ),
             _("Translation recorded."),
         )
-    return _back(request, f"/coordination/situations/{entry.situation_id}/")
+    return _back(request, reverse("coordination:situation", args=[entry.situation.public_id]))
 
 
 @login_required
 @require_POST
-def entry_vet(request: HttpRequest, entry_id: int) -> HttpResponse:
+def entry_vet(request: HttpRequest, entry_id: str) -> HttpResponse:
     person = person_of(request)
-    entry = selectors.entry_get(person=person, pk=entry_id)
+    entry = selectors.entry_get(person=person, public_id=entry_id)
     _act(request, lambda: services.entry_vet(actor=person, entry=entry), _("Vetted for the board."))
-    return _back(request, f"/coordination/situations/{entry.situation_id}/")
+    return _back(request, reverse("coordination:situation", args=[entry.situation.public_id]))
 
 
 @login_required
 @require_POST
-def entry_event_time(request: HttpRequest, entry_id: int) -> HttpResponse:
+def entry_event_time(request: HttpRequest, entry_id: str) -> HttpResponse:
     person = person_of(request)
-    entry = selectors.entry_get(person=person, pk=entry_id)
+    entry = selectors.entry_get(person=person, public_id=entry_id)
     form = EventTimeForm(request.POST)
     if form.is_valid():
         _act(
@@ -413,16 +424,16 @@ def entry_event_time(request: HttpRequest, entry_id: int) -> HttpResponse:
             ),
             _("Event time changed; the previous time is kept."),
         )
-    return _back(request, f"/coordination/situations/{entry.situation_id}/")
+    return _back(request, reverse("coordination:situation", args=[entry.situation.public_id]))
 
 
 @login_required
 @require_POST
-def designate(request: HttpRequest, situation_id: int, action: str) -> HttpResponse:
+def designate(request: HttpRequest, situation_id: str, action: str) -> HttpResponse:
     if action not in ("add", "change", "end"):
         raise Http404
     person = person_of(request)
-    situation = selectors.situation_get(person=person, pk=situation_id)
+    situation = selectors.situation_get(person=person, public_id=situation_id)
     form = DesignationForm(request.POST)
     if action == "end":
         form.fields["situation_type"].required = False
@@ -449,7 +460,7 @@ def designate(request: HttpRequest, situation_id: int, action: str) -> HttpRespo
             messages.success(
                 request, _("Designation ended.") if action == "end" else _("Designation recorded.")
             )
-            return redirect("coordination:situation", situation_id=situation.pk)
+            return redirect("coordination:situation", situation_id=situation.public_id)
         assert error is not None
         put_errors(form, error, {"starts_at": "at", "ends_at": "at"})
     return _situation_refused(request, situation, error, designation_form=form)
@@ -457,9 +468,9 @@ def designate(request: HttpRequest, situation_id: int, action: str) -> HttpRespo
 
 @login_required
 @require_POST
-def situation_close(request: HttpRequest, situation_id: int) -> HttpResponse:
+def situation_close(request: HttpRequest, situation_id: str) -> HttpResponse:
     person = person_of(request)
-    situation = selectors.situation_get(person=person, pk=situation_id)
+    situation = selectors.situation_get(person=person, public_id=situation_id)
     form = CloseForm(request.POST)
     error: ValidationError | PermissionDenied | None = None
     if form.is_valid():
@@ -470,16 +481,16 @@ def situation_close(request: HttpRequest, situation_id: int) -> HttpResponse:
         )
         if made is not None:
             messages.success(request, _("The situation is closed."))
-            return redirect("coordination:situation", situation_id=situation.pk)
+            return redirect("coordination:situation", situation_id=situation.public_id)
         assert error is not None
         put_errors(form, error)
     return _situation_refused(request, situation, error, close_form=form)
 
 
 @login_required
-def requests_panel(request: HttpRequest, situation_id: int) -> HttpResponse:
+def requests_panel(request: HttpRequest, situation_id: str) -> HttpResponse:
     person = person_of(request)
-    situation = selectors.situation_get(person=person, pk=situation_id)
+    situation = selectors.situation_get(person=person, public_id=situation_id)
     return render(
         request,
         "coordination/_requests.html",
@@ -498,9 +509,9 @@ def _progress_forms(
         (
             line,
             bound
-            if bound is not None and bound.prefix == f"line{line.pk}"
+            if bound is not None and bound.prefix == f"line-{line.public_id}"
             else ProgressForm(
-                prefix=f"line{line.pk}",
+                prefix=f"line-{line.public_id}",
                 initial={
                     "committed": line.committed,
                     "in_transit": line.in_transit,
@@ -513,9 +524,9 @@ def _progress_forms(
 
 
 @login_required
-def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
+def request_detail(request: HttpRequest, request_id: str) -> HttpResponse:
     person = person_of(request)
-    support_request = selectors.request_get(person=person, pk=request_id)
+    support_request = selectors.request_get(person=person, public_id=request_id)
     return render(
         request,
         "coordination/request.html",
@@ -532,16 +543,17 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def request_line_progress(request: HttpRequest, request_id: int, line_id: int) -> HttpResponse:
+def request_line_progress(request: HttpRequest, request_id: str, line_id: str) -> HttpResponse:
     """One line's progress from the request's page, through the service the API uses. From
     HTMX the lines' card comes back (errors beside their fields, what was typed kept)."""
     person = person_of(request)
-    support_request = selectors.request_get(person=person, pk=request_id)
-    form = ProgressForm(request.POST, prefix=f"line{line_id}")
+    support_request = selectors.request_get(person=person, public_id=request_id)
+    line = get_public_or_404(support_request.lines.all(), line_id)
+    form = ProgressForm(request.POST, prefix=f"line-{line.public_id}")
     if form.is_valid():
         try:
             services.request_progress(
-                actor=person, request=support_request, line_id=line_id, **form.cleaned_data
+                actor=person, request=support_request, line_id=line.pk, **form.cleaned_data
             )
         except PermissionDenied:
             form.add_error(None, _("You do not have permission to do this."))
@@ -551,8 +563,8 @@ def request_line_progress(request: HttpRequest, request_id: int, line_id: int) -
         else:
             if not request.htmx:  # type: ignore[attr-defined]
                 messages.success(request, _("Progress recorded."))
-                return redirect("coordination:request", request_id=support_request.pk)
-            support_request = selectors.request_get(person=person, pk=request_id)
+                return redirect("coordination:request", request_id=support_request.public_id)
+            support_request = selectors.request_get(person=person, public_id=request_id)
     refused = form if form.errors else None
     context = {
         "req": support_request,
@@ -576,9 +588,9 @@ REQUEST_ACTIONS: dict[str, Callable[..., SupportRequest]] = {
 
 @login_required
 @require_POST
-def request_action(request: HttpRequest, request_id: int, action: str) -> HttpResponse:
+def request_action(request: HttpRequest, request_id: str, action: str) -> HttpResponse:
     person = person_of(request)
-    support_request = selectors.request_get(person=person, pk=request_id)
+    support_request = selectors.request_get(person=person, public_id=request_id)
     reason = request.POST.get("reason", "")
     if action == "decline":
         _act(
@@ -600,29 +612,29 @@ def request_action(request: HttpRequest, request_id: int, action: str) -> HttpRe
         )
     else:
         messages.error(request, _("Unknown action."))
-    return redirect("coordination:request", request_id=support_request.pk)
+    return redirect("coordination:request", request_id=support_request.public_id)
 
 
 @login_required
 @require_POST
-def request_acsa_order(request: HttpRequest, request_id: int) -> HttpResponse:
+def request_acsa_order(request: HttpRequest, request_id: str) -> HttpResponse:
     """The form beside a request: its unit prices and terms make it an ACSA order."""
     person = person_of(request)
-    support_request = selectors.request_get(person=person, pk=request_id)
+    support_request = selectors.request_get(person=person, public_id=request_id)
     form = AcsaOrderForm(support_request, request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
             for message in errors:
                 messages.error(request, str(message))
-        return redirect("coordination:request", request_id=support_request.pk)
+        return redirect("coordination:request", request_id=support_request.public_id)
     order = _act(
         request,
         lambda: services.request_to_order(actor=person, request=support_request, **form.terms()),
         _("The request is now an ACSA order."),
     )
     if order is not None:
-        return redirect("acsa:order", pk=order.pk)
-    return redirect("coordination:request", request_id=support_request.pk)
+        return redirect("acsa:order", pk=order.public_id)
+    return redirect("coordination:request", request_id=support_request.public_id)
 
 
 @login_required
@@ -649,10 +661,10 @@ def working_group(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def resources_chart(request: HttpRequest, situation_id: int, measure: str) -> HttpResponse:
+def resources_chart(request: HttpRequest, situation_id: str, measure: str) -> HttpResponse:
     """One measure's chart (personnel, ships or aircraft), drawn for the reader."""
     person = person_of(request)
-    situation = selectors.situation_get(person=person, pk=situation_id)
+    situation = selectors.situation_get(person=person, public_id=situation_id)
     if measure not in charts.MEASURES:
         raise Http404
     series = selectors.resource_series(situation)

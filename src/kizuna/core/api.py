@@ -60,7 +60,7 @@ class TokenIn(Schema):
 
 
 class TokenOut(Schema):
-    id: int
+    id: str
     label: str
     prefix: str
     created_at: datetime
@@ -104,7 +104,7 @@ def _organization(o: Organization) -> OrganizationOut:
 
 def _token(token: ApiToken) -> dict[str, object]:
     return {
-        "id": token.pk,
+        "id": token.public_id,
         "label": token.label,
         "prefix": token.prefix,
         "created_at": token.created_at,
@@ -166,7 +166,7 @@ def issue_token(
 
 
 @router.delete("/tokens/{token_id}", response={204: None})
-def revoke_token(request: HttpRequest, token_id: int) -> Status[None]:
+def revoke_token(request: HttpRequest, token_id: str) -> Status[None]:
     try:
         services.token_revoke(person=person_of(request), token_id=token_id)
     except ApiToken.DoesNotExist:

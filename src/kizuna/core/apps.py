@@ -28,6 +28,9 @@ class CoreConfig(AppConfig):
     }
 
     def ready(self) -> None:
+        # The `<pid:...>` URL converter, registered before any app's URLs are read.
+        from . import public_ids  # noqa: F401
+
         # Each app's back office (`<app>/admin.py`, registering on core.admin.site). The
         # project uses SimpleAdminConfig, which imports no admin module by itself, so
         # without this only the modules something else happened to import would count.

@@ -11,6 +11,8 @@ from django.db import models
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from .public_ids import PublicIdentified
+
 
 class BilingualName(models.Model):
     """A record named in both languages; `name` answers in the reader's language."""
@@ -210,7 +212,7 @@ class Membership(models.Model):
         return f"{self.person} · {self.organization} · {self.get_role_display()}"
 
 
-class ApiToken(models.Model):
+class ApiToken(PublicIdentified):
     """A machine client's credential. Only a digest is stored; the secret is shown once."""
 
     person = models.ForeignKey(

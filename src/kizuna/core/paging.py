@@ -1,6 +1,9 @@
 """Keyset paging for long lists, newest first: a page is the rows below a cursor (the last
 row's id), so a page deep in the list costs what the first does, and rows added meanwhile
-neither repeat nor vanish between pages. Filters stay in the URL beside the cursor."""
+neither repeat nor vanish between pages. Filters stay in the URL beside the cursor.
+
+The id is a global sequence (core.public_ids), so the cursor in the URL is it sealed for the
+reader and the list (core.cursors): opaque, good only for them; any other is the first page."""
 
 from __future__ import annotations
 
@@ -10,6 +13,8 @@ from typing import Any, Generic, TypeVar
 from django.db.models import Model, QuerySet
 from django.http import QueryDict
 
+from . import cursors
+
 M = TypeVar("M", bound=Model)
 
 PAGE_SIZE = 50
@@ -18,28 +23,54 @@ PAGE_SIZE = 50
 @dataclass(frozen=True)
 class KeysetPage(Generic[M]):
     rows: list[M]
-    # The cursor of the next (older) page, None on the last one.
-    after: int | None
+    # The sealed cursor of the next (older) page, None on the last one.
+    after: str | None
     # Whether this is a later page (so a link back to the first one is offered).
     later: bool
 
 
-def cursor(query: QueryDict) -> int | None:
-    """The `after` cursor of a list's URL; anything but a positive number is the first page."""
-    value = query.get("after", "")
-    return int(value) if value.isdigit() and int(value) > 0 else None
+CURSOR = "core.paging"
 
 
-def keyset_page(queryset: QuerySet[M], query: QueryDict, size: int = PAGE_SIZE) -> KeysetPage[M]:
-    """The page of `queryset` (newest first by id) that the URL's cursor names."""
-    after = cursor(query)
+def seal_position(position: int | None, *, reader: int, scope: str) -> str | None:
+    """A list position (a row id, a log position) as the opaque cursor the reader gets."""
+    if position is None:
+        return None
+    return cursors.seal(CURSOR, reader=reader, scope=scope, position=position)
+
+
+def unseal_position(token: str | None, *, reader: int, scope: str) -> int | None:
+    """The position a cursor given by `seal_position` names; InvalidCursor for any other."""
+    if not token:
+        return None
+    return cursors.unseal(CURSOR, token, reader=reader, scope=scope) or None
+
+
+def cursor(query: QueryDict, *, reader: int, scope: str, name: str = "after") -> int | None:
+    """The position the cursor parameter `name` of a list's URL seals; one that does not
+    unseal for this reader and list is the first page."""
+    try:
+        return unseal_position(query.get(name, ""), reader=reader, scope=scope)
+    except cursors.InvalidCursor:
+        return None
+
+
+def keyset_page(
+    queryset: QuerySet[M], query: QueryDict, *, reader: int, size: int = PAGE_SIZE
+) -> KeysetPage[M]:
+    """The page of `queryset` (newest first by id) that the URL's cursor names, for `reader`
+    (a person's key: the cursors are sealed for them)."""
+    scope = queryset.model._meta.label_lower
+    after = cursor(query, reader=reader, scope=scope)
     if after is not None:
         queryset = queryset.filter(pk__lt=after)
     rows = list(queryset.order_by("-pk")[: size + 1])
     more = len(rows) > size
     rows = rows[:size]
     return KeysetPage(
-        rows=rows, after=rows[-1].pk if more and rows else None, later=after is not None
+        rows=rows,
+        after=seal_position(rows[-1].pk if more and rows else None, reader=reader, scope=scope),
+        later=after is not None,
     )
 
 

@@ -78,9 +78,10 @@ def token_issue(*, person: Person, label: str) -> IssuedToken:
 
 
 @transaction.atomic
-def token_revoke(*, person: Person, token_id: int) -> ApiToken:
+def token_revoke(*, person: Person, token_id: str) -> ApiToken:
+    """Revoke one of the person's tokens, named by its public id."""
     token = ApiToken.objects.select_for_update().get(
-        pk=token_id, person=person, revoked_at__isnull=True
+        public_id=token_id, person=person, revoked_at__isnull=True
     )
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])

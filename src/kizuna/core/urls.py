@@ -15,7 +15,7 @@ urlpatterns = [
     path("organizations/<slug:code>/people/", views.organization_roster, name="roster"),
     path("settings/", views.preferences, name="preferences"),
     path("settings/tokens/", views.token_issue, name="token_issue"),
-    path("settings/tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
+    path("settings/tokens/<pid:token_id>/revoke/", views.token_revoke, name="token_revoke"),
     path("audit/", views.audit_log, name="audit_log"),
     path("audit.csv", views.audit_export, name="audit_csv"),
 ]

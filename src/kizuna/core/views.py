@@ -157,7 +157,7 @@ def token_issue(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+def token_revoke(request: HttpRequest, token_id: str) -> HttpResponse:
     person = person_of(request)
     try:
         services.token_revoke(person=person, token_id=token_id)
@@ -179,7 +179,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         request,
         "core/audit_log.html",
         {
-            "pager": keyset_page(events, request.GET),
+            "pager": keyset_page(events, request.GET, reader=person.pk),
             "filters": {key: request.GET.get(key, "") for key in selectors.AUDIT_FILTERS},
             "check": selectors.chain_check(person=person) if request.GET.get("verify") else None,
         },

@@ -13,6 +13,7 @@ from pydantic import Field
 
 from kizuna.core.auth import person_of
 from kizuna.core.models import Nation
+from kizuna.core.public_ids import public_id_of
 from kizuna.core.selectors import organization_get
 from kizuna.sharing.api import MarkingIn
 from kizuna.sharing.marking import Marking
@@ -57,7 +58,7 @@ class ObjectiveOut(Schema):
 
 
 class ExerciseOut(Schema):
-    id: int
+    id: str
     traffic: str = Field(description="Always EXERCISE EXERCISE EXERCISE: never real traffic.")
     name_ja: str
     name_en: str
@@ -72,7 +73,7 @@ class ExerciseOut(Schema):
     provenance: str
     source: str
     marking: dict[str, Any]
-    situation: int | None
+    situation: str | None
     areas: list[AreaOut]
     participations: list[ParticipationOut]
 
@@ -130,7 +131,7 @@ def _participation(part: Participation) -> dict[str, Any]:
 
 def _exercise(exercise: Exercise) -> dict[str, Any]:
     return {
-        "id": exercise.pk,
+        "id": exercise.public_id,
         "traffic": documents.BANNER,
         "name_ja": exercise.name_ja,
         "name_en": exercise.name_en,
@@ -148,7 +149,7 @@ def _exercise(exercise: Exercise) -> dict[str, Any]:
         "provenance": exercise.provenance,
         "source": exercise.source,
         "marking": Marking.from_key(exercise.marking.key).as_json(),
-        "situation": exercise.situation_id,
+        "situation": public_id_of(exercise.situation),
         "areas": [
             {
                 "name_ja": a.name_ja,
@@ -169,8 +170,8 @@ def exercise_list(request: HttpRequest, kind: str = "", year: str = "") -> list[
 
 
 @router.get("/exercises/{exercise_id}", response=ExerciseOut)
-def exercise_detail(request: HttpRequest, exercise_id: int) -> dict[str, Any]:
-    return _exercise(selectors.exercise_get(person=person_of(request), pk=exercise_id))
+def exercise_detail(request: HttpRequest, exercise_id: str) -> dict[str, Any]:
+    return _exercise(selectors.exercise_get(person=person_of(request), public_id=exercise_id))
 
 
 def _nation(code: str) -> Nation:
@@ -219,4 +220,6 @@ def exercise_create(request: HttpRequest, payload: ExerciseIn) -> Status[dict[st
                 provenance=part.provenance,
                 source=part.source,
             )
-    return Status(201, _exercise(selectors.exercise_get(person=actor, pk=exercise.pk)))
+    return Status(
+        201, _exercise(selectors.exercise_get(person=actor, public_id=exercise.public_id))
+    )

@@ -44,7 +44,7 @@ def csv_rows(exercises: Iterable[Exercise]) -> Iterator[Sequence[object]]:
     for exercise in exercises:
         head: list[object] = [
             exercise.fiscal_year or "",
-            exercise.pk,
+            exercise.public_id,
             exercise.name_ja,
             exercise.name_en,
             exercise.kind,

@@ -8,10 +8,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, QuerySet
-from django.http import Http404
 from django.urls import reverse
 
 from kizuna.core.models import Nation, Person
+from kizuna.core.public_ids import get_public_or_404
 from kizuna.sharing.selectors import MapPlace
 
 from . import documents, policy
@@ -39,12 +39,9 @@ def exercise_list(*, person: Person, kind: str = "", year: str = "") -> QuerySet
     return _with_parts(exercises).order_by("-fiscal_year", "-starts_on", "name_en")
 
 
-def exercise_get(*, person: Person, pk: int) -> Exercise:
+def exercise_get(*, person: Person, public_id: str) -> Exercise:
     """One exercise the person may see; a hidden one is as missing (404)."""
-    found = _with_parts(policy.exercises_visible(person)).filter(pk=pk).first()
-    if found is None:
-        raise Http404
-    return found
+    return get_public_or_404(_with_parts(policy.exercises_visible(person)), public_id)
 
 
 @dataclass
@@ -108,7 +105,7 @@ def areas_on_map(person: Person, limit: int = 200) -> list[MapPlace]:
     return [
         MapPlace(
             layer="exercise",
-            url=reverse("exercises:detail", args=[area.exercise_id]),
+            url=reverse("exercises:detail", args=[area.exercise.public_id]),
             title=area.exercise.name,
             latitude=float(area.latitude),  # type: ignore[arg-type]
             longitude=float(area.longitude),  # type: ignore[arg-type]

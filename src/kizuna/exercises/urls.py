@@ -9,5 +9,5 @@ urlpatterns = [
     path("yearly.svg", views.chart, name="chart"),
     path("exercises.csv", views.export_csv, name="export_csv"),
     path("exercises.xlsx", views.export_xlsx, name="export_xlsx"),
-    path("<int:pk>/", views.detail, name="detail"),
+    path("<pid:exercise_id>/", views.detail, name="detail"),
 ]

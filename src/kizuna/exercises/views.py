@@ -43,8 +43,8 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    exercise = selectors.exercise_get(person=person_of(request), pk=pk)
+def detail(request: HttpRequest, exercise_id: str) -> HttpResponse:
+    exercise = selectors.exercise_get(person=person_of(request), public_id=exercise_id)
     return render(request, "exercises/detail.html", {"exercise": exercise})
 
 

@@ -64,7 +64,7 @@ class ItemIn(Schema):
 
 
 class ItemOut(Schema):
-    id: int
+    id: str
     kind: str
     domain: str
     originator: str
@@ -118,8 +118,8 @@ class MarkingChangeIn(Schema):
 
 
 class MarkingChangeOut(Schema):
-    id: int
-    item: int
+    id: str
+    item: str
     status: str
     requested_by: str
     requested_at: datetime
@@ -144,7 +144,7 @@ class AttachmentIn(Schema):
 
 
 class AttachmentOut(Schema):
-    id: int
+    id: str
     name: str
     content_type: str
     size: int
@@ -152,7 +152,7 @@ class AttachmentOut(Schema):
 
 
 class TitleOut(Schema):
-    id: int
+    id: str
     title: str
 
 
@@ -161,7 +161,7 @@ class CountOut(Schema):
 
 
 class MapPointOut(Schema):
-    id: int
+    id: str
     kind: str
     title: str
     latitude: float
@@ -181,7 +181,7 @@ class MapPlaceOut(Schema):
 
 class ReadQuery(Schema):
     username: str = ""
-    item: int | None = None
+    item: str = ""
     action: str = ""
     since: datetime | None = None
     until: datetime | None = None
@@ -190,7 +190,7 @@ class ReadQuery(Schema):
 class ReadOut(Schema):
     at: datetime
     person: str
-    item: int
+    item: str
     action: str
     channel: str
 
@@ -198,7 +198,7 @@ class ReadOut(Schema):
 def item_out(item: SharedItem) -> ItemOut:
     marking = services.Marking.of(item)
     return ItemOut(
-        id=item.pk,
+        id=item.public_id,
         kind=item.kind,
         domain=item.domain,
         originator=item.originator.code,
@@ -227,8 +227,8 @@ def item_out(item: SharedItem) -> ItemOut:
 
 def _change_out(change: MarkingChange) -> MarkingChangeOut:
     return MarkingChangeOut(
-        id=change.pk,
-        item=change.item_id,
+        id=change.public_id,
+        item=change.item.public_id,
         status=change.status,
         requested_by=change.requested_by.username,
         requested_at=change.requested_at,
@@ -266,7 +266,7 @@ def count(request: HttpRequest, query: Query[ListQuery]) -> CountOut:
 @router.get("/items/titles", response=list[TitleOut])
 def titles(request: HttpRequest, prefix: str = "") -> list[TitleOut]:
     rows = selectors.titles_starting(person=person_of(request), prefix=prefix)
-    return [TitleOut(id=i.pk, title=i.title) for i in rows]
+    return [TitleOut(id=i.public_id, title=i.title) for i in rows]
 
 
 @router.post("/items", response={201: ItemOut})
@@ -289,50 +289,51 @@ def create(request: HttpRequest, payload: ItemIn) -> Status[ItemOut]:
         observed_at=payload.observed_at,
         observation=payload.observation,
     )
-    return Status(201, item_out(selectors.item_get(person=person, pk=item.pk)))
+    return Status(201, item_out(selectors.item_get(person=person, public_id=item.public_id)))
 
 
-@router.get("/items/{pk}", response=ItemOut)
-def item(request: HttpRequest, pk: int) -> ItemOut:
+@router.get("/items/{item_id}", response=ItemOut)
+def item(request: HttpRequest, item_id: str) -> ItemOut:
     person = person_of(request)
-    found = selectors.item_get(person=person, pk=pk)
+    found = selectors.item_get(person=person, public_id=item_id)
     services.record_reads(person=person, items=[found], action=ReadEvent.Action.VIEW, channel="api")
     return item_out(found)
 
 
-@router.post("/items/{pk}/translation", response=ItemOut)
-def translate(request: HttpRequest, pk: int, payload: TranslationIn) -> ItemOut:
+@router.post("/items/{item_id}/translation", response=ItemOut)
+def translate(request: HttpRequest, item_id: str, payload: TranslationIn) -> ItemOut:
     person = person_of(request)
-    found = selectors.item_get(person=person, pk=pk)
+    found = selectors.item_get(person=person, public_id=item_id)
     services.item_translate(person=person, item=found, title=payload.title, body=payload.body)
-    return item_out(selectors.item_get(person=person, pk=pk))
+    return item_out(selectors.item_get(person=person, public_id=item_id))
 
 
-@router.post("/items/{pk}/marking", response={201: MarkingChangeOut})
+@router.post("/items/{item_id}/marking", response={201: MarkingChangeOut})
 def change_marking(
-    request: HttpRequest, pk: int, payload: MarkingChangeIn
+    request: HttpRequest, item_id: str, payload: MarkingChangeIn
 ) -> Status[MarkingChangeOut]:
     person = person_of(request)
-    found = selectors.item_get(person=person, pk=pk)
+    found = selectors.item_get(person=person, public_id=item_id)
     change = services.marking_change(
         person=person, item=found, marking=payload.marking.marking(), reason=payload.reason
     )
     return Status(201, _change_out(change))
 
 
-@router.get("/items/{pk}/history", response=list[MarkingChangeOut])
-def history(request: HttpRequest, pk: int) -> list[MarkingChangeOut]:
+@router.get("/items/{item_id}/history", response=list[MarkingChangeOut])
+def history(request: HttpRequest, item_id: str) -> list[MarkingChangeOut]:
     person = person_of(request)
-    found = selectors.item_get(person=person, pk=pk)
+    found = selectors.item_get(person=person, public_id=item_id)
     return [_change_out(c) for c in selectors.item_history(person=person, item=found)]
 
 
-@router.get("/items/{pk}/related", response=list[TitleOut])
-def related(request: HttpRequest, pk: int) -> list[TitleOut]:
+@router.get("/items/{item_id}/related", response=list[TitleOut])
+def related(request: HttpRequest, item_id: str) -> list[TitleOut]:
     person = person_of(request)
-    found = selectors.item_get(person=person, pk=pk)
+    found = selectors.item_get(person=person, public_id=item_id)
     return [
-        TitleOut(id=i.pk, title=i.title) for i in selectors.related_items(person=person, item=found)
+        TitleOut(id=i.public_id, title=i.title)
+        for i in selectors.related_items(person=person, item=found)
     ]
 
 
@@ -342,28 +343,28 @@ def pending(request: HttpRequest) -> list[MarkingChangeOut]:
 
 
 @router.post("/marking-changes/{change_id}/decision", response=MarkingChangeOut)
-def decide(request: HttpRequest, change_id: int, payload: DecisionIn) -> MarkingChangeOut:
+def decide(request: HttpRequest, change_id: str, payload: DecisionIn) -> MarkingChangeOut:
     change = services.marking_change_decide(
         person=person_of(request), change_id=change_id, approve=payload.approve
     )
     return _change_out(change)
 
 
-@router.get("/items/{pk}/attachments", response=list[AttachmentOut])
-def attachments(request: HttpRequest, pk: int) -> list[AttachmentOut]:
-    found = selectors.item_get(person=person_of(request), pk=pk)
+@router.get("/items/{item_id}/attachments", response=list[AttachmentOut])
+def attachments(request: HttpRequest, item_id: str) -> list[AttachmentOut]:
+    found = selectors.item_get(person=person_of(request), public_id=item_id)
     return [
         AttachmentOut(
-            id=a.pk, name=a.name, content_type=a.content_type, size=a.size, sha256=a.sha256
+            id=a.public_id, name=a.name, content_type=a.content_type, size=a.size, sha256=a.sha256
         )
         for a in selectors.attachments_of(found)
     ]
 
 
-@router.post("/items/{pk}/attachments", response={201: AttachmentOut})
-def attach(request: HttpRequest, pk: int, payload: AttachmentIn) -> Status[AttachmentOut]:
+@router.post("/items/{item_id}/attachments", response={201: AttachmentOut})
+def attach(request: HttpRequest, item_id: str, payload: AttachmentIn) -> Status[AttachmentOut]:
     person = person_of(request)
-    found = selectors.item_get(person=person, pk=pk)
+    found = selectors.item_get(person=person, public_id=item_id)
     try:
         data = base64.b64decode(payload.data_base64, validate=True)
     except (binascii.Error, ValueError):
@@ -379,7 +380,7 @@ def attach(request: HttpRequest, pk: int, payload: AttachmentIn) -> Status[Attac
     return Status(
         201,
         AttachmentOut(
-            id=attachment.pk,
+            id=attachment.public_id,
             name=attachment.name,
             content_type=attachment.content_type,
             size=attachment.size,
@@ -388,10 +389,10 @@ def attach(request: HttpRequest, pk: int, payload: AttachmentIn) -> Status[Attac
     )
 
 
-@router.get("/items/{pk}/attachments/{attachment_id}")
-def download(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
+@router.get("/items/{item_id}/attachments/{attachment_id}")
+def download(request: HttpRequest, item_id: str, attachment_id: str) -> FileResponse:
     person = person_of(request)
-    attachment = selectors.attachment_get(person=person, item_pk=pk, pk=attachment_id)
+    attachment = selectors.attachment_get(person=person, item_id=item_id, public_id=attachment_id)
     services.record_reads(
         person=person, items=[attachment.item], action=ReadEvent.Action.DOWNLOAD, channel="api"
     )
@@ -405,14 +406,14 @@ def attachment_response(attachment: Attachment) -> FileResponse:
         attachment.file.open("rb"),
         content_type=attachment.content_type,
         as_attachment=True,
-        filename=f"{attachment.pk}.bin",
+        filename=f"{attachment.public_id}.bin",
     )
     response["Digest"] = "sha-256=" + base64.b64encode(bytes.fromhex(attachment.sha256)).decode()
     return response
 
 
 class ImportOut(Schema):
-    imported: list[int]
+    imported: list[str]
 
 
 @router.get("/export/stix")
@@ -438,14 +439,14 @@ def import_stix(request: HttpRequest) -> Status[ImportOut]:
     if int(request.META.get("CONTENT_LENGTH") or 0) > stix.MAX_BUNDLE_BYTES:
         raise ValidationError({"bundle": _("The bundle is larger than 2 MB.")})
     created = services.stix_import(person=person_of(request), data=request.body)
-    return Status(201, ImportOut(imported=[i.pk for i in created]))
+    return Status(201, ImportOut(imported=[i.public_id for i in created]))
 
 
 @router.get("/map", response=list[MapPointOut])
 def map_data(request: HttpRequest) -> list[MapPointOut]:
     return [
         MapPointOut(
-            id=p.pk,
+            id=p.public_id,
             kind=p.kind,
             title=p.title,
             latitude=p.latitude,
@@ -487,7 +488,11 @@ def reads(request: HttpRequest, query: Query[ReadQuery]) -> list[ReadOut]:
     )[:500]
     return [
         ReadOut(
-            at=r.at, person=r.person.username, item=r.item_id, action=r.action, channel=r.channel
+            at=r.at,
+            person=r.person.username,
+            item=r.item.public_id,
+            action=r.action,
+            channel=r.channel,
         )
         for r in rows
     ]

@@ -152,7 +152,7 @@ class AttachmentForm(forms.Form):
 
 class ReadFilterForm(forms.Form):
     username = forms.CharField(label=_("User name"), required=False, max_length=150)
-    item = forms.IntegerField(label=_("Item number"), required=False, min_value=1)
+    item = forms.CharField(label=_("Item identifier"), required=False, max_length=26)
     action = forms.ChoiceField(
         label=_("Action"), required=False, choices=[("", _("all")), *ReadEvent.Action.choices]
     )

@@ -11,6 +11,7 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from kizuna.core.models import BilingualName, Nation, Organization, Translated
+from kizuna.core.public_ids import PublicIdentified
 
 from .search import searchable
 
@@ -217,7 +218,7 @@ class Clearance(models.Model):
             )
 
 
-class SharedItem(Marked, Translated):
+class SharedItem(PublicIdentified, Marked, Translated):
     """A report shared between the nations, in one of five kinds, bilingual."""
 
     class Kind(models.TextChoices):
@@ -293,7 +294,7 @@ class SharedItem(Marked, Translated):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("sharing:detail", args=[self.pk])
+        return reverse("sharing:detail", args=[self.public_id])
 
     def _in_reader_language(self, ja: str, en: str) -> str:
         return (ja or en) if (get_language() or "ja").startswith("ja") else (en or ja)
@@ -311,7 +312,7 @@ class SharedItem(Marked, Translated):
         return self.latitude is not None and self.longitude is not None
 
 
-class Attachment(models.Model):
+class Attachment(PublicIdentified):
     """A file attached to an item with its SHA-256 checksum. The content lives in file storage
     (MEDIA_ROOT, under the data directory), written and served in chunks: a 10 MB file never
     sits whole in memory nor in a database row."""
@@ -338,7 +339,7 @@ class Attachment(models.Model):
         return self.name
 
 
-class MarkingChange(models.Model):
+class MarkingChange(PublicIdentified):
     """A change of an item's marking with its reason. Raising applies at once; lowering or
     widening waits for a second information manager of the originating nation."""
 

@@ -15,6 +15,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext
 
 from kizuna.core.models import Person, Role
+from kizuna.core.public_ids import get_public_or_404
 
 from . import policy, search
 from .marking import Marking
@@ -141,17 +142,14 @@ def export_items(*, person: Person, filters: ItemFilters) -> list[SharedItem]:
     return list(items(person=person, filters=filters)[:MAX_EXPORT_ITEMS])
 
 
-def item_get(*, person: Person, pk: int) -> SharedItem:
-    """One item; hidden answers 404 exactly as missing does."""
-    try:
-        return _with_marking(policy.visible(person)).get(pk=pk)
-    except SharedItem.DoesNotExist:
-        raise Http404 from None
+def item_get(*, person: Person, public_id: str) -> SharedItem:
+    """One item by its public id; hidden answers 404 exactly as missing does."""
+    return get_public_or_404(_with_marking(policy.visible(person)), public_id)
 
 
 def item_history(*, person: Person, item: SharedItem) -> QuerySet[MarkingChange]:
     """Marking changes of a visible item (the caller got `item` through `item_get`)."""
-    item_get(person=person, pk=item.pk)
+    item_get(person=person, public_id=item.public_id)
     return MarkingChange.objects.filter(item=item).select_related("requested_by", "decided_by")
 
 
@@ -166,12 +164,9 @@ def related_items(*, person: Person, item: SharedItem, limit: int = 5) -> list[S
     )
 
 
-def attachment_get(*, person: Person, item_pk: int, pk: int) -> Attachment:
-    item = item_get(person=person, pk=item_pk)
-    try:
-        return Attachment.objects.get(item=item, pk=pk)
-    except Attachment.DoesNotExist:
-        raise Http404 from None
+def attachment_get(*, person: Person, item_id: str, public_id: str) -> Attachment:
+    item = item_get(person=person, public_id=item_id)
+    return get_public_or_404(Attachment.objects.filter(item=item), public_id)
 
 
 def attachments_of(item: SharedItem) -> QuerySet[Attachment]:
@@ -237,7 +232,7 @@ def map_places(*, person: Person) -> list[MapPlace]:
 
 @dataclass(frozen=True)
 class MapPoint:
-    pk: int
+    public_id: str
     kind: str
     title: str
     latitude: float
@@ -253,7 +248,7 @@ def map_points(*, person: Person, limit: int = 500) -> list[MapPoint]:
         .filter(latitude__isnull=False)
         .select_related("marking__level")
         .only(
-            "pk",
+            "public_id",
             "kind",
             "title_ja",
             "title_en",
@@ -268,7 +263,7 @@ def map_points(*, person: Person, limit: int = 500) -> list[MapPoint]:
     )
     return [
         MapPoint(
-            pk=item.pk,
+            public_id=item.public_id,
             kind=item.kind,
             title=item.title,
             latitude=item.latitude or 0.0,
@@ -307,7 +302,7 @@ def hits(*, rows: list[SharedItem], query: search.Query) -> list[Hit]:
 @dataclass(frozen=True)
 class ReadFilters:
     username: str = ""
-    item: int | None = None
+    item: str = ""
     action: str = ""
     since: datetime | None = None
     until: datetime | None = None
@@ -322,7 +317,7 @@ def reads(*, person: Person, filters: ReadFilters) -> QuerySet[ReadEvent]:
     if filters.username:
         queryset = queryset.filter(person__username=filters.username)
     if filters.item:
-        queryset = queryset.filter(item_id=filters.item)
+        queryset = queryset.filter(item__public_id=filters.item)
     if filters.action:
         queryset = queryset.filter(action=filters.action)
     if filters.since:

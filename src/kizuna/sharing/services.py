@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from kizuna.core import bounds
 from kizuna.core.audit import record_event, record_fields
 from kizuna.core.models import Nation, Organization, Person
+from kizuna.core.public_ids import get_public_or_404
 
 from . import policy, stix
 from .marking import Marking
@@ -310,16 +311,14 @@ def marking_change(
 
 
 @transaction.atomic
-def marking_change_decide(*, person: Person, change_id: int, approve: bool) -> MarkingChange:
+def marking_change_decide(*, person: Person, change_id: str, approve: bool) -> MarkingChange:
     """The second person's decision on a lowering or widening."""
-    try:
-        change = (
-            MarkingChange.objects.select_for_update(of=("self",))
-            .select_related("item__originator")
-            .get(pk=change_id, item__in=policy.visible(person))
-        )
-    except MarkingChange.DoesNotExist:
-        raise Http404 from None
+    change = get_public_or_404(
+        MarkingChange.objects.select_for_update(of=("self",))
+        .select_related("item__originator")
+        .filter(item__in=policy.visible(person)),
+        change_id,
+    )
     if not policy.may_change_marking(person, change.item):
         raise PermissionDenied
     if change.status != MarkingChange.Status.PENDING:

@@ -141,7 +141,7 @@ def bundle_of(items: list[SharedItem]) -> dict[str, Any]:
         objects.setdefault(tlp["id"], tlp)
         objects.setdefault(acs["id"], acs)
         language = item.original_language
-        report_id = item.stix_id or _id("report", f"item:{item.pk}")
+        report_id = item.stix_id or _id("report", f"item:{item.public_id}")
         report: dict[str, Any] = {
             "type": "report",
             "spec_version": "2.1",

@@ -109,7 +109,7 @@ def item_create(request: HttpRequest) -> HttpResponse:
             put_errors(form, error)
         else:
             messages.success(request, _("The item is shared."))
-            return redirect("sharing:detail", pk=item.pk)
+            return redirect("sharing:detail", item_id=item.public_id)
     return render(request, "sharing/item_form.html", {"form": form})
 
 
@@ -133,18 +133,18 @@ def _detail_context(person: Person, item: SharedItem, **forms: Form) -> dict[str
 
 
 @login_required
-def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def item_detail(request: HttpRequest, item_id: str) -> HttpResponse:
     person = person_of(request)
-    item = selectors.item_get(person=person, pk=pk)
+    item = selectors.item_get(person=person, public_id=item_id)
     services.record_reads(person=person, items=[item], action=ReadEvent.Action.VIEW, channel="web")
     return render(request, "sharing/item_detail.html", _detail_context(person, item))
 
 
 @login_required
 @require_POST
-def item_translate(request: HttpRequest, pk: int) -> HttpResponse:
+def item_translate(request: HttpRequest, item_id: str) -> HttpResponse:
     person = person_of(request)
-    item = selectors.item_get(person=person, pk=pk)
+    item = selectors.item_get(person=person, public_id=item_id)
     form = TranslationForm(request.POST)
     if form.is_valid():
         try:
@@ -153,7 +153,7 @@ def item_translate(request: HttpRequest, pk: int) -> HttpResponse:
             put_errors(form, error)
         else:
             messages.success(request, _("The translation is saved."))
-            return redirect("sharing:detail", pk=pk)
+            return redirect("sharing:detail", item_id=item_id)
     return render(
         request, "sharing/item_detail.html", _detail_context(person, item, translation_form=form)
     )
@@ -161,9 +161,9 @@ def item_translate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def item_change_marking(request: HttpRequest, pk: int) -> HttpResponse:
+def item_change_marking(request: HttpRequest, item_id: str) -> HttpResponse:
     person = person_of(request)
-    item = selectors.item_get(person=person, pk=pk)
+    item = selectors.item_get(person=person, public_id=item_id)
     form = MarkingChangeForm(request.POST)
     if form.is_valid():
         try:
@@ -179,7 +179,7 @@ def item_change_marking(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(
                     request, _("The change waits for a second information manager to approve it.")
                 )
-            return redirect("sharing:detail", pk=pk)
+            return redirect("sharing:detail", item_id=item_id)
     return render(
         request, "sharing/item_detail.html", _detail_context(person, item, marking_form=form)
     )
@@ -187,9 +187,9 @@ def item_change_marking(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
+def attachment_add(request: HttpRequest, item_id: str) -> HttpResponse:
     person = person_of(request)
-    item = selectors.item_get(person=person, pk=pk)
+    item = selectors.item_get(person=person, public_id=item_id)
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
         upload = form.cleaned_data["file"]
@@ -205,7 +205,7 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
             put_errors(form, error)
         else:
             messages.success(request, _("The file is attached."))
-            return redirect("sharing:detail", pk=pk)
+            return redirect("sharing:detail", item_id=item_id)
     return render(
         request,
         "sharing/item_detail.html",
@@ -215,9 +215,9 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
+def attachment_download(request: HttpRequest, item_id: str, attachment_id: str) -> FileResponse:
     person = person_of(request)
-    attachment = selectors.attachment_get(person=person, item_pk=pk, pk=attachment_id)
+    attachment = selectors.attachment_get(person=person, item_id=item_id, public_id=attachment_id)
     services.record_reads(
         person=person, items=[attachment.item], action=ReadEvent.Action.DOWNLOAD, channel="web"
     )
@@ -241,7 +241,7 @@ def pending_changes(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def decide_change(request: HttpRequest, change_id: int) -> HttpResponse:
+def decide_change(request: HttpRequest, change_id: str) -> HttpResponse:
     person = person_of(request)
     approve = request.POST.get("decision") == "approve"
     try:
@@ -267,7 +267,7 @@ def read_audit(request: HttpRequest) -> HttpResponse:
         person=person,
         filters=selectors.ReadFilters(
             username=data.get("username") or "",
-            item=data.get("item"),
+            item=data.get("item") or "",
             action=data.get("action") or "",
             since=data.get("since"),
             until=data.get("until"),

@@ -17,24 +17,28 @@
         localStorage.setItem("kizuna-log-layout", log.classList.contains("side-by-side") ? "side" : "own");
       });
     }
-    function entryUrl(id) { return root.dataset.entryUrl.replace(/0\/$/, id + "/"); }
+    function entryUrl(id) { return root.dataset.entryUrl.replace(/[a-z2-7]{26}\/$/, id + "/"); }
+    // Events carry no revision a page could compare (event ids are opaque): each entry's
+    // fetches run one after another, so the row last put in place is the newest.
+    const pending = {};
     function place(payload) {
-      fetch(entryUrl(payload.id), { credentials: "same-origin" })
-        .then(function (r) { return r.ok ? r.text() : ""; })
-        .then(function (html) {
-          if (!html || !log) { return; }
-          const holder = document.createElement("div");
-          holder.innerHTML = html.trim();
-          const row = holder.firstElementChild;
-          const existing = document.getElementById("entry-" + payload.id);
-          if (existing) {
-            if (Number(existing.dataset.rev) >= payload.rev) { return; }
-            existing.replaceWith(row);
-          } else {
-            row.classList.add("entry-new");
-            log.prepend(row);
-          }
-        });
+      pending[payload.id] = (pending[payload.id] || Promise.resolve()).then(function () {
+        return fetch(entryUrl(payload.id), { credentials: "same-origin" })
+          .then(function (r) { return r.ok ? r.text() : ""; })
+          .then(function (html) {
+            if (!html || !log) { return; }
+            const holder = document.createElement("div");
+            holder.innerHTML = html.trim();
+            const row = holder.firstElementChild;
+            const existing = document.getElementById("entry-" + payload.id);
+            if (existing) {
+              existing.replaceWith(row);
+            } else {
+              row.classList.add("entry-new");
+              log.prepend(row);
+            }
+          });
+      });
       if (payload.request) {
         fetch(root.dataset.requests, { credentials: "same-origin" })
           .then(function (r) { return r.ok ? r.text() : ""; })

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kizuna.core import formats
 from kizuna.core.models import BilingualName, Nation, Organization
+from kizuna.core.public_ids import PublicIdentified
 from kizuna.sharing.models import Marked
 
 # Past these a figure is a typing error, not an exercise (the largest the seed names is
@@ -66,7 +67,7 @@ class Series(BilingualName):
         ordering = ("code",)
 
 
-class Exercise(Marked, BilingualName, Sourced):
+class Exercise(PublicIdentified, Marked, BilingualName, Sourced):
     class Kind(models.TextChoices):
         FIELD = "field", _("field training exercise")
         COMMAND_POST = "command_post", _("command post exercise")

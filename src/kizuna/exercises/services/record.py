@@ -18,8 +18,8 @@ from kizuna.core.models import Nation, Organization, Person
 from kizuna.sharing import services as sharing_services
 from kizuna.sharing.marking import Marking
 
-from . import policy
-from .models import (
+from .. import policy
+from ..models import (
     MEASURES,
     Area,
     Domain,

@@ -1,0 +1,42 @@
+"""The exercises app's models, one room per subject: `record` (exercises, series, areas,
+domains, objectives, participations)."""
+
+from .record import (
+    MAX_AIRCRAFT,
+    MAX_PERSONNEL,
+    MAX_SHIPS,
+    MEASURES,
+    Area,
+    Domain,
+    Exercise,
+    ExerciseDomain,
+    Figure,
+    Objective,
+    Participation,
+    Provenance,
+    Qualifier,
+    Series,
+    Sourced,
+    fiscal_year_label,
+    fiscal_year_of,
+)
+
+__all__ = [
+    "MAX_AIRCRAFT",
+    "MAX_PERSONNEL",
+    "MAX_SHIPS",
+    "MEASURES",
+    "Area",
+    "Domain",
+    "Exercise",
+    "ExerciseDomain",
+    "Figure",
+    "Objective",
+    "Participation",
+    "Provenance",
+    "Qualifier",
+    "Series",
+    "Sourced",
+    "fiscal_year_label",
+    "fiscal_year_of",
+]
