@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from kizuna.core import paging
 from kizuna.core.auth import person_of
 from kizuna.core.forms import put_errors
 from kizuna.core.models import Person, Role
@@ -232,17 +233,22 @@ def _log_body(request: HttpRequest, person: Person) -> Body | None:
 
 def _situation_context(request: HttpRequest, situation: Situation) -> dict[str, Any]:
     person = person_of(request)
-    before = request.GET.get("before")
     # One decision of what the reader sees serves the page's three lists of entries.
     reach = policy.log_reach(person)
     log_body = _log_body(request, person)
+    # The log pages by its sequence, which counts hidden entries too: the cursor in the URL
+    # is it sealed for the reader and this log (core.paging), so no gap shows.
+    scope = f"coordination.log:{situation.public_id}"
+    before = paging.cursor(request.GET, reader=person.pk, scope=scope)
     entries = selectors.entries_page(
         person=person,
         situation=situation,
-        before=int(before) if before and before.isdigit() else None,
+        before=before,
+        limit=selectors.PAGE_SIZE + 1,
         reach=reach,
         body=log_body,
     )
+    more, entries = len(entries) > selectors.PAGE_SIZE, entries[: selectors.PAGE_SIZE]
     postable = selectors.postable_bodies(person=person, situation=situation)
     series = selectors.resource_series(situation)
     return {
@@ -256,7 +262,13 @@ def _situation_context(request: HttpRequest, situation: Situation) -> dict[str, 
         ),
         "entries": entries,
         "log_body": log_body.code if log_body else "",
-        "older": entries[-1].seq if len(entries) == selectors.PAGE_SIZE else None,
+        "pager": paging.KeysetPage(
+            rows=entries,
+            after=paging.seal(reader=person.pk, scope=scope, position=entries[-1].seq)
+            if more
+            else None,
+            later=before is not None,
+        ),
         "totals": sorted(selectors.resource_totals(series).items()),
         "resource_charts": charts.resources_views(situation, series, zones_for(person)[0]),
         "requests": selectors.requests_of(person=person, situation=situation),

@@ -58,11 +58,15 @@ def keyset_page(
     rows = rows[:size]
     return KeysetPage(
         rows=rows,
-        after=cursors.seal(CURSOR, reader=reader, scope=scope, position=rows[-1].pk)
-        if more and rows
-        else None,
+        after=seal(reader=reader, scope=scope, position=rows[-1].pk) if more and rows else None,
         later=after is not None,
     )
+
+
+def seal(*, reader: int, scope: str, position: int) -> str:
+    """The `after` cursor of a list's next page: `position` (the last row's key) sealed for
+    this reader and list. For lists keyed on something else than the id (a log's sequence)."""
+    return cursors.seal(CURSOR, reader=reader, scope=scope, position=position)
 
 
 def with_query(query: QueryDict, **changes: Any) -> str:
