@@ -201,3 +201,30 @@ def test_a_bad_unit_price_is_refused_beside_it_and_kept(
     request.refresh_from_db()
     assert request.acsa_order is not None
     assert made["HX-Redirect"] == f"/acsa/orders/{request.acsa_order.public_id}/"
+
+
+def test_vetting_twice_says_so_on_the_entry(client: Client, cast: Cast) -> None:
+    entry = services.entry_post(
+        actor=cast.wa_officer,
+        body=cast.ccc,
+        kind="report",
+        text="橋梁崩落",
+        language="ja",
+        significant=True,
+    )
+    _as(client, cast.jp_coordinator, "en")
+    url = f"/coordination/entries/{entry.public_id}/vet/"
+    situation_url = f"/coordination/situations/{cast.situation.public_id}/"
+    assert client.post(url, {"next": situation_url}).status_code == 302
+    entry.refresh_from_db()
+    vetted_at = entry.vetted_at
+    again = client.post(url, {"next": situation_url})
+    assert again.status_code == 422
+    assert "This entry has been vetted already." in again.content.decode()
+    _as(client, cast.jp_coordinator, "ja")
+    partial = client.post(url, headers=HTMX)
+    assert partial.status_code == 200
+    assert partial.templates[0].name == "coordination/_entry.html"
+    assert "この記録は既に確認済みです。" in partial.content.decode()
+    entry.refresh_from_db()
+    assert entry.vetted_at == vetted_at

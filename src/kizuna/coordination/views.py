@@ -50,22 +50,6 @@ from .stream import cursor_for
 T = TypeVar("T")
 
 
-def _act(request: HttpRequest, action: Callable[[], T], done: str) -> T | None:
-    """Run a service; flash what happened, or why it was refused. Returns what the service
-    made, or None when it refused."""
-    try:
-        made = action()
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-        return None
-    except PermissionDenied as error:
-        messages.error(request, str(error) or _("You do not have permission to do this."))
-        return None
-    messages.success(request, done)
-    return made
-
-
 def _back(request: HttpRequest, fallback: str) -> HttpResponse:
     target = request.POST.get("next", "")
     return redirect(target if target.startswith("/") and not target.startswith("//") else fallback)
@@ -449,8 +433,14 @@ def _entry_refused(
 def entry_vet(request: HttpRequest, entry_id: str) -> HttpResponse:
     person = person_of(request)
     entry = selectors.entry_get(person=person, public_id=entry_id)
-    _act(request, lambda: services.entry_vet(actor=person, entry=entry), _("Vetted for the board."))
-    return _back(request, reverse("coordination:situation", args=[entry.situation.public_id]))
+    made, error = _attempt(lambda: services.entry_vet(actor=person, entry=entry))
+    if made is not None:
+        return _entry_done(request, entry, _("Vetted for the board."))
+    assert error is not None
+    # Vetting takes no field: its refusal shows above the entry's forms.
+    form = Form({})
+    put_errors(form, error)
+    return _entry_refused(request, entry, error, vet_form=form)
 
 
 @login_required
