@@ -8,7 +8,6 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
@@ -348,7 +347,7 @@ def netting_propose(request: HttpRequest) -> HttpResponse:
     try:
         services.offset_propose(actor=person, currency=request.POST.get("currency", ""))
     except (ValidationError, PermissionDenied) as error:
-        messages.error(request, _refusal(error))
+        return _netting_refused(request, error)
     return redirect("acsa:netting")
 
 
@@ -360,14 +359,18 @@ def netting_approve(request: HttpRequest, pk: str) -> HttpResponse:
     try:
         services.offset_approve(actor=person, offset=offset)
     except (ValidationError, PermissionDenied) as error:
-        messages.error(request, _refusal(error))
+        return _netting_refused(request, error)
     return redirect("acsa:netting")
 
 
-def _refusal(error: Exception) -> str:
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    return str(error) or _("This step was refused.")
+def _netting_refused(
+    request: HttpRequest, error: ValidationError | PermissionDenied
+) -> HttpResponse:
+    """The offsets page again (422) with why, above its tables: its buttons take no field."""
+    form = Form({})
+    put_errors(form, error)
+    context = selectors.netting(person=policy.acsa_person(request)) | {"netting_form": form}
+    return render(request, "acsa/netting.html", context, status=422)
 
 
 def _version(request: HttpRequest) -> int:
