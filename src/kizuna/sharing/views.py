@@ -240,6 +240,12 @@ def attachment_download(request: HttpRequest, item_id: str, attachment_id: str) 
 @login_required
 @guarded_by(policy.is_information_manager)
 def pending_changes(request: HttpRequest) -> HttpResponse:
+    return _pending_page(request)
+
+
+def _pending_page(request: HttpRequest, refused: Form | None = None) -> HttpResponse:
+    """The changes awaiting a decision; with a refused decision's form, its reason above
+    them and 422 (its buttons take no field)."""
     person = person_of(request)
     changes = [
         (
@@ -249,7 +255,10 @@ def pending_changes(request: HttpRequest) -> HttpResponse:
         )
         for change in selectors.pending_changes(person=person)
     ]
-    return render(request, "sharing/pending_changes.html", {"changes": changes})
+    context = {"changes": changes, "decision_form": refused}
+    return render(
+        request, "sharing/pending_changes.html", context, status=200 if refused is None else 422
+    )
 
 
 @login_required
@@ -260,13 +269,14 @@ def decide_change(request: HttpRequest, change_id: str) -> HttpResponse:
     try:
         services.marking_change_decide(person=person, change_id=change_id, approve=approve)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        form = Form({})
+        put_errors(form, error)
+        return _pending_page(request, form)
     except PermissionDenied:
         raise Http404 from None
-    else:
-        messages.success(
-            request, _("The change is approved.") if approve else _("The change is rejected.")
-        )
+    messages.success(
+        request, _("The change is approved.") if approve else _("The change is rejected.")
+    )
     return redirect("sharing:pending")
 
 
