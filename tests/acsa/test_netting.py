@@ -101,3 +101,25 @@ def test_the_netting_api_follows_the_same_rule(cast: Cast, client: Client) -> No
     client.logout()
     assert client.get("/acsa/netting/").status_code == 302
     assert client.get("/api/acsa/netting").status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("en", "The other party&#x27;s approving official must approve."),
+        ("ja", "相手国の承認権者の承認が必要です。"),
+    ],
+)
+def test_a_refused_approval_says_why_on_the_page(
+    cast: Cast, client: Client, language: str, said: str
+) -> None:
+    _received(cast, japan_supplies=True, quantity="1000", price="120")
+    _received(cast, japan_supplies=False, quantity="500", price="100")
+    offset = services.offset_propose(actor=cast.jp_approving, currency="JPY")
+    cast.jp_approving.language = language
+    cast.jp_approving.save()
+    client.force_login(cast.jp_approving)
+    response = client.post(f"/acsa/netting/{offset.public_id}/approve/")
+    assert response.status_code == 422
+    assert said in response.content.decode()
+    assert not LedgerEntry.objects.filter(kind="settlement").exists()

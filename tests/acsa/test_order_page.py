@@ -1,5 +1,6 @@
 """The order page carries an order through every step, each form offered only to whoever
-may use it, a refusal shown as a message with nothing changed."""
+may use it, a refusal shown beside its field (or above its step's button) on the page again,
+with what was typed and nothing changed."""
 
 from __future__ import annotations
 
@@ -20,10 +21,10 @@ def cast() -> Cast:
     return make_cast()
 
 
-def _post(client: Client, person: object, path: str, data: dict) -> str:
+def _post(client: Client, person: object, path: str, data: dict, status: int = 200) -> str:
     client.force_login(person)  # type: ignore[arg-type]
     response = client.post(path, data, follow=True)
-    assert response.status_code == 200
+    assert response.status_code == status
     return response.content.decode()
 
 
@@ -32,10 +33,10 @@ def test_an_order_through_its_page(client: Client, cast: Cast) -> None:
     base = f"/acsa/orders/{order.public_id}"
     client.force_login(cast.us_ordering)
     assert "要請して署名" in client.get(f"{base}/").content.decode()
-    refused = _post(client, cast.jp_ordering, f"{base}/request/", {"version": 1})
-    assert "flash-error" in refused
+    refused = _post(client, cast.jp_ordering, f"{base}/request/", {"version": 1}, 422)
+    assert 'class="errorlist nonfield"' in refused
     _post(client, cast.us_ordering, f"{base}/request/", {"version": 1})
-    stale = _post(client, cast.jp_approving, f"{base}/accept/", {"version": 1})
+    stale = _post(client, cast.jp_approving, f"{base}/accept/", {"version": 1}, 422)
     assert "他の人が先に" in stale
     _post(client, cast.jp_approving, f"{base}/accept/", {"version": 2})
     order.refresh_from_db()
@@ -72,6 +73,7 @@ def test_an_order_through_its_page(client: Client, cast: Cast) -> None:
         cast.us_approving,
         f"{base}/deliveries/{delivery.public_id}/settle/",
         {"version": 5, "method": "equal_value_services", "amount": "100", "settled_on": today},
+        422,
     )
     assert "役務では決済できません" in page
     _post(

@@ -201,28 +201,6 @@ def test_the_api_pages_by_a_cursor_sealed_for_its_reader(cast: Cast, client: Cli
     assert "not given to you" in refused.json()["message"]
 
 
-def test_the_situation_page_links_older_entries_by_a_sealed_cursor(
-    cast: Cast, client: Client
-) -> None:
-    for n in range(selectors.PAGE_SIZE + 2):
-        post(cast, text=f"報告{n}")
-    client.force_login(cast.wa_officer)
-    url = f"/coordination/situations/{cast.situation.public_id}/"
-    first = client.get(url).context
-    older = first["older"]
-    assert older
-    second = client.get(url, {"before": older}).context
-    shown = [e.public_id for e in [*first["entries"], *second["entries"]]]
-    everything = selectors.entries_page(
-        person=cast.wa_officer, situation=cast.situation, limit=selectors.MAX_PAGE_SIZE
-    )
-    assert shown == [e.public_id for e in everything]
-    # Another reader's cursor (or a forged one) is the first page, not an error.
-    client.force_login(cast.auditor)
-    assert client.get(url, {"before": older}).context["entries"][0] == everything[0]
-    assert client.get(url, {"before": "123"}).context["entries"][0] == everything[0]
-
-
 def test_the_log_pages_by_keyset_newest_first(cast: Cast) -> None:
     for n in range(7):
         post(cast, text=f"報告{n}")

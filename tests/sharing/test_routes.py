@@ -351,3 +351,28 @@ def test_every_api_route_refuses_an_anonymous_client(
     response = getattr(client, method)(path, content_type="application/json")
     assert response.status_code == 401
     assert response.json()["code"] == "not_authenticated"
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("en", "A second information manager must decide on this change."),
+        ("ja", "この変更は別の情報管理官が決定する必要があります。"),
+    ],
+)
+def test_deciding_ones_own_change_is_refused_on_the_page(
+    client: Client, jp_info: Person, item: SharedItem, language: str, said: str
+) -> None:
+    change = services.marking_change(
+        person=jp_info, item=item, marking=Marking("jpn-j1", ("JPN", "USA", "AUS")), reason="r"
+    )
+    jp_info.language = language
+    jp_info.save()
+    client.force_login(jp_info)
+    response = client.post(
+        f"/sharing/changes/{change.public_id}/decision/", {"decision": "approve"}
+    )
+    assert response.status_code == 422
+    assert said in response.content.decode()
+    change.refresh_from_db()
+    assert change.status == MarkingChange.Status.PENDING

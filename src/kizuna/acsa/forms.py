@@ -81,3 +81,41 @@ class OrderForm(OptionalMarkingFields):
             delivery_place=data["delivery_place"],
             delivery_date=data["delivery_date"],
         )
+
+
+class _Files(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class FilesField(forms.FileField):
+    """Several files under one name (a delivery's source documents). None is not refused
+    here: the service says what a delivery lacks, with its other refusals."""
+
+    widget = _Files
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        one = super().clean
+        return [one(file, initial) for file in data or []]
+
+
+class DeliveryForm(forms.Form):
+    """A delivery on one line of an order, with its source documents."""
+
+    quantity = forms.DecimalField(label=_("Quantity delivered"), max_digits=15, decimal_places=3)
+    delivered_on = forms.DateField(
+        label=_("Delivered on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    documents = FilesField(label=_("Source documents"), required=False)
+
+
+class SettleForm(forms.Form):
+    """A settlement of (part of) one delivery; the quantity when goods are returned."""
+
+    method = forms.ChoiceField(label=_("Settlement method"), choices=Order.SettlementMethod.choices)
+    amount = forms.DecimalField(label=_("Amount"), max_digits=18, decimal_places=2)
+    quantity = forms.DecimalField(
+        label=_("Quantity returned"), required=False, max_digits=15, decimal_places=3
+    )
+    settled_on = forms.DateField(
+        label=_("Settled on"), widget=forms.DateInput(attrs={"type": "date"})
+    )

@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
+from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from kizuna.core import bounds, exports, formats, places
 from kizuna.core import selectors as core_selectors
@@ -28,7 +29,7 @@ from kizuna.core.paging import keyset_page
 from kizuna.core.selectors import zones_for
 
 from . import charts, documents, policy, rules, selectors, services
-from .forms import OrderForm
+from .forms import DeliveryForm, OrderForm, SettleForm
 from .models import Order
 
 
@@ -144,32 +145,105 @@ def order_new(request: HttpRequest) -> HttpResponse:
     return render(request, "acsa/order_form.html", {"form": form})
 
 
+def _order_context(
+    person: Person, order: Order, refused: tuple[str, int, Form] | None = None
+) -> dict[str, Any]:
+    """The order's page. Each line carries its delivery form and each delivery its settle
+    form (ids of their own: one page holds many), filled with what is due; the one just
+    refused, `refused` = (what, the line's or delivery's key, its bound form), in its place
+    with its errors beside its fields and what was typed."""
+    what, key, bound = refused or ("", 0, None)
+    today = places.today()
+
+    def form(kind: str, pk: int, public_id: str, make: type[Form], **initial: Any) -> Form:
+        if kind == what and pk == key and bound is not None:
+            return bound
+        return make(auto_id=f"{kind}-{public_id}-%s", initial=initial)
+
+    lines = [
+        (
+            line,
+            form(
+                "deliver",
+                line.pk,
+                line.public_id,
+                DeliveryForm,
+                quantity=line.quantity_remaining,
+                delivered_on=today,
+            ),
+            [
+                (
+                    delivery,
+                    form(
+                        "settle",
+                        delivery.pk,
+                        delivery.public_id,
+                        SettleForm,
+                        amount=delivery.outstanding,
+                        settled_on=today,
+                    ),
+                    bound if what == "receipt" and key == delivery.pk else None,
+                )
+                for delivery in line.deliveries.all()
+            ],
+        )
+        for line in selectors.order_lines(order)
+    ]
+    return {
+        "order": order,
+        "marking": selectors.marking_label(order),
+        "lines": lines,
+        "timeline": selectors.order_timeline(order),
+        "missing": selectors.missing(order),
+        "steps": policy.next_steps(order, person),
+        "steps_form": bound if what == "step" else None,
+        "powers": policy.delivery_powers(order, person),
+        "reader_zones": zones_for(person),
+        "claim_notices": selectors.claim_notices_of(order),
+        "cap_warnings": (
+            selectors.cap_warnings(order, person) if order.status == Order.Status.REQUESTED else []
+        ),
+    }
+
+
 @login_required
 def order_detail(request: HttpRequest, pk: str) -> HttpResponse:
     person = policy.acsa_person(request)
     order = selectors.order_get(person=person, public_id=pk)
-    return render(
-        request,
-        "acsa/order_detail.html",
-        {
-            "order": order,
-            "marking": selectors.marking_label(order),
-            "lines": selectors.order_lines(order),
-            "timeline": selectors.order_timeline(order),
-            "missing": selectors.missing(order),
-            "steps": policy.next_steps(order, person),
-            "powers": policy.delivery_powers(order, person),
-            "methods": Order.SettlementMethod.choices,
-            "today": places.today(),
-            "reader_zones": zones_for(person),
-            "claim_notices": selectors.claim_notices_of(order),
-            "cap_warnings": (
-                selectors.cap_warnings(order, person)
-                if order.status == Order.Status.REQUESTED
-                else []
-            ),
-        },
-    )
+    return render(request, "acsa/order_detail.html", _order_context(person, order))
+
+
+def _order_write(
+    request: HttpRequest,
+    order: Order,
+    form: Form,
+    write: Callable[[], object],
+    refused: tuple[str, int, str],
+) -> HttpResponse:
+    """A step of the order's life from its page, through the service the API uses. Done,
+    the page again as it now stands (from HTMX, htmx goes there). Refused, nothing is
+    written and the page shows again with the refusal beside the field it names, or above
+    the step's button, and what was typed (422); from HTMX, the card the form is in (200,
+    as htmx swaps only successful answers). `refused`: what the form is, whose, its card."""
+    if form.is_valid():
+        try:
+            write()
+        except services.Conflict as error:
+            form.add_error(None, str(error) or _("This step was refused."))
+        except (ValidationError, PermissionDenied) as error:
+            put_errors(form, error)
+        else:
+            target = reverse("acsa:order", args=[order.public_id])
+            if request.htmx:  # type: ignore[attr-defined]
+                return HttpResponseClientRedirect(target)
+            return redirect(target)
+    what, key, card = refused
+    person = policy.acsa_person(request)
+    order = selectors.order_get(person=person, public_id=order.public_id)
+    context = _order_context(person, order, (what, key, form))
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, card, context)
+    return render(request, "acsa/order_detail.html", context, status=422)
 
 
 @login_required
@@ -179,11 +253,15 @@ def order_step(request: HttpRequest, pk: str, step: str) -> HttpResponse:
     order = selectors.order_get(person=person, public_id=pk)
     if step not in services.SIGNATURE_STEPS:
         raise Http404
-    try:
-        services.SIGNATURE_STEPS[step](order=order, actor=person, version=_version(request))
-    except (ValidationError, PermissionDenied, services.Conflict) as error:
-        messages.error(request, _refusal(error))
-    return redirect("acsa:order", pk=order.public_id)
+    return _order_write(
+        request,
+        order,
+        Form({}),
+        lambda: services.SIGNATURE_STEPS[step](
+            order=order, actor=person, version=_version(request)
+        ),
+        ("step", 0, "acsa/_order_steps.html"),
+    )
 
 
 def _filtered_orders(request: HttpRequest) -> QuerySet[Order]:
@@ -269,7 +347,7 @@ def netting_propose(request: HttpRequest) -> HttpResponse:
     try:
         services.offset_propose(actor=person, currency=request.POST.get("currency", ""))
     except (ValidationError, PermissionDenied) as error:
-        messages.error(request, _refusal(error))
+        return _netting_refused(request, error)
     return redirect("acsa:netting")
 
 
@@ -281,14 +359,18 @@ def netting_approve(request: HttpRequest, pk: str) -> HttpResponse:
     try:
         services.offset_approve(actor=person, offset=offset)
     except (ValidationError, PermissionDenied) as error:
-        messages.error(request, _refusal(error))
+        return _netting_refused(request, error)
     return redirect("acsa:netting")
 
 
-def _refusal(error: Exception) -> str:
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    return str(error) or _("This step was refused.")
+def _netting_refused(
+    request: HttpRequest, error: ValidationError | PermissionDenied
+) -> HttpResponse:
+    """The offsets page again (422) with why, above its tables: its buttons take no field."""
+    form = Form({})
+    put_errors(form, error)
+    context = selectors.netting(person=policy.acsa_person(request)) | {"netting_form": form}
+    return render(request, "acsa/netting.html", context, status=422)
 
 
 def _version(request: HttpRequest) -> int:
@@ -298,43 +380,29 @@ def _version(request: HttpRequest) -> int:
         return -1
 
 
-def _decimal(value: str) -> Decimal:
-    try:
-        return Decimal(value)
-    except InvalidOperation:
-        return Decimal(-1)  # refused by the service with its own message
-
-
-def _day(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        return date.min  # refused by the service with its own message
-
-
 @login_required
 @require_POST
 def delivery_new(request: HttpRequest, pk: str, line_id: str) -> HttpResponse:
     person = policy.acsa_person(request)
     order = selectors.order_get(person=person, public_id=pk)
     line = selectors.order_line_get(order=order, public_id=line_id)
-    documents = [
-        services.Document(f.name or "document", f.read())
-        for f in request.FILES.getlist("documents")
-    ]
-    try:
-        services.delivery_record(
+    form = DeliveryForm(request.POST, request.FILES, auto_id=f"deliver-{line.public_id}-%s")
+
+    def record() -> object:
+        return services.delivery_record(
             order=order,
             line=line,
             actor=person,
-            quantity=_decimal(request.POST.get("quantity", "")),
-            delivered_on=_day(request.POST.get("delivered_on", "")),
-            documents=documents,
+            quantity=form.cleaned_data["quantity"],
+            delivered_on=form.cleaned_data["delivered_on"],
+            documents=[
+                services.Document(f.name or "document", f.read())
+                for f in form.cleaned_data["documents"]
+            ],
             version=_version(request),
         )
-    except (ValidationError, PermissionDenied, services.Conflict) as error:
-        messages.error(request, _refusal(error))
-    return redirect("acsa:order", pk=order.public_id)
+
+    return _order_write(request, order, form, record, ("deliver", line.pk, LINES_CARD))
 
 
 @login_required
@@ -343,13 +411,15 @@ def delivery_receipt(request: HttpRequest, pk: str, delivery_id: str) -> HttpRes
     person = policy.acsa_person(request)
     order = selectors.order_get(person=person, public_id=pk)
     delivery = selectors.delivery_get(order=order, public_id=delivery_id)
-    try:
-        services.receipt_sign(
+    return _order_write(
+        request,
+        order,
+        Form({}),
+        lambda: services.receipt_sign(
             order=order, delivery=delivery, actor=person, version=_version(request)
-        )
-    except (ValidationError, PermissionDenied, services.Conflict) as error:
-        messages.error(request, _refusal(error))
-    return redirect("acsa:order", pk=order.public_id)
+        ),
+        ("receipt", delivery.pk, LINES_CARD),
+    )
 
 
 @login_required
@@ -358,19 +428,23 @@ def delivery_settle(request: HttpRequest, pk: str, delivery_id: str) -> HttpResp
     person = policy.acsa_person(request)
     order = selectors.order_get(person=person, public_id=pk)
     delivery = selectors.delivery_get(order=order, public_id=delivery_id)
-    quantity = request.POST.get("quantity", "")
-    try:
-        services.settlement_record(
+    form = SettleForm(request.POST, auto_id=f"settle-{delivery.public_id}-%s")
+
+    def settle() -> object:
+        data = form.cleaned_data
+        return services.settlement_record(
             order=order,
             delivery=delivery,
             actor=person,
-            method=request.POST.get("method", ""),
-            amount=_decimal(request.POST.get("amount", "")),
+            method=data["method"],
+            amount=data["amount"],
             currency=order.currency,
-            settled_on=_day(request.POST.get("settled_on", "")),
-            quantity=_decimal(quantity) if quantity else None,
+            settled_on=data["settled_on"],
+            quantity=data["quantity"],
             version=_version(request),
         )
-    except (ValidationError, PermissionDenied, services.Conflict) as error:
-        messages.error(request, _refusal(error))
-    return redirect("acsa:order", pk=order.public_id)
+
+    return _order_write(request, order, form, settle, ("settle", delivery.pk, LINES_CARD))
+
+
+LINES_CARD = "acsa/_order_lines.html"

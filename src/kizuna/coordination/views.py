@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -20,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from kizuna.core import paging
 from kizuna.core.auth import person_of
@@ -42,26 +44,10 @@ from .forms import (
     RequestForm,
     SituationForm,
 )
-from .models import Body, Situation, SupportRequest
+from .models import Body, LogEntry, Situation, SupportRequest
 from .stream import cursor_for
 
 T = TypeVar("T")
-
-
-def _act(request: HttpRequest, action: Callable[[], T], done: str) -> T | None:
-    """Run a service; flash what happened, or why it was refused. Returns what the service
-    made, or None when it refused."""
-    try:
-        made = action()
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-        return None
-    except PermissionDenied as error:
-        messages.error(request, str(error) or _("You do not have permission to do this."))
-        return None
-    messages.success(request, done)
-    return made
 
 
 def _back(request: HttpRequest, fallback: str) -> HttpResponse:
@@ -231,19 +217,22 @@ def _log_body(request: HttpRequest, person: Person) -> Body | None:
 
 def _situation_context(request: HttpRequest, situation: Situation) -> dict[str, Any]:
     person = person_of(request)
-    # The older page's cursor: the log position, sealed for this reader and log.
-    scope = selectors.log_scope(situation.public_id)
-    before = paging.cursor(request.GET, reader=person.pk, scope=scope, name="before")
     # One decision of what the reader sees serves the page's three lists of entries.
     reach = policy.log_reach(person)
     log_body = _log_body(request, person)
+    # The log pages by its sequence, which counts hidden entries too: the cursor in the URL
+    # is it sealed for the reader and this log (core.paging), so no gap shows.
+    scope = selectors.log_scope(situation.public_id)
+    before = paging.cursor(request.GET, reader=person.pk, scope=scope)
     entries = selectors.entries_page(
         person=person,
         situation=situation,
         before=before,
+        limit=selectors.PAGE_SIZE + 1,
         reach=reach,
         body=log_body,
     )
+    more, entries = len(entries) > selectors.PAGE_SIZE, entries[: selectors.PAGE_SIZE]
     postable = selectors.postable_bodies(person=person, situation=situation)
     series = selectors.resource_series(situation)
     return {
@@ -257,10 +246,12 @@ def _situation_context(request: HttpRequest, situation: Situation) -> dict[str, 
         ),
         "entries": entries,
         "log_body": log_body.code if log_body else "",
-        "older": paging.seal_position(
-            entries[-1].seq if len(entries) == selectors.PAGE_SIZE else None,
-            reader=person.pk,
-            scope=scope,
+        "pager": paging.KeysetPage(
+            rows=entries,
+            after=paging.seal_position(
+                entries[-1].seq if more else None, reader=person.pk, scope=scope
+            ),
+            later=before is not None,
         ),
         "totals": sorted(selectors.resource_totals(series).items()),
         "resource_charts": charts.resources_views(situation, series, zones_for(person)[0]),
@@ -384,18 +375,57 @@ def entry_translate(request: HttpRequest, entry_id: str) -> HttpResponse:
     person = person_of(request)
     entry = selectors.entry_get(person=person, public_id=entry_id)
     form = forms.TranslationForm(request.POST)
+    error: ValidationError | PermissionDenied | None = None
     if form.is_valid():
-        _act(
-            request,
+        made, error = _attempt(
             lambda: services.entry_translate(
                 actor=person,
                 entry=entry,
                 text=form.cleaned_data["text"],
                 language="en" if entry.language == "ja" else "ja",
-            ),
-            _("Translation recorded."),
+            )
         )
+        if made is not None:
+            return _entry_done(request, entry, _("Translation recorded."))
+        assert error is not None
+        put_errors(form, error)
+    return _entry_refused(request, entry, error, translation_form=form)
+
+
+def _entry_done(request: HttpRequest, entry: LogEntry, done: str) -> HttpResponse:
+    """After a write on an entry: from HTMX the entry as it is now, else back to the page."""
+    if request.htmx:  # type: ignore[attr-defined]
+        return entry_row(request, entry.public_id)
+    messages.success(request, done)
     return _back(request, reverse("coordination:situation", args=[entry.situation.public_id]))
+
+
+def _entry_refused(
+    request: HttpRequest,
+    entry: LogEntry,
+    error: ValidationError | PermissionDenied | None,
+    **forms: Any,
+) -> HttpResponse:
+    """A refused write on an entry: the entry's form bound, errors beside its fields. From
+    HTMX the entry alone (200: htmx swaps only successful responses); else the page the
+    form was on again (the translation queue or the situation), 422. A person who may not
+    act is shown no such form, so their refusal is a flash."""
+    person = person_of(request)
+    if isinstance(error, PermissionDenied):
+        messages.error(request, str(error) or _("You do not have permission to do this."))
+        return _back(request, reverse("coordination:situation", args=[entry.situation.public_id]))
+    refused = {"refused_entry": entry.public_id, **forms}
+    if request.htmx:  # type: ignore[attr-defined]
+        context = {"entry": entry, **_entry_powers(person), **refused}
+        return render(request, "coordination/_entry.html", context)
+    if request.POST.get("next", "").startswith(reverse("coordination:translation_queue")):
+        context = {
+            "entries": selectors.translation_queue(person=person),
+            **_entry_powers(person),
+            **refused,
+        }
+        return render(request, "coordination/translation_queue.html", context, status=422)
+    return _situation_refused(request, entry.situation, **refused)
 
 
 @login_required
@@ -403,8 +433,14 @@ def entry_translate(request: HttpRequest, entry_id: str) -> HttpResponse:
 def entry_vet(request: HttpRequest, entry_id: str) -> HttpResponse:
     person = person_of(request)
     entry = selectors.entry_get(person=person, public_id=entry_id)
-    _act(request, lambda: services.entry_vet(actor=person, entry=entry), _("Vetted for the board."))
-    return _back(request, reverse("coordination:situation", args=[entry.situation.public_id]))
+    made, error = _attempt(lambda: services.entry_vet(actor=person, entry=entry))
+    if made is not None:
+        return _entry_done(request, entry, _("Vetted for the board."))
+    assert error is not None
+    # Vetting takes no field: its refusal shows above the entry's forms.
+    form = Form({})
+    put_errors(form, error)
+    return _entry_refused(request, entry, error, vet_form=form)
 
 
 @login_required
@@ -413,18 +449,21 @@ def entry_event_time(request: HttpRequest, entry_id: str) -> HttpResponse:
     person = person_of(request)
     entry = selectors.entry_get(person=person, public_id=entry_id)
     form = EventTimeForm(request.POST)
+    error: ValidationError | PermissionDenied | None = None
     if form.is_valid():
-        _act(
-            request,
+        made, error = _attempt(
             lambda: services.entry_set_event_time(
                 actor=person,
                 entry=entry,
                 event_at=form.cleaned_data["event_at"],
                 reason=form.cleaned_data["reason"],
-            ),
-            _("Event time changed; the previous time is kept."),
+            )
         )
-    return _back(request, reverse("coordination:situation", args=[entry.situation.public_id]))
+        if made is not None:
+            return _entry_done(request, entry, _("Event time changed; the previous time is kept."))
+        assert error is not None
+        put_errors(form, error)
+    return _entry_refused(request, entry, error, event_time_form=form)
 
 
 @login_required
@@ -523,22 +562,47 @@ def _progress_forms(
     ]
 
 
+def _request_context(
+    person: Person, support_request: SupportRequest, **forms: Any
+) -> dict[str, Any]:
+    """The request's page; `forms` are the refused ones, bound (errors beside their fields,
+    what was typed kept), in place of the empty ones."""
+    return {
+        "req": support_request,
+        "progress_forms": _progress_forms(person, support_request, forms.pop("progress", None)),
+        "actions": policy.request_actions(person, support_request),
+        "acsa_order": selectors.acsa_order_shown(person=person, request=support_request),
+        "steps_form": Form(),
+        "reason_form": ReasonForm(),
+        "acsa_form": AcsaOrderForm(support_request),
+        **forms,
+    }
+
+
+def _request_refused(
+    request: HttpRequest, support_request: SupportRequest, partial: str, **forms: Any
+) -> HttpResponse:
+    """A refused write on a request: from HTMX the card it was made on (200: htmx swaps only
+    successful responses), else the whole page again (422)."""
+    context = _request_context(person_of(request), support_request, **forms)
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, partial, context)
+    return render(request, "coordination/request.html", context, status=422)
+
+
+def _request_done(request: HttpRequest, target: str, done: str) -> HttpResponse:
+    """After a write on a request: the page it leads to (from HTMX, htmx goes there)."""
+    messages.success(request, done)
+    if request.htmx:  # type: ignore[attr-defined]
+        return HttpResponseClientRedirect(target)
+    return redirect(target)
+
+
 @login_required
 def request_detail(request: HttpRequest, request_id: str) -> HttpResponse:
     person = person_of(request)
     support_request = selectors.request_get(person=person, public_id=request_id)
-    return render(
-        request,
-        "coordination/request.html",
-        {
-            "req": support_request,
-            "progress_forms": _progress_forms(person, support_request),
-            "actions": policy.request_actions(person, support_request),
-            "acsa_order": selectors.acsa_order_shown(person=person, request=support_request),
-            "reason_form": ReasonForm(),
-            "acsa_form": AcsaOrderForm(support_request),
-        },
-    )
+    return render(request, "coordination/request.html", _request_context(person, support_request))
 
 
 @login_required
@@ -551,33 +615,22 @@ def request_line_progress(request: HttpRequest, request_id: str, line_id: str) -
     line = get_public_or_404(support_request.lines.all(), line_id)
     form = ProgressForm(request.POST, prefix=f"line-{line.public_id}")
     if form.is_valid():
-        try:
-            services.request_progress(
+        error = _attempt(
+            lambda: services.request_progress(
                 actor=person, request=support_request, line_id=line.pk, **form.cleaned_data
             )
-        except PermissionDenied:
-            form.add_error(None, _("You do not have permission to do this."))
-        except ValidationError as error:
-            for field, messages_ in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, messages_)
-        else:
+        )[1]
+        if error is None:
             if not request.htmx:  # type: ignore[attr-defined]
                 messages.success(request, _("Progress recorded."))
                 return redirect("coordination:request", request_id=support_request.public_id)
             support_request = selectors.request_get(person=person, public_id=request_id)
-    refused = form if form.errors else None
-    context = {
-        "req": support_request,
-        "progress_forms": _progress_forms(person, support_request, refused),
-        "acsa_order": selectors.acsa_order_shown(person=person, request=support_request),
-        "reason_form": ReasonForm(),
-        "acsa_form": AcsaOrderForm(support_request),
-    }
-    if request.htmx:  # type: ignore[attr-defined]
-        # 200 even when refused: htmx swaps only successful responses, and the card carries
-        # the errors beside their fields.
-        return render(request, "coordination/_request_lines.html", context)
-    return render(request, "coordination/request.html", context, status=422 if refused else 200)
+            context = _request_context(person, support_request)
+            return render(request, "coordination/_request_lines.html", context)
+        put_errors(form, error)
+    return _request_refused(
+        request, support_request, "coordination/_request_lines.html", progress=form
+    )
 
 
 REQUEST_ACTIONS: dict[str, Callable[..., SupportRequest]] = {
@@ -586,33 +639,43 @@ REQUEST_ACTIONS: dict[str, Callable[..., SupportRequest]] = {
 }
 
 
+def _request_step(
+    action: str, actor: Person, support_request: SupportRequest, reason: str
+) -> SupportRequest:
+    if action == "decline":
+        return services.request_decline(actor=actor, request=support_request, reason=reason)
+    if action == "escalate":
+        return services.request_escalate(actor=actor, request=support_request, note=reason)
+    return REQUEST_ACTIONS[action](actor=actor, request=support_request)
+
+
 @login_required
 @require_POST
 def request_action(request: HttpRequest, request_id: str, action: str) -> HttpResponse:
+    """A step of the request's life. Decline and escalate take a reason (refused beside it);
+    the other steps take nothing, so their refusal shows above their buttons."""
     person = person_of(request)
     support_request = selectors.request_get(person=person, public_id=request_id)
-    reason = request.POST.get("reason", "")
-    if action == "decline":
-        _act(
-            request,
-            lambda: services.request_decline(actor=person, request=support_request, reason=reason),
-            _("Request declined."),
-        )
-    elif action == "escalate":
-        _act(
-            request,
-            lambda: services.request_escalate(actor=person, request=support_request, note=reason),
-            _("Request escalated."),
-        )
-    elif action in REQUEST_ACTIONS:
-        _act(
-            request,
-            lambda: REQUEST_ACTIONS[action](actor=person, request=support_request),
-            _("Request updated."),
-        )
-    else:
-        messages.error(request, _("Unknown action."))
-    return redirect("coordination:request", request_id=support_request.public_id)
+    if action not in ("decline", "escalate", *REQUEST_ACTIONS):
+        raise Http404
+    form: Form = ReasonForm(request.POST) if action in ("decline", "escalate") else Form({})
+    error: ValidationError | PermissionDenied | None = None
+    if form.is_valid():
+        reason = form.cleaned_data.get("reason", "")
+        made, error = _attempt(lambda: _request_step(action, person, support_request, reason))
+        if made is not None:
+            done = {"decline": _("Request declined."), "escalate": _("Request escalated.")}
+            return _request_done(
+                request,
+                reverse("coordination:request", args=[support_request.public_id]),
+                done.get(action, _("Request updated.")),
+            )
+        assert error is not None
+        put_errors(form, error, {"note": "reason"})
+    name = "reason_form" if isinstance(form, ReasonForm) else "steps_form"
+    return _request_refused(
+        request, support_request, "coordination/_request_actions.html", **{name: form}
+    )
 
 
 @login_required
@@ -622,19 +685,21 @@ def request_acsa_order(request: HttpRequest, request_id: str) -> HttpResponse:
     person = person_of(request)
     support_request = selectors.request_get(person=person, public_id=request_id)
     form = AcsaOrderForm(support_request, request.POST)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, str(message))
-        return redirect("coordination:request", request_id=support_request.public_id)
-    order = _act(
-        request,
-        lambda: services.request_to_order(actor=person, request=support_request, **form.terms()),
-        _("The request is now an ACSA order."),
+    if form.is_valid():
+        order, error = _attempt(
+            lambda: services.request_to_order(actor=person, request=support_request, **form.terms())
+        )
+        if order is not None:
+            return _request_done(
+                request,
+                reverse("acsa:order", args=[order.public_id]),
+                _("The request is now an ACSA order."),
+            )
+        assert error is not None
+        put_errors(form, error)
+    return _request_refused(
+        request, support_request, "coordination/_request_acsa.html", acsa_form=form
     )
-    if order is not None:
-        return redirect("acsa:order", pk=order.public_id)
-    return redirect("coordination:request", request_id=support_request.public_id)
 
 
 @login_required

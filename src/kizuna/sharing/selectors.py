@@ -115,8 +115,20 @@ def item_page(
     rows = list(
         _with_marking(selected.order_by("-created_at", "-id"))[(page - 1) * size : page * size]
     )
+    count, capped = _capped_count(selected)
+    return Page(rows=rows, count=count, count_capped=capped, query=query)
+
+
+def _capped_count(selected: QuerySet[SharedItem]) -> tuple[int, bool]:
     count = selected.order_by()[: COUNT_CAP + 1].count()
-    return Page(rows=rows, count=min(count, COUNT_CAP), count_capped=count > COUNT_CAP, query=query)
+    return min(count, COUNT_CAP), count > COUNT_CAP
+
+
+def item_browse(*, person: Person, filters: ItemFilters) -> tuple[QuerySet[SharedItem], int, bool]:
+    """The list with no query, for keyset paging (core.paging: newest first by id), with
+    how many the person may see (never a hidden row) and whether that count is capped."""
+    selected = _selected(person, filters)
+    return _with_marking(selected), *_capped_count(selected)
 
 
 def _search_page(

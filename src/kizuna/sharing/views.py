@@ -20,6 +20,7 @@ from kizuna.core.auth import person_of
 from kizuna.core.forms import put_errors
 from kizuna.core.models import Person
 from kizuna.core.navigation import guarded_by
+from kizuna.core.paging import keyset_page
 
 from . import policy, selectors, services, stix
 from .api import attachment_response, stix_response
@@ -57,6 +58,8 @@ def home_panel(request: HttpRequest) -> str | None:
 
 @login_required
 def item_list(request: HttpRequest) -> HttpResponse:
+    """The list pages by a sealed keyset (core.paging), the filters kept in the URL; a
+    search is ranked, so it pages by number (a rank is no key to resume from)."""
     person = person_of(request)
     form = FilterForm(request.GET or None)
     context: dict[str, Any] = {
@@ -66,18 +69,28 @@ def item_list(request: HttpRequest) -> HttpResponse:
         filters = _filters(form)
         page = (form.cleaned_data.get("page") if form.is_bound else None) or 1
         try:
-            found = selectors.item_page(person=person, filters=filters, page=page)
+            if filters.q.strip():
+                found = selectors.item_page(person=person, filters=filters, page=page)
+                rows, count, capped, query = (
+                    found.rows,
+                    found.count,
+                    found.count_capped,
+                    found.query,
+                )
+                context |= {"page": page, "has_next": page * selectors.PAGE_SIZE < count}
+            else:
+                browsed, count, capped = selectors.item_browse(person=person, filters=filters)
+                pager = keyset_page(browsed, request.GET, reader=person.pk)
+                rows, query = pager.rows, selectors.search_query("")
+                context["pager"] = pager
         except ValidationError as error:
             put_errors(form, error)
         else:
             context |= {
-                "hits": selectors.hits(rows=found.rows, query=found.query),
-                "expansions": found.query.expansions,
-                "count": found.count,
-                "count_capped": found.count_capped,
-                "page": page,
-                "has_next": page * selectors.PAGE_SIZE < found.count,
-                "query": request.GET.copy(),
+                "hits": selectors.hits(rows=rows, query=query),
+                "expansions": query.expansions,
+                "count": count,
+                "count_capped": capped,
             }
     template = "sharing/_results.html" if request.htmx else "sharing/item_list.html"  # type: ignore[attr-defined]
     return render(request, template, context)
@@ -227,6 +240,12 @@ def attachment_download(request: HttpRequest, item_id: str, attachment_id: str) 
 @login_required
 @guarded_by(policy.is_information_manager)
 def pending_changes(request: HttpRequest) -> HttpResponse:
+    return _pending_page(request)
+
+
+def _pending_page(request: HttpRequest, refused: Form | None = None) -> HttpResponse:
+    """The changes awaiting a decision; with a refused decision's form, its reason above
+    them and 422 (its buttons take no field)."""
     person = person_of(request)
     changes = [
         (
@@ -236,7 +255,10 @@ def pending_changes(request: HttpRequest) -> HttpResponse:
         )
         for change in selectors.pending_changes(person=person)
     ]
-    return render(request, "sharing/pending_changes.html", {"changes": changes})
+    context = {"changes": changes, "decision_form": refused}
+    return render(
+        request, "sharing/pending_changes.html", context, status=200 if refused is None else 422
+    )
 
 
 @login_required
@@ -247,13 +269,14 @@ def decide_change(request: HttpRequest, change_id: str) -> HttpResponse:
     try:
         services.marking_change_decide(person=person, change_id=change_id, approve=approve)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        form = Form({})
+        put_errors(form, error)
+        return _pending_page(request, form)
     except PermissionDenied:
         raise Http404 from None
-    else:
-        messages.success(
-            request, _("The change is approved.") if approve else _("The change is rejected.")
-        )
+    messages.success(
+        request, _("The change is approved.") if approve else _("The change is rejected.")
+    )
     return redirect("sharing:pending")
 
 
