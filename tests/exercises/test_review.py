@@ -77,7 +77,8 @@ def test_a_lessons_corrective_action_goes_overdue_and_shows_on_its_owners_first_
         assert closed.status_code == 302
         action.refresh_from_db()
         assert action.status == CorrectiveAction.Status.CLOSED
-        assert action.closed_by == owner and action.closed_at is not None
+        assert action.closed_by == owner
+        assert action.closed_at is not None
         assert action.closing_note == "用語集を発行し、様式を二言語化した。"
         assert not action.overdue
         assert "exercises-owed" not in client.get("/").content.decode()
@@ -182,7 +183,7 @@ def test_the_after_action_report_is_a_bilingual_pdf_marked_as_exercise_traffic(
         "事後研究会報告",
         "After-action report: Review tabletop",
         "所見 / Observations",
-        "未達成 / Not met",
+        "未達成 / Not met",  # each word in both languages
         "状況図の更新が遅れた。",
         "教訓 / Lessons",
         "Glossary missing",
@@ -192,7 +193,7 @@ def test_the_after_action_report_is_a_bilingual_pdf_marked_as_exercise_traffic(
         "是正措置 / Corrective actions",
         "陸上自衛隊西部方面隊",
         "期限超過 / Overdue",
-        "未完了 / Open",
+        "未着手 / Open",
         "JPN、USAに開示可",
     ):
         assert words in text, words

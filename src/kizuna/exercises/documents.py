@@ -193,7 +193,7 @@ def after_action_pdf(
             for o in observations
         ]
         or [["—", "", "", ""]],
-        widths=(50, 22, 78, 30),
+        widths=(48, 32, 66, 34),
     )
     pdf.section("教訓 / Lessons")
     if not lessons:
@@ -223,13 +223,14 @@ def after_action_pdf(
             [
                 action.text,
                 _pair(action.owner.name_ja, action.owner.name_en),
-                action.due_on.isoformat() + ("\n期限超過 / Overdue" if action.overdue else ""),
+                action.due_on.isoformat(),
                 _both(action.get_status_display)
+                + ("\n期限超過 / Overdue" if action.overdue else "")
                 + (f"\n{action.closing_note}" if action.closing_note else ""),
             ]
             for action in actions
         ]
         or [["—", "", "", ""]],
-        widths=(80, 45, 25, 30),
+        widths=(72, 44, 22, 42),
     )
     return pdf.output_bytes()

@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kizuna.coordination.models import Language
 from kizuna.core import formats, places
@@ -124,9 +125,9 @@ class CorrectiveAction(Reviewed):
     date, open → in progress → closed; closing says how (a note) and who closed it when."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("open")
-        IN_PROGRESS = "in_progress", _("in progress")
-        CLOSED = "closed", _("closed")
+        OPEN = "open", pgettext_lazy("corrective action", "open")
+        IN_PROGRESS = "in_progress", pgettext_lazy("corrective action", "in progress")
+        CLOSED = "closed", pgettext_lazy("corrective action", "closed")
 
     lesson = models.ForeignKey(
         Lesson,
