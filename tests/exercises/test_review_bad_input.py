@@ -234,7 +234,7 @@ def test_only_evaluators_record_the_review(
     ):
         with translation.override("ja"), pytest.raises(PermissionDenied) as refused:
             write()
-        assert str(refused.value) == "事後研究会の記録は評価者だけが行えます。"
+        assert str(refused.value) == "演習の評価者だけが事後研究会を記録できます。"
     assert _nothing_written() == before
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kizuna.coordination.models import Language
 from kizuna.core.forms import writers_language
@@ -31,7 +32,10 @@ class ObservationForm(_ObjectiveChoice):
     language = forms.ChoiceField(
         label=_("Language of the text"), choices=Language.choices, initial=writers_language
     )
-    text = forms.CharField(label=_("Observation"), widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(
+        label=pgettext_lazy("after-action review", "Observation"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class LessonForm(_ObjectiveChoice):
@@ -42,7 +46,10 @@ class LessonForm(_ObjectiveChoice):
         empty_label=_("(none)"),
     )
     title = forms.CharField(label=_("Title"), max_length=200)
-    observation = forms.CharField(label=_("Observation"), widget=forms.Textarea(attrs={"rows": 2}))
+    observation = forms.CharField(
+        label=pgettext_lazy("after-action review", "Observation"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     discussion = forms.CharField(label=_("Discussion"), widget=forms.Textarea(attrs={"rows": 3}))
     lesson = forms.CharField(label=_("Lesson"), widget=forms.Textarea(attrs={"rows": 2}))
     recommendation = forms.CharField(

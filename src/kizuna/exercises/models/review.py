@@ -141,13 +141,15 @@ class CorrectiveAction(Reviewed):
         related_name="+",
         verbose_name=_("owner organization"),
     )
-    text = models.TextField(_("action"))
+    text = models.TextField(pgettext_lazy("corrective action", "action"))
     due_on = models.DateField(_("due date"))
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
     )
     progress_note = models.TextField(_("progress"), blank=True)
-    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_at = models.DateTimeField(
+        pgettext_lazy("corrective action", "closed at"), null=True, blank=True
+    )
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
