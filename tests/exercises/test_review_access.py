@@ -6,12 +6,14 @@ to closure; a hidden record is a 404 as if it did not exist; anonymous visitors 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.test import Client
 
 from kizuna.core import places
 from kizuna.core.models import Organization, Person, Role
+from kizuna.core.services import token_issue
 from kizuna.exercises import services
 from kizuna.exercises.models import CorrectiveAction, Lesson, Observation
 from kizuna.sharing.marking import Marking
@@ -229,3 +231,80 @@ def test_a_malformed_or_unknown_id_is_a_404(
         f"/exercises/{unknown}/after-action.pdf",
     ):
         assert client.get(path).status_code == 404, path
+
+
+def _api(client: Client, person: Person) -> Callable[..., Any]:
+    secret = token_issue(person=person, label="t").secret
+
+    def call(method: str, path: str, body: object = None) -> Any:
+        return getattr(client, method)(
+            path, body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {secret}"
+        )
+
+    return call
+
+
+@pytest.mark.parametrize("nation", ["JPN", "USA"])
+@pytest.mark.parametrize("role", Role.values)
+def test_the_api_reads_the_review_for_every_cleared_role_and_only_the_owner_or_an_evaluator_closes(
+    client: Client, cleared: Callable[..., Person], listed: Review, role: str, nation: str
+) -> None:
+    person = cleared(f"api-{role}-{nation}", role, nation=nation)
+    api = _api(client, person)
+    review = api("get", f"/api/exercises/exercises/{listed.exercise.public_id}/review")
+    assert review.status_code == 200
+    body = review.json()
+    assert body["traffic"] == "EXERCISE EXERCISE EXERCISE"
+    assert [o["id"] for o in body["observations"]] == [listed.observation.public_id]
+    assert [lesson["id"] for lesson in body["lessons"]] == [listed.lesson.public_id]
+    assert body["corrective_actions"][0]["overdue"] is True
+    overdue = api("get", "/api/exercises/corrective-actions?state=overdue").json()
+    assert [a["id"] for a in overdue] == [listed.action.public_id]
+    path = f"/api/exercises/corrective-actions/{listed.action.public_id}"
+    may = nation == "JPN" or role == Role.EXERCISE_CONTROLLER  # JPN: the owner's people
+    updated = api("post", f"{path}/update", {"status": "in_progress", "note": "Working."})
+    assert updated.status_code == (200 if may else 403), updated.content
+    refused = api("post", f"{path}/close", {"note": ""})
+    assert refused.status_code == (422 if may else 403)
+    closed = api("post", f"{path}/close", {"note": "Done."})
+    assert closed.status_code == (200 if may else 403)
+    listed.action.refresh_from_db()
+    assert (listed.action.status == CorrectiveAction.Status.CLOSED) is may
+
+
+def test_the_api_hides_a_review_the_reader_may_not_see(
+    client: Client, cleared: Callable[..., Person], japan_only: Review
+) -> None:
+    american = cleared("api-us-ctl", Role.EXERCISE_CONTROLLER, nation="USA")
+    api = _api(client, american)
+    assert (
+        api("get", f"/api/exercises/exercises/{japan_only.exercise.public_id}/review").status_code
+        == 404
+    )
+    assert api("get", "/api/exercises/corrective-actions").json() == []
+    path = f"/api/exercises/corrective-actions/{japan_only.action.public_id}"
+    assert api("post", f"{path}/update", {"status": "open", "note": "x"}).status_code == 404
+    assert api("post", f"{path}/close", {"note": "x"}).status_code == 404
+    uncleared = cleared("api-none", Role.COORDINATOR, clearance=None)
+    api = _api(client, uncleared)
+    assert (
+        api("get", f"/api/exercises/exercises/{japan_only.exercise.public_id}/review").status_code
+        == 404
+    )
+    assert api("post", f"{path}/close", {"note": "x"}).status_code == 404
+    japan_only.action.refresh_from_db()
+    assert japan_only.action.status == CorrectiveAction.Status.OPEN
+
+
+def test_the_api_refuses_anonymous_callers(client: Client, listed: Review) -> None:
+    assert (
+        client.get(f"/api/exercises/exercises/{listed.exercise.public_id}/review").status_code
+        == 401
+    )
+    assert client.get("/api/exercises/corrective-actions").status_code == 401
+    closed = client.post(
+        f"/api/exercises/corrective-actions/{listed.action.public_id}/close",
+        {"note": "x"},
+        content_type="application/json",
+    )
+    assert closed.status_code == 401
