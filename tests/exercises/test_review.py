@@ -227,3 +227,43 @@ def test_a_refused_write_changes_nothing(people: None, recorder: Person) -> None
             language="en",
         )
     assert not AuditEvent.objects.filter(action="exercises.lesson.record").exists()
+
+
+def test_the_review_lists_read_in_a_fixed_number_of_queries(
+    client: Client, people: None, recorder: Person
+) -> None:
+    """No query per row: the lists cost the same for one record as for many."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(recorder)
+    exercise = make.exercise()
+    paths = ("/exercises/actions/", "/exercises/lessons/", f"/exercises/{exercise.public_id}/")
+
+    def costs() -> list[int]:
+        counted = []
+        for path in paths:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(path).status_code == 200
+            counted.append(len(queries))
+        return counted
+
+    def add_review() -> None:
+        services.observation_record(
+            actor=recorder,
+            exercise=exercise,
+            objective=make.objective_of(exercise),
+            assessment=Observation.Assessment.NOT_MET,
+            language="en",
+            text="Late.",
+        )
+        make.action(
+            make.lesson(exercise, objective=make.objective_of(exercise)), due_on=places.today()
+        )
+
+    add_review()
+    costs()  # the first request of a session writes its own rows
+    one = costs()
+    for _ in range(4):
+        add_review()
+    assert costs() == one

@@ -151,7 +151,7 @@ def review_of(*, person: Person, exercise: Exercise) -> dict[str, list[Any]]:
         "actions": list(
             policy.corrective_actions_visible(person)
             .filter(exercise=exercise)
-            .select_related("owner", "lesson")
+            .select_related("owner", "lesson", "exercise")
         ),
     }
 

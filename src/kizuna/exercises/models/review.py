@@ -88,10 +88,6 @@ class Observation(Reviewed):
     def __str__(self) -> str:
         return f"#{self.reference}"
 
-    @property
-    def falls_short(self) -> bool:
-        return self.assessment != self.Assessment.MET
-
 
 class Lesson(Reviewed):
     """A lesson of the after-action review in JLLIS's form; it may name the objective whose
