@@ -54,8 +54,8 @@ def test_a_lessons_corrective_action_goes_overdue_and_shows_on_its_owners_first_
         client.force_login(owner)  # a new day, a new sign-in
         page = client.get("/").content.decode()
         assert 'data-testid="count-corrective-overdue">1<' in page
-        assert "/exercises/actions/?state=overdue" in page
-        listed = client.get("/exercises/actions/?state=overdue").content.decode()
+        assert "/exercises/actions/?state=overdue&amp;mine=1" in page
+        listed = client.get("/exercises/actions/?state=overdue&mine=1").content.decode()
         assert f"/exercises/actions/{action.public_id}/" in listed
         assert 'data-testid="overdue"' in listed
         client.force_login(stranger)  # another organization's person: nothing owed
@@ -267,3 +267,17 @@ def test_the_review_lists_read_in_a_fixed_number_of_queries(
     for _ in range(4):
         add_review()
     assert costs() == one
+
+
+def test_the_owners_link_lists_only_their_organizations_actions(
+    client: Client, people: None, cleared: Callable[..., Person]
+) -> None:
+    lesson = make.lesson(make.exercise())
+    ours = make.action(lesson, due_on=lesson.exercise.starts_on)
+    theirs = make.action(lesson, owner="usfj", due_on=lesson.exercise.starts_on)
+    client.force_login(cleared("owner", "coordinator"))
+    mine = client.get("/exercises/actions/?state=overdue&mine=1").content.decode()
+    assert ours.public_id in mine
+    assert theirs.public_id not in mine
+    every = client.get("/exercises/actions/?state=overdue").content.decode()
+    assert theirs.public_id in every

@@ -174,11 +174,16 @@ def corrective_action_get(*, person: Person, public_id: str) -> CorrectiveAction
     )
 
 
-def corrective_actions(*, person: Person, state: str = "") -> QuerySet[CorrectiveAction]:
-    """The actions the person reads, soonest due first; `state` "overdue" or "open" narrows."""
+def corrective_actions(
+    *, person: Person, state: str = "", mine: bool = False
+) -> QuerySet[CorrectiveAction]:
+    """The actions the person reads, soonest due first; `state` "overdue" or "open" narrows,
+    `mine` keeps those their organizations own."""
     actions = policy.corrective_actions_visible(person).select_related(
         "exercise", "lesson", "owner"
     )
+    if mine:
+        actions = actions.filter(owner__in=[m.organization_id for m in person.membership_rows()])
     if state == "overdue":
         actions = actions.exclude(status=CorrectiveAction.Status.CLOSED).filter(
             due_on__lt=places.today()

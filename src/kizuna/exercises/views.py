@@ -239,13 +239,16 @@ def lessons(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def actions(request: HttpRequest) -> HttpResponse:
-    state = request.GET.get("state", "")
+    state, mine = request.GET.get("state", ""), request.GET.get("mine") == "1"
     return render(
         request,
         "exercises/actions.html",
         {
-            "actions": selectors.corrective_actions(person=person_of(request), state=state),
+            "actions": selectors.corrective_actions(
+                person=person_of(request), state=state, mine=mine
+            ),
             "state": state,
+            "mine": mine,
         },
     )
 
