@@ -199,7 +199,7 @@ def after_action_pdf(
     if not lessons:
         pdf.paragraph("—")
     for lesson in lessons:
-        pdf.boxes(Box("表題 / Title", lesson.title, large=True))
+        pdf.boxes(Box("件名 / Title", lesson.title, large=True))
         if lesson.objective:
             objective = lesson.objective
             pdf.boxes(

@@ -16,7 +16,18 @@ from kizuna.core.models import Organization
 from .models import CorrectiveAction, Exercise, Objective, Observation
 
 
-class _ObjectiveChoice(forms.Form):
+class _OwnIds(forms.Form):
+    """Two forms on one page share field names (objective, language, note): each keeps its
+    element ids apart, so each label names its own field."""
+
+    ids = "id_%s"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", self.ids)
+        super().__init__(*args, **kwargs)
+
+
+class _ObjectiveChoice(_OwnIds):
     """A form with an `objective` of the exercise's own objectives."""
 
     def __init__(self, *args: Any, exercise: Exercise, **kwargs: Any) -> None:
@@ -27,6 +38,7 @@ class _ObjectiveChoice(forms.Form):
 
 
 class ObservationForm(_ObjectiveChoice):
+    ids = "id_observation_%s"
     objective = forms.ModelChoiceField(label=_("Objective"), queryset=Objective.objects.none())
     assessment = forms.ChoiceField(label=_("Assessment"), choices=Observation.Assessment.choices)
     language = forms.ChoiceField(
@@ -39,6 +51,7 @@ class ObservationForm(_ObjectiveChoice):
 
 
 class LessonForm(_ObjectiveChoice):
+    ids = "id_lesson_%s"
     objective = forms.ModelChoiceField(
         label=_("Objective"),
         queryset=Objective.objects.none(),
@@ -78,7 +91,8 @@ class ActionOpenForm(forms.Form):
     )
 
 
-class ActionUpdateForm(forms.Form):
+class ActionUpdateForm(_OwnIds):
+    ids = "id_update_%s"
     status = forms.ChoiceField(
         label=_("Status"),
         choices=[
@@ -90,7 +104,8 @@ class ActionUpdateForm(forms.Form):
     note = forms.CharField(label=_("Progress"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ActionCloseForm(forms.Form):
+class ActionCloseForm(_OwnIds):
+    ids = "id_close_%s"
     # Not required here: the service says why a closing needs its note.
     note = forms.CharField(
         label=_("Closing note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
