@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -40,7 +41,10 @@ class _ObjectiveChoice(_OwnIds):
 class ObservationForm(_ObjectiveChoice):
     ids = "id_observation_%s"
     objective = forms.ModelChoiceField(label=_("Objective"), queryset=Objective.objects.none())
-    assessment = forms.ChoiceField(label=_("Assessment"), choices=Observation.Assessment.choices)
+    assessment = forms.ChoiceField(
+        label=_("Assessment"),
+        choices=[(value, capfirst(label)) for value, label in Observation.Assessment.choices],
+    )
     language = forms.ChoiceField(
         label=_("Language of the text"), choices=Language.choices, initial=writers_language
     )
@@ -96,8 +100,8 @@ class ActionUpdateForm(_OwnIds):
     status = forms.ChoiceField(
         label=_("Status"),
         choices=[
-            (CorrectiveAction.Status.OPEN, CorrectiveAction.Status.OPEN.label),
-            (CorrectiveAction.Status.IN_PROGRESS, CorrectiveAction.Status.IN_PROGRESS.label),
+            (status.value, capfirst(status.label))
+            for status in (CorrectiveAction.Status.OPEN, CorrectiveAction.Status.IN_PROGRESS)
         ],
     )
     due_on = _day()
