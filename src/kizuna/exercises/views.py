@@ -91,11 +91,10 @@ def detail(request: HttpRequest, exercise_id: str) -> HttpResponse:
     return _detail(request, selectors.exercise_get(person=person, public_id=exercise_id))
 
 
-def _reviewer(request: HttpRequest) -> Person:
-    person = person_of(request)
+def _require_reviewer(person: Person) -> None:
+    """After the record is found (a hidden one is a 404 first): only evaluators write."""
     if not policy.may_review(person):
         raise PermissionDenied
-    return person
 
 
 @login_required
@@ -103,7 +102,7 @@ def _reviewer(request: HttpRequest) -> Person:
 def observation_add(request: HttpRequest, exercise_id: str) -> HttpResponse:
     person = person_of(request)
     exercise = selectors.exercise_get(person=person, public_id=exercise_id)
-    _reviewer(request)
+    _require_reviewer(person)
     form = ObservationForm(request.POST, exercise=exercise)
     recorded = _attempt(
         form, lambda data: services.observation_record(actor=person, exercise=exercise, **data)
@@ -119,7 +118,7 @@ def observation_add(request: HttpRequest, exercise_id: str) -> HttpResponse:
 def lesson_add(request: HttpRequest, exercise_id: str) -> HttpResponse:
     person = person_of(request)
     exercise = selectors.exercise_get(person=person, public_id=exercise_id)
-    _reviewer(request)
+    _require_reviewer(person)
     form = LessonForm(request.POST, exercise=exercise)
     recorded = _attempt(
         form, lambda data: services.lesson_record(actor=person, exercise=exercise, **data)
@@ -155,7 +154,7 @@ def lesson(request: HttpRequest, lesson_id: str) -> HttpResponse:
 def action_open(request: HttpRequest, lesson_id: str) -> HttpResponse:
     person = person_of(request)
     found = selectors.lesson_get(person=person, public_id=lesson_id)
-    _reviewer(request)
+    _require_reviewer(person)
     form = ActionOpenForm(request.POST)
     action = _attempt(
         form, lambda data: services.corrective_action_open(actor=person, lesson=found, **data)
