@@ -1,9 +1,11 @@
-"""The exercises API, mounted at /api/exercises/ by kizuna.api. Thin: parse, call a service
-or selector, shape the answer. Every answer about an exercise says it is exercise traffic."""
+"""The exercises API, mounted at /api/exercises/ by kizuna.api: the record, and the
+after-action review (read; corrective actions carried forward and closed). Thin: parse, call
+a service or selector, shape the answer. Every answer about an exercise says it is exercise
+traffic."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
@@ -19,7 +21,7 @@ from kizuna.sharing.api import MarkingIn
 from kizuna.sharing.marking import Marking
 
 from . import documents, selectors, services
-from .models import MEASURES, Exercise, Participation, Provenance, Qualifier
+from .models import MEASURES, CorrectiveAction, Exercise, Participation, Provenance, Qualifier
 
 router = Router(tags=["exercises"])
 
@@ -223,3 +225,163 @@ def exercise_create(request: HttpRequest, payload: ExerciseIn) -> Status[dict[st
     return Status(
         201, _exercise(selectors.exercise_get(person=actor, public_id=exercise.public_id))
     )
+
+
+# --- the after-action review ---------------------------------------------------------------
+
+
+class ObservationOut(Schema):
+    id: str
+    objective: int
+    assessment: str
+    observed_at: datetime
+    language: str
+    text: str
+    translation: str
+    organization: str
+    provenance: str
+
+
+class LessonOut(Schema):
+    id: str
+    objective: int | None
+    title: str
+    observation: str
+    discussion: str
+    lesson: str
+    recommendation: str
+    language: str
+    organization: str
+    provenance: str
+
+
+class CorrectiveActionOut(Schema):
+    id: str
+    traffic: str = Field(description="Always EXERCISE EXERCISE EXERCISE: never real traffic.")
+    exercise: str
+    lesson: str
+    owner: str
+    text: str
+    language: str
+    due_on: date
+    status: str
+    overdue: bool
+    progress_note: str
+    closed_at: datetime | None
+    closing_note: str
+    provenance: str
+
+
+class ReviewOut(Schema):
+    traffic: str = Field(description="Always EXERCISE EXERCISE EXERCISE: never real traffic.")
+    exercise: str
+    observations: list[ObservationOut]
+    lessons: list[LessonOut]
+    corrective_actions: list[CorrectiveActionOut]
+
+
+def _action(action: CorrectiveAction) -> dict[str, Any]:
+    return {
+        "id": action.public_id,
+        "traffic": documents.BANNER,
+        "exercise": action.exercise.public_id,
+        "lesson": action.lesson.public_id,
+        "owner": action.owner.code,
+        "text": action.text,
+        "language": action.language,
+        "due_on": action.due_on,
+        "status": action.status,
+        "overdue": action.overdue,
+        "progress_note": action.progress_note,
+        "closed_at": action.closed_at,
+        "closing_note": action.closing_note,
+        "provenance": action.provenance,
+    }
+
+
+@router.get("/exercises/{exercise_id}/review", response=ReviewOut)
+def review(request: HttpRequest, exercise_id: str) -> dict[str, Any]:
+    """The exercise's observations, lessons and corrective actions the reader may see."""
+    person = person_of(request)
+    exercise = selectors.exercise_get(person=person, public_id=exercise_id)
+    found = selectors.review_of(person=person, exercise=exercise)
+    return {
+        "traffic": documents.BANNER,
+        "exercise": exercise.public_id,
+        "observations": [
+            {
+                "id": o.public_id,
+                "objective": o.objective.number,
+                "assessment": o.assessment,
+                "observed_at": o.observed_at,
+                "language": o.language,
+                "text": o.text,
+                "translation": o.translation,
+                "organization": o.author_organization.code,
+                "provenance": o.provenance,
+            }
+            for o in found["observations"]
+        ],
+        "lessons": [
+            {
+                "id": lesson.public_id,
+                "objective": lesson.objective.number if lesson.objective else None,
+                "title": lesson.title,
+                "observation": lesson.observation,
+                "discussion": lesson.discussion,
+                "lesson": lesson.lesson,
+                "recommendation": lesson.recommendation,
+                "language": lesson.language,
+                "organization": lesson.author_organization.code,
+                "provenance": lesson.provenance,
+            }
+            for lesson in found["lessons"]
+        ],
+        "corrective_actions": [_action(a) for a in found["actions"]],
+    }
+
+
+@router.get("/corrective-actions", response=list[CorrectiveActionOut])
+def corrective_actions(request: HttpRequest, state: str = "") -> list[dict[str, Any]]:
+    """Every corrective action the reader sees; `state` "open" or "overdue" narrows."""
+    found = selectors.corrective_actions(person=person_of(request), state=state)
+    return [_action(a) for a in found]
+
+
+class ActionUpdateIn(Schema):
+    status: str
+    note: str
+    due_on: date | None = None
+
+
+class ActionCloseIn(Schema):
+    note: str = ""
+
+
+def _carried(request: HttpRequest, action_id: str) -> CorrectiveAction:
+    return selectors.corrective_action_get(person=person_of(request), public_id=action_id)
+
+
+@router.post("/corrective-actions/{action_id}/update", response=CorrectiveActionOut)
+def corrective_action_update(
+    request: HttpRequest, action_id: str, payload: ActionUpdateIn
+) -> dict[str, Any]:
+    updated = services.corrective_action_update(
+        actor=person_of(request),
+        action=_carried(request, action_id),
+        status=payload.status,
+        note=payload.note,
+        due_on=payload.due_on,
+    )
+    return _action(updated)
+
+
+@router.post("/corrective-actions/{action_id}/close", response=CorrectiveActionOut)
+def corrective_action_close(
+    request: HttpRequest, action_id: str, payload: ActionCloseIn
+) -> dict[str, Any]:
+    """Closed with its note (a closing without one is refused, 422)."""
+    closed = services.corrective_action_close(
+        actor=person_of(request), action=_carried(request, action_id), note=payload.note
+    )
+    return _action(closed)

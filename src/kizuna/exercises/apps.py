@@ -10,6 +10,9 @@ class ExercisesConfig(AppConfig):
     nav = (("exercises:index", _("Exercises")),)
     # Exercise areas with a position, on the shared map (sharing.selectors.map_places).
     map_layer = "kizuna.exercises.selectors.areas_on_map"
+    # The owner organization's corrective actions overdue and due soon, on its people's
+    # first page (core collects these panels).
+    home_panel = "kizuna.exercises.views.home_panel"
     # Whose audit events show to whom (core.audit.visible_events): an event of an exercise or
     # of a part of it shows only to an auditor cleared for the exercise's marking.
     audit_scope = {
@@ -17,6 +20,9 @@ class ExercisesConfig(AppConfig):
         "exercises.participation": "kizuna.exercises.policy.participations_visible",
         "exercises.area": "kizuna.exercises.policy.areas_visible",
         "exercises.objective": "kizuna.exercises.policy.objectives_visible",
+        "exercises.observation": "kizuna.exercises.policy.observations_visible",
+        "exercises.lesson": "kizuna.exercises.policy.lessons_visible",
+        "exercises.correctiveaction": "kizuna.exercises.policy.corrective_actions_visible",
     }
     # What this app's audit action codes mean, for the audit page (core.audit).
     audit_actions = {
@@ -27,4 +33,9 @@ class ExercisesConfig(AppConfig):
         "exercises.area.add": _("Exercise area added"),
         "exercises.objective.add": _("Exercise objective added"),
         "exercises.exercise.situation": _("Exercise linked to its situation"),
+        "exercises.observation.record": _("Observation recorded"),
+        "exercises.lesson.record": _("Lesson recorded"),
+        "exercises.corrective_action.open": _("Corrective action opened"),
+        "exercises.corrective_action.update": _("Corrective action updated"),
+        "exercises.corrective_action.close": _("Corrective action closed"),
     }

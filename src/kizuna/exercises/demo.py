@@ -5,20 +5,22 @@ seed gives no figure the figure is left empty; where it gives no dates, none are
 Area positions put a named place on the shared map (its general location; the seed names
 the place, not the coordinates).
 
-Every record goes through the services as the Japanese exercise controller would make it."""
+Every record goes through the services as the Japanese exercise controller would make it.
+The after-action reviews are illustrative (the seed records none), marked so."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
-from kizuna.core import demo
+from kizuna.core import demo, places
 from kizuna.core.demo import Step
 from kizuna.core.models import Nation, Organization, Person, Provenance
 
 from . import services
-from .models import Exercise, Qualifier, Series
+from .models import Exercise, Lesson, Observation, Qualifier, Series
+from .models import Provenance as ProvenanceChoice
 
 S3 = "Defense of Japan 2021, III-2-2 §3 (共同訓練・演習)"
 S1_CYBER = "Defense of Japan 2021, III-2-2 §1 (2) cyber (サイバー領域)"
@@ -414,3 +416,105 @@ def steps() -> Iterator[Step]:
     yield "exercise series", _series
     for spec in SPECS:
         yield f"exercise: {spec.name_en}", _exercise_step(spec)
+    yield "after-action reviews (illustrative)", _review
+
+
+# The after-action review of two exercises that share an objective, made up for the demo
+# (the seed records no lessons): the same objective falls short in both, so it shows as
+# recurring; one corrective action is long overdue, one is due soon, one is closed.
+KEEN_SWORD = "Keen Sword 21 (Japan–US Joint Exercise, field training exercise)"
+KASHIMA = "Training ships Kashima and Shimayuki with the carrier Ronald Reagan and others"
+YAMA_SAKURA = "Yama Sakura 79 (YS-79, bilateral regional army command post exercise)"
+
+
+def _review() -> None:
+    if Lesson.objects.exists():
+        return
+    actor = _controller()
+    writer = Organization.objects.get(code="gsdf-western-army")
+    illustrative = ProvenanceChoice.ILLUSTRATIVE
+    with demo.origin(demo.ILLUSTRATIVE):
+        for name, assessment, moment, text in (
+            (
+                KEEN_SWORD,
+                Observation.Assessment.PARTIALLY_MET,
+                datetime(2020, 10, 28, 2, 0, tzinfo=UTC),
+                "日米の調整所間で状況図の更新が約40分遅れ、通訳を介した確認に時間を要した。",
+            ),
+            (
+                KASHIMA,
+                Observation.Assessment.NOT_MET,
+                datetime(2020, 7, 21, 6, 30, tzinfo=UTC),
+                "艦艇間の通信要領が事前に統一されておらず、共同の戦術運動の開始が遅れた。",
+            ),
+        ):
+            exercise = Exercise.objects.get(name_en=name)
+            services.observation_record(
+                actor=actor,
+                exercise=exercise,
+                objective=exercise.objectives.get(number=1),
+                assessment=assessment,
+                language="ja",
+                text=text,
+                observed_at=moment,
+                organization=writer,
+                provenance=illustrative,
+            )
+        keen_sword = Exercise.objects.get(name_en=KEEN_SWORD)
+        lesson = services.lesson_record(
+            actor=actor,
+            exercise=keen_sword,
+            objective=keen_sword.objectives.get(number=1),
+            title="日英両語の状況図の更新遅延",
+            observation="共同調整所間の状況図の更新が約40分遅れた。",
+            discussion="用語の対訳が統一されておらず、通訳を介した確認が都度必要となった。",
+            lesson="共通の用語集と二言語の様式を事前に整えることが相互運用性の前提である。",
+            recommendation="日米共通の用語集を整備し、状況図の様式を二言語化する。",
+            language="ja",
+            organization=writer,
+            provenance=illustrative,
+        )
+        services.corrective_action_open(
+            actor=actor,
+            lesson=lesson,
+            owner=writer,
+            due_on=date(2021, 3, 31),  # long past: overdue on the owner's first page
+            organization=writer,
+            provenance=illustrative,
+        )
+        services.corrective_action_open(
+            actor=actor,
+            lesson=lesson,
+            owner=Organization.objects.get(code="us-army-i-corps"),
+            due_on=places.today() + timedelta(days=10),
+            text="Provide the U.S. side's terms for the shared glossary.",
+            language="en",
+            organization=writer,
+            provenance=illustrative,
+        )
+        yama_sakura = Exercise.objects.get(name_en=YAMA_SAKURA)
+        remote = services.lesson_record(
+            actor=actor,
+            exercise=yama_sakura,
+            title="Three time zones in one battle rhythm",
+            observation="Staff in Washington State met the Japan-time briefing at 01:00 local.",
+            discussion="The battle rhythm was set in Japan time only.",
+            lesson="A remote exercise's battle rhythm must be planned in every site's zone.",
+            recommendation="Show every briefing in the three sites' zones in the exercise plan.",
+            language="en",
+            organization=writer,
+            provenance=illustrative,
+        )
+        closed = services.corrective_action_open(
+            actor=actor,
+            lesson=remote,
+            owner=writer,
+            due_on=date(2021, 6, 30),
+            organization=writer,
+            provenance=illustrative,
+        )
+        services.corrective_action_close(
+            actor=actor,
+            action=closed,
+            note="The exercise plan template shows Tokyo, Washington State and Hawaii times.",
+        )

@@ -1,15 +1,29 @@
 """The yearly record as files: CSV for machines (codes, plain numbers, the qualifier in its
 own column) and XLSX for people (words in the reader's language, figures as the source gives
-them). Both open with the exercise-traffic banner, as every exercise record does."""
+them); the after-action report as a bilingual PDF form (acsa's `paper.Form`). All open with
+the exercise-traffic banner, as every exercise record does."""
 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
+from django.utils import translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from .models import MEASURES, Exercise
+from kizuna.acsa.paper import Box, Form, bilingual
+from kizuna.sharing.marking import Marking
+from kizuna.sharing.selectors import marking_label
+
+from .models import (
+    MEASURES,
+    CorrectiveAction,
+    Exercise,
+    Lesson,
+    Observation,
+    Provenance,
+)
 
 BANNER = "EXERCISE EXERCISE EXERCISE"
 
@@ -125,3 +139,98 @@ def xlsx(exercises: Iterable[Exercise], into: io.BufferedIOBase) -> None:
     ):
         sheet.column_dimensions[column].width = width
     book.save(into)
+
+
+def _both(show: Callable[[], object]) -> str:
+    """A word in both languages: 未達成 / Not met."""
+    with translation.override("ja"):
+        ja = str(show())
+    with translation.override("en"):
+        en = capfirst(str(show()))
+    return bilingual(ja, en)
+
+
+def _pair(ja: str, en: str) -> str:
+    return bilingual(ja, en) if ja and en else ja or en
+
+
+def after_action_pdf(
+    exercise: Exercise,
+    *,
+    observations: Sequence[Observation],
+    lessons: Sequence[Lesson],
+    actions: Sequence[CorrectiveAction],
+) -> bytes:
+    """The after-action report (事後研究会報告) of what the reader sees: observations by
+    objective, lessons in JLLIS's five parts, corrective actions with owner, due date and
+    status. Every page carries the exercise-traffic marking and the exercise's marking; labels
+    are Japanese first, then English, and text stays in the language it was written in."""
+    pdf = Form(
+        title_ja=f"事後研究会報告 {exercise.name_ja}",
+        title_en=f"After-action report: {exercise.name_en}",
+        marking=f"{BANNER}\n{_both(lambda: marking_label(Marking.of(exercise)))}",
+        number=exercise.reference,
+        number_label="演習 / Exercise",
+    )
+    pdf.boxes(
+        Box("種類 / Kind", _both(exercise.get_kind_display)),
+        Box("期間 / Dates", _both(lambda: exercise.period)),
+    )
+    if any(r.provenance == Provenance.ILLUSTRATIVE for r in (*observations, *lessons, *actions)):
+        pdf.boxes(
+            Box("出所 / Provenance", "例示（デモ用に作成）を含む / Includes illustrative records")
+        )
+    pdf.section("所見 / Observations")
+    pdf.ruled_table(
+        ["目標\nObjective", "評価\nAssessment", "所見\nObservation", "所属\nOrganization"],
+        [
+            [
+                f"{o.objective.number}. {_pair(o.objective.text_ja, o.objective.text_en)}",
+                _both(o.get_assessment_display),
+                o.text + (f"\n({o.translation})" if o.translation else ""),
+                _pair(o.author_organization.name_ja, o.author_organization.name_en),
+            ]
+            for o in observations
+        ]
+        or [["—", "", "", ""]],
+        widths=(48, 32, 66, 34),
+    )
+    pdf.section("教訓 / Lessons")
+    if not lessons:
+        pdf.paragraph("—")
+    for lesson in lessons:
+        pdf.boxes(Box("件名 / Title", lesson.title, large=True))
+        if lesson.objective:
+            objective = lesson.objective
+            pdf.boxes(
+                Box(
+                    "目標 / Objective",
+                    f"{objective.number}. {_pair(objective.text_ja, objective.text_en)}",
+                )
+            )
+        for label, text in (
+            ("所見 / Observation", lesson.observation),
+            ("考察 / Discussion", lesson.discussion),
+            ("教訓 / Lesson", lesson.lesson),
+            ("提言 / Recommendation", lesson.recommendation),
+        ):
+            pdf.boxes(Box(label, text))
+        pdf.ln(3)
+    pdf.section("是正措置 / Corrective actions")
+    pdf.ruled_table(
+        ["是正措置\nAction", "担当組織\nOwner", "期限\nDue", "状態\nStatus"],
+        [
+            [
+                action.text,
+                _pair(action.owner.name_ja, action.owner.name_en),
+                action.due_on.isoformat(),
+                _both(action.get_status_display)
+                + ("\n期限超過 / Overdue" if action.overdue else "")
+                + (f"\n{action.closing_note}" if action.closing_note else ""),
+            ]
+            for action in actions
+        ]
+        or [["—", "", "", ""]],
+        widths=(72, 44, 22, 42),
+    )
+    return pdf.output_bytes()

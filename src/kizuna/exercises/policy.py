@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from kizuna.core.models import Person, Role
 from kizuna.sharing import policy as sharing_policy
 
-from .models import Area, Exercise, Objective, Participation
+from .models import Area, CorrectiveAction, Exercise, Lesson, Objective, Observation, Participation
 
 
 def exercises_visible(person: Person) -> QuerySet[Exercise]:
@@ -45,3 +45,33 @@ def may_record(person: Person) -> bool:
         any(m.role == Role.EXERCISE_CONTROLLER for m in person.membership_rows())
         and sharing_policy.reach_of(person) is not None
     )
+
+
+def observations_visible(person: Person) -> QuerySet[Observation]:
+    return sharing_policy.restrict(Observation.objects.all(), person)
+
+
+def lessons_visible(person: Person) -> QuerySet[Lesson]:
+    return sharing_policy.restrict(Lesson.objects.all(), person)
+
+
+def corrective_actions_visible(person: Person) -> QuerySet[CorrectiveAction]:
+    return sharing_policy.restrict(CorrectiveAction.objects.all(), person)
+
+
+def may_review(person: Person) -> bool:
+    """Evaluators of the after-action review are the exercise's recorders: the one place to
+    widen when evaluators become a role of their own."""
+    return may_record(person)
+
+
+def owns(person: Person, action: CorrectiveAction) -> bool:
+    """A member of the action's owner organization, cleared to read anything at all."""
+    return sharing_policy.reach_of(person) is not None and any(
+        m.organization_id == action.owner_id for m in person.membership_rows()
+    )
+
+
+def may_carry(person: Person, action: CorrectiveAction) -> bool:
+    """Who updates and closes a corrective action: its owner's people or a reviewer."""
+    return owns(person, action) or may_review(person)

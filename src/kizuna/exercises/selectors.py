@@ -1,21 +1,38 @@
 """Every read of the exercises app, starting from its policy (so from the reader's
-markings): lists, a record, the yearly table, the shared map's layer."""
+markings): lists, a record, the yearly table, the shared map's layer, the after-action
+review, what keeps recurring across exercises and what an organization owes."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 
+from kizuna.core import places
 from kizuna.core.models import Nation, Person
 from kizuna.core.public_ids import get_public_or_404
 from kizuna.sharing.selectors import MapPlace
 
 from . import documents, policy
-from .models import MEASURES, Area, Domain, Exercise, Figure, Participation, fiscal_year_label
+from .models import (
+    DUE_SOON_DAYS,
+    MEASURES,
+    Area,
+    CorrectiveAction,
+    Domain,
+    Exercise,
+    Figure,
+    Lesson,
+    Objective,
+    Observation,
+    Participation,
+    fiscal_year_label,
+)
 
 
 def _with_parts(exercises: QuerySet[Exercise]) -> QuerySet[Exercise]:
@@ -113,3 +130,142 @@ def areas_on_map(person: Person, limit: int = 200) -> list[MapPlace]:
         )
         for area in rows
     ]
+
+
+# --- the after-action review ---------------------------------------------------------------
+
+
+def review_of(*, person: Person, exercise: Exercise) -> dict[str, list[Any]]:
+    """The exercise's observations, lessons and corrective actions the person may read."""
+    return {
+        "observations": list(
+            policy.observations_visible(person)
+            .filter(exercise=exercise)
+            .select_related("objective", "author", "author_organization")
+        ),
+        "lessons": list(
+            policy.lessons_visible(person)
+            .filter(exercise=exercise)
+            .select_related("objective", "author_organization")
+        ),
+        "actions": list(
+            policy.corrective_actions_visible(person)
+            .filter(exercise=exercise)
+            .select_related("owner", "lesson", "exercise")
+        ),
+    }
+
+
+def lesson_get(*, person: Person, public_id: str) -> Lesson:
+    return get_public_or_404(
+        policy.lessons_visible(person).select_related(
+            "exercise", "objective", "author_organization", "marking"
+        ),
+        public_id,
+    )
+
+
+def corrective_action_get(*, person: Person, public_id: str) -> CorrectiveAction:
+    return get_public_or_404(
+        policy.corrective_actions_visible(person).select_related(
+            "exercise", "lesson", "owner", "closed_by", "marking"
+        ),
+        public_id,
+    )
+
+
+def corrective_actions(
+    *, person: Person, state: str = "", mine: bool = False
+) -> QuerySet[CorrectiveAction]:
+    """The actions the person reads, soonest due first; `state` "overdue" or "open" narrows,
+    `mine` keeps those their organizations own."""
+    actions = policy.corrective_actions_visible(person).select_related(
+        "exercise", "lesson", "owner"
+    )
+    if mine:
+        actions = actions.filter(owner__in=[m.organization_id for m in person.membership_rows()])
+    if state == "overdue":
+        actions = actions.exclude(status=CorrectiveAction.Status.CLOSED).filter(
+            due_on__lt=places.today()
+        )
+    elif state == "open":
+        actions = actions.exclude(status=CorrectiveAction.Status.CLOSED)
+    return actions.order_by("due_on", "pk")
+
+
+def owed_by(*, person: Person, today: date | None = None) -> dict[str, int]:
+    """The open corrective actions the person's organizations own: overdue, and due within
+    `DUE_SOON_DAYS` (only those the person is cleared to read)."""
+    today = today or places.today()
+    own = [m.organization_id for m in person.membership_rows()]
+    open_ = (
+        policy.corrective_actions_visible(person)
+        .filter(owner__in=own)
+        .exclude(status=CorrectiveAction.Status.CLOSED)
+    )
+    return {
+        "overdue": open_.filter(due_on__lt=today).count(),
+        "due": open_.filter(
+            due_on__gte=today, due_on__lte=today + timedelta(days=DUE_SOON_DAYS)
+        ).count(),
+    }
+
+
+def objective_key(objective: Objective) -> str:
+    """What makes two exercises' objectives the same one: the English text, letter case,
+    spacing and the final full stop aside (a series repeats its objectives word for word)."""
+    return " ".join(objective.text_en.casefold().split()).rstrip(".")
+
+
+@dataclass
+class Recurring:
+    """One objective falling short in several exercises: each exercise's observations that
+    found it not (fully) met and lessons drawn on it."""
+
+    text: str
+    exercises: list[Exercise] = field(default_factory=list)
+    shortfalls: int = 0
+    lessons: list[Lesson] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.exercises)
+
+
+def recurring(*, person: Person, least: int = 2) -> list[Recurring]:
+    """The objectives that fell short in at least `least` exercises the person reads (an
+    observation "not met" or "partially met", or a lesson on it), most exercises first."""
+    groups: dict[str, Recurring] = {}
+    seen: dict[str, set[int]] = defaultdict(set)
+
+    def group_of(objective: Objective) -> Recurring:
+        key = objective_key(objective)
+        return groups.setdefault(key, Recurring(objective.text))
+
+    def note(objective: Objective, exercise: Exercise) -> Recurring:
+        found = group_of(objective)
+        key = objective_key(objective)
+        if exercise.pk not in seen[key]:
+            seen[key].add(exercise.pk)
+            found.exercises.append(exercise)
+        return found
+
+    shortfalls = (
+        policy.observations_visible(person)
+        .exclude(assessment=Observation.Assessment.MET)
+        .select_related("objective", "exercise")
+        .order_by("exercise__starts_on", "pk")
+    )
+    for observation in shortfalls:
+        note(observation.objective, observation.exercise).shortfalls += 1
+    lessons = (
+        policy.lessons_visible(person)
+        .filter(objective__isnull=False)
+        .select_related("objective", "exercise")
+        .order_by("exercise__starts_on", "pk")
+    )
+    for lesson in lessons:
+        if lesson.objective is not None:
+            note(lesson.objective, lesson.exercise).lessons.append(lesson)
+    found = [g for g in groups.values() if g.count >= least]
+    return sorted(found, key=lambda g: (-g.count, g.text))

@@ -1,5 +1,6 @@
 """The exercises app's models, one room per subject: `record` (exercises, series, areas,
-domains, objectives, participations)."""
+domains, objectives, participations) and `review` (observations, lessons, corrective
+actions)."""
 
 from .record import (
     MAX_AIRCRAFT,
@@ -20,18 +21,23 @@ from .record import (
     fiscal_year_label,
     fiscal_year_of,
 )
+from .review import DUE_SOON_DAYS, CorrectiveAction, Lesson, Observation
 
 __all__ = [
+    "DUE_SOON_DAYS",
     "MAX_AIRCRAFT",
     "MAX_PERSONNEL",
     "MAX_SHIPS",
     "MEASURES",
     "Area",
+    "CorrectiveAction",
     "Domain",
     "Exercise",
     "ExerciseDomain",
     "Figure",
+    "Lesson",
     "Objective",
+    "Observation",
     "Participation",
     "Provenance",
     "Qualifier",

@@ -1,5 +1,6 @@
 """Every write of the exercises app, one room per subject: `record` (the record of exercises
-and training). Each write is one keyword-only function, one transaction, audited in it."""
+and training), `review` (the after-action review: observations, lessons, corrective
+actions). Each write is one keyword-only function, one transaction, audited in it."""
 
 from .record import (
     area_add,
@@ -10,12 +11,24 @@ from .record import (
     series_save,
     situation_link,
 )
+from .review import (
+    corrective_action_close,
+    corrective_action_open,
+    corrective_action_update,
+    lesson_record,
+    observation_record,
+)
 
 __all__ = [
     "area_add",
+    "corrective_action_close",
+    "corrective_action_open",
+    "corrective_action_update",
     "domain_note",
     "exercise_record",
+    "lesson_record",
     "objective_add",
+    "observation_record",
     "participation_record",
     "series_save",
     "situation_link",
