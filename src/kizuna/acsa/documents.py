@@ -13,9 +13,9 @@ from django.utils.translation import gettext
 from kizuna.core import formats
 from kizuna.core import selectors as core_selectors
 from kizuna.core.models import Nation, Organization, Person
+from kizuna.core.paper import Box, Form, Signature, bilingual, when
 
 from .models import Category, ClaimNotice, Delivery, Order, OrderLine, SituationType
-from .paper import Box, Form, Signature, bilingual, when
 from .selectors import marking_label
 
 

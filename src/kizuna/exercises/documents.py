@@ -1,6 +1,6 @@
 """The yearly record as files: CSV for machines (codes, plain numbers, the qualifier in its
 own column) and XLSX for people (words in the reader's language, figures as the source gives
-them); the after-action report as a bilingual PDF form (acsa's `paper.Form`). All open with
+them); the after-action report as a bilingual PDF form (core's `paper.Form`). All open with
 the exercise-traffic banner, as every exercise record does."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from django.utils import translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from kizuna.acsa.paper import Box, Form, bilingual
+from kizuna.core.paper import Box, Form, bilingual
 from kizuna.sharing.marking import Marking
 from kizuna.sharing.selectors import marking_label
 

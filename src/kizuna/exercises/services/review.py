@@ -93,12 +93,8 @@ def _due(due_on: date | None, exercise: Exercise) -> date:
     return due_on
 
 
-def _objective_of(exercise: Exercise, objective: Objective | None, *, required: bool) -> None:
-    if objective is None:
-        if required:
-            raise ValidationError({"objective": _("Choose the objective observed.")})
-        return
-    if objective.exercise_id != exercise.pk:
+def _objective_of(exercise: Exercise, objective: Objective | None) -> None:
+    if objective is not None and objective.exercise_id != exercise.pk:
         raise ValidationError({"objective": _("That objective is not one of this exercise's.")})
 
 
@@ -117,7 +113,9 @@ def observation_record(
 ) -> Observation:
     """An evaluator's observation against one of the exercise's objectives."""
     _require_reviewer(actor)
-    _objective_of(exercise, objective, required=True)
+    if objective is None:
+        raise ValidationError({"objective": _("Choose the objective observed.")})
+    _objective_of(exercise, objective)
     if assessment not in Observation.Assessment.values:
         raise ValidationError({"assessment": _("Say whether the objective was met.")})
     _language(language)
@@ -169,7 +167,7 @@ def lesson_record(
 ) -> Lesson:
     """A lesson of the after-action review, in JLLIS's five parts."""
     _require_reviewer(actor)
-    _objective_of(exercise, objective, required=False)
+    _objective_of(exercise, objective)
     _language(language)
     parts = {
         "title": _text(title, "title", limit=bounds.TITLE_CHARS),
@@ -216,7 +214,7 @@ def corrective_action_open(
     language = language or lesson.language
     _language(language)
     words = _text(text or lesson.recommendation, "text")
-    _due(due_on, lesson.exercise)
+    due_on = _due(due_on, lesson.exercise)
     _provenance(provenance)
     action = CorrectiveAction.objects.create(
         exercise=lesson.exercise,
@@ -234,7 +232,7 @@ def corrective_action_open(
         actor=actor,
         action="exercises.corrective_action.open",
         obj=action,
-        after={"lesson": lesson.public_id, "owner": owner.code, "due_on": due_on.isoformat()},  # type: ignore[union-attr]
+        after={"lesson": lesson.public_id, "owner": owner.code, "due_on": due_on.isoformat()},
     )
     return action
 
