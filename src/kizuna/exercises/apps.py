@@ -10,6 +10,9 @@ class ExercisesConfig(AppConfig):
     nav = (("exercises:index", _("Exercises")),)
     # Exercise areas with a position, on the shared map (sharing.selectors.map_places).
     map_layer = "kizuna.exercises.selectors.areas_on_map"
+    # The task worker delivers due injects twice a second (services.scenario.deliver_due):
+    # a scenario run at 720 times real speed moves six scenario minutes in half a second.
+    worker_every = (("exercise-delivery", 0.5, "kizuna.exercises.services.deliver_due"),)
     # Whose audit events show to whom (core.audit.visible_events): an event of an exercise or
     # of a part of it shows only to an auditor cleared for the exercise's marking.
     audit_scope = {
@@ -17,6 +20,7 @@ class ExercisesConfig(AppConfig):
         "exercises.participation": "kizuna.exercises.policy.participations_visible",
         "exercises.area": "kizuna.exercises.policy.areas_visible",
         "exercises.objective": "kizuna.exercises.policy.objectives_visible",
+        "exercises.inject": "kizuna.exercises.policy.injects_visible",
     }
     # What this app's audit action codes mean, for the audit page (core.audit).
     audit_actions = {
@@ -27,4 +31,18 @@ class ExercisesConfig(AppConfig):
         "exercises.area.add": _("Exercise area added"),
         "exercises.objective.add": _("Exercise objective added"),
         "exercises.exercise.situation": _("Exercise linked to its situation"),
+        "exercises.inject.add": _("Inject added to the scenario"),
+        "exercises.inject.approve": _("Inject approved"),
+        "exercises.inject.hold": _("Inject held"),
+        "exercises.inject.edit": _("Inject edited"),
+        "exercises.inject.reschedule": _("Inject rescheduled"),
+        "exercises.inject.fire": _("Inject fired now"),
+        "exercises.inject.deliver": _("Inject delivered"),
+        "exercises.inject.acknowledge": _("Inject acknowledged"),
+        "exercises.inject.respond": _("Inject answered"),
+        "exercises.clock.start": _("Exercise clock started"),
+        "exercises.clock.pause": _("Exercise clock paused"),
+        "exercises.clock.resume": _("Exercise clock resumed"),
+        "exercises.clock.jump": _("Exercise clock jumped"),
+        "exercises.clock.speed": _("Exercise clock speed changed"),
     }

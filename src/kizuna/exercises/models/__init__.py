@@ -1,5 +1,5 @@
 """The exercises app's models, one room per subject: `record` (exercises, series, areas,
-domains, objectives, participations)."""
+domains, objectives, participations), `scenario` (injects and the exercise clock)."""
 
 from .record import (
     MAX_AIRCRAFT,
@@ -20,17 +20,23 @@ from .record import (
     fiscal_year_label,
     fiscal_year_of,
 )
+from .scenario import CONTROL_COMMUNITY, LATE_GRACE, MAX_SPEED, ExerciseClock, Inject
 
 __all__ = [
+    "CONTROL_COMMUNITY",
+    "LATE_GRACE",
     "MAX_AIRCRAFT",
     "MAX_PERSONNEL",
     "MAX_SHIPS",
+    "MAX_SPEED",
     "MEASURES",
     "Area",
     "Domain",
     "Exercise",
+    "ExerciseClock",
     "ExerciseDomain",
     "Figure",
+    "Inject",
     "Objective",
     "Participation",
     "Provenance",

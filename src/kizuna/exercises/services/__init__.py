@@ -1,5 +1,6 @@
 """Every write of the exercises app, one room per subject: `record` (the record of exercises
-and training). Each write is one keyword-only function, one transaction, audited in it."""
+and training), `scenario` (injects, the exercise clock, delivery). Each write is one
+keyword-only function, one transaction, audited in it."""
 
 from .record import (
     area_add,
@@ -10,13 +11,47 @@ from .record import (
     series_save,
     situation_link,
 )
+from .scenario import (
+    clock_jump,
+    clock_pause,
+    clock_resume,
+    clock_speed,
+    clock_start,
+    deliver_due,
+    delivery_body,
+    inject_acknowledge,
+    inject_add,
+    inject_approve,
+    inject_edit,
+    inject_fire_now,
+    inject_hold,
+    inject_reschedule,
+    inject_respond,
+    scenario_period,
+)
 
 __all__ = [
     "area_add",
+    "clock_jump",
+    "clock_pause",
+    "clock_resume",
+    "clock_speed",
+    "clock_start",
+    "deliver_due",
+    "delivery_body",
     "domain_note",
     "exercise_record",
+    "inject_acknowledge",
+    "inject_add",
+    "inject_approve",
+    "inject_edit",
+    "inject_fire_now",
+    "inject_hold",
+    "inject_reschedule",
+    "inject_respond",
     "objective_add",
     "participation_record",
+    "scenario_period",
     "series_save",
     "situation_link",
 ]
