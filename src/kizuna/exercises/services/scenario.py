@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import zoneinfo
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
@@ -64,7 +64,8 @@ def scenario_period(exercise: Exercise) -> tuple[datetime, datetime] | None:
     return start, end
 
 
-def _check_schedule(exercise: Exercise, at: datetime, field: str = "scheduled_at") -> None:
+def _check_schedule(exercise: Exercise, at: datetime, field: str = "scheduled_at") -> datetime:
+    """The scenario time as an instant in UTC, or refused: bare, or outside the period."""
     if timezone.is_naive(at):
         raise ValidationError(
             {
@@ -91,6 +92,7 @@ def _check_schedule(exercise: Exercise, at: datetime, field: str = "scheduled_at
                 }
             }
         )
+    return at.astimezone(UTC)
 
 
 def delivery_body(exercise: Exercise, inject: Inject) -> Body:
@@ -224,7 +226,7 @@ def inject_add(
 ) -> Inject:
     """A new inject of the MSEL, a draft marked for the controllers' cell."""
     _require_controller(actor, exercise)
-    _check_schedule(exercise, scheduled_at)
+    scheduled_at = _check_schedule(exercise, scheduled_at)
     _check_target(exercise, target_body, target_organization)
     _check_content(
         method=method,
@@ -345,7 +347,7 @@ def inject_reschedule(*, actor: Person, inject: Inject, scheduled_at: datetime) 
     inject = _locked(inject)
     _require_controller(actor, inject.exercise)
     _require_pending(inject)
-    _check_schedule(inject.exercise, scheduled_at)
+    scheduled_at = _check_schedule(inject.exercise, scheduled_at)
     before = inject.scheduled_at
     inject.scheduled_at = scheduled_at
     inject.save(update_fields=["scheduled_at"])
@@ -530,7 +532,7 @@ def _clock_change(
     if clock is None and action != "start":
         raise ValidationError({"clock": _("Start the exercise clock first.")})
     if scenario_at is not None:
-        _check_schedule(exercise, scenario_at, field="scenario_at")
+        scenario_at = _check_schedule(exercise, scenario_at, field="scenario_at")
     before = None
     if clock is None:
         clock = ExerciseClock(exercise=exercise, anchor_real=now, anchor_scenario=now)
