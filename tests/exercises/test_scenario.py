@@ -157,7 +157,7 @@ def test_the_scenario_period_spans_the_three_zones(run: Run) -> None:
 
 
 @pytest.mark.parametrize(
-    ("language", "words"), [("ja", "タイムゾーン"), ("en", "time zone or UTC offset")]
+    ("language", "words"), [("ja", "タイムゾーン"), ("en", "with its time zone")]
 )
 def test_a_bare_local_time_is_refused(run: Run, language: str, words: str) -> None:
     with translation.override(language), pytest.raises(ValidationError) as refused:

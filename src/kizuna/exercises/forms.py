@@ -12,6 +12,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kizuna.coordination.models import Body
 from kizuna.core.models import Organization
@@ -89,7 +90,9 @@ class ScenarioTimeForm(forms.Form):
 
 class InjectForm(ScenarioTimeForm):
     target = forms.ChoiceField(label=_("Target cell"))
-    method = forms.ChoiceField(label=_("Delivery method"), choices=Inject.Method.choices)
+    method = forms.ChoiceField(
+        label=pgettext_lazy("an inject", "Channel"), choices=Inject.Method.choices
+    )
     text_ja = forms.CharField(label=_("Text (Japanese)"), widget=forms.Textarea(attrs={"rows": 3}))
     text_en = forms.CharField(label=_("Text (English)"), widget=forms.Textarea(attrs={"rows": 3}))
     expected_action_ja = forms.CharField(

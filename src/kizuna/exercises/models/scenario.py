@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kizuna.core.models import Organization
 from kizuna.core.public_ids import PublicIdentified
@@ -45,7 +46,7 @@ class Inject(PublicIdentified, Marked):
         DRAFT = "draft", _("draft")
         APPROVED = "approved", _("approved")
         SCHEDULED = "scheduled", _("scheduled")
-        DELIVERED = "delivered", _("delivered")
+        DELIVERED = "delivered", pgettext_lazy("an inject", "delivered")
         ACKNOWLEDGED = "acknowledged", _("acknowledged")
         RESPONDED = "responded", _("responded")
         HELD = "held", _("held")
@@ -85,7 +86,9 @@ class Inject(PublicIdentified, Marked):
         related_name="+",
         verbose_name=_("target coordination body"),
     )
-    method = models.CharField(_("delivery method"), max_length=20, choices=Method.choices)
+    method = models.CharField(
+        pgettext_lazy("an inject", "channel"), max_length=20, choices=Method.choices
+    )
     text_ja = models.TextField(_("text (Japanese)"))
     text_en = models.TextField(_("text (English)"))
     expected_action_ja = models.TextField(_("expected player action (Japanese)"))
@@ -111,7 +114,9 @@ class Inject(PublicIdentified, Marked):
     )
     # Delivery: the real instant it fell due, when it went out, and the log entry it became.
     due_at = models.DateTimeField(_("due (real time)"), null=True, blank=True)
-    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
+    delivered_at = models.DateTimeField(
+        pgettext_lazy("an inject", "delivered"), null=True, blank=True
+    )
     late = models.BooleanField(_("delivered late"), default=False)
     entry = models.OneToOneField(
         "coordination.LogEntry",

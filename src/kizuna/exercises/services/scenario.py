@@ -47,7 +47,7 @@ logger = logging.getLogger(__name__)
 def _require_controller(actor: Person, exercise: Exercise) -> None:
     if not policy.may_control(actor, exercise):
         raise PermissionDenied(
-            _("Only an exercise controller (統裁官) of the exercise's control cell may do this.")
+            _("Only an exercise controller of the exercise's control cell may do this.")
         )
 
 
@@ -70,8 +70,8 @@ def _check_schedule(exercise: Exercise, at: datetime, field: str = "scheduled_at
         raise ValidationError(
             {
                 field: _(
-                    "Give the scenario time with its time zone or UTC offset: a bare local "
-                    "time reads differently in Japan, Washington State and Hawaii."
+                    "Give the scenario time with its time zone: a bare local time reads "
+                    "differently in Japan, Washington State and Hawaii."
                 )
             }
         )
@@ -151,7 +151,7 @@ def _check_content(
     *, method: str, text_ja: str, text_en: str, action_ja: str, action_en: str
 ) -> None:
     if method not in Inject.Method.values:
-        raise ValidationError({"method": _("Unknown delivery method.")})
+        raise ValidationError({"method": _("Unknown channel.")})
     if not (text_ja.strip() and text_en.strip()):
         raise ValidationError({"text_ja": _("Write the inject's text in both languages.")})
     if not (action_ja.strip() and action_en.strip()):
