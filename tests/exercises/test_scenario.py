@@ -337,3 +337,9 @@ def test_the_delivery_guard_lets_only_one_worker_post(run: Run) -> None:
     assert scenario._deliver(stale, now=now, due_at=now) == 1
     assert scenario._deliver(stale, now=now, due_at=now) == 0
     assert LogEntry.objects.filter(inject__isnull=False).count() == 1
+
+
+def test_the_task_worker_delivers_injects_twice_a_second() -> None:
+    from kizuna.core.management.commands.worker import jobs
+
+    assert ("exercise-delivery", 0.5, services.deliver_due) in jobs()

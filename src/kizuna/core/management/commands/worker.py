@@ -48,19 +48,25 @@ def _checkpoint() -> None:
         audit_checkpoint.enqueue()
 
 
+def jobs() -> list[tuple[str, float, Callable[[], object]]]:
+    """What the worker runs every so often besides the queue: core's heartbeat and
+    checkpoints, then each app's `worker_every`."""
+    found: list[tuple[str, float, Callable[[], object]]] = [
+        ("heartbeat", HEARTBEAT_SECONDS, beat),
+        ("audit-checkpoint", settings.AUDIT_CHECKPOINT_SECONDS, _checkpoint),
+    ]
+    for config in apps.get_app_configs():
+        for name, seconds, path in getattr(config, "worker_every", ()):
+            found.append((name, seconds, import_string(path)))
+    return found
+
+
 class Command(KizunaCommand, DbWorkerCommand):
     help = gettext_noop("Run the task worker and keep its heartbeat.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         stop = threading.Event()
-        jobs: list[tuple[str, float, Callable[[], object]]] = [
-            ("heartbeat", HEARTBEAT_SECONDS, beat),
-            ("audit-checkpoint", settings.AUDIT_CHECKPOINT_SECONDS, _checkpoint),
-        ]
-        for config in apps.get_app_configs():
-            for name, seconds, path in getattr(config, "worker_every", ()):
-                jobs.append((name, seconds, import_string(path)))
-        for name, seconds, queue in jobs:
+        for name, seconds, queue in jobs():
             threading.Thread(
                 target=_every, args=(seconds, queue, stop), daemon=True, name=name
             ).start()
