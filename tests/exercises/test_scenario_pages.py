@@ -369,3 +369,34 @@ def test_the_api_refuses_a_bare_local_time_and_a_player_writing(run: Run) -> Non
     assert made.json()["traffic"] == "EXERCISE EXERCISE EXERCISE"
     assert made.json()["objective"] == 1
     assert Inject.objects.count() == 1
+
+
+def test_the_api_edits_before_delivery_only_and_for_controllers_only(
+    staged: tuple[Run, Inject, Inject],
+) -> None:
+    run, draft, out = staged
+    base = f"/api/exercises/exercises/{run.exercise.public_id}/injects"
+    body = {
+        "method": "phone",
+        "text_ja": "新しい状況",
+        "text_en": "New situation",
+        "expected_action_ja": "対処",
+        "expected_action_en": "Respond",
+        "objective": 1,
+    }
+    controller = _api(Client(), run.controller)
+    edited = controller("post", f"{base}/{draft.public_id}/edit", body)
+    assert edited.status_code == 200
+    assert edited.json()["text_en"] == "New situation"
+    assert edited.json()["method"] == "phone"
+    refused = controller("post", f"{base}/{out.public_id}/edit", body)
+    assert refused.status_code == 422
+    assert (
+        _api(Client(), run.player)("post", f"{base}/{draft.public_id}/edit", body).status_code
+        == 404
+    )
+    assert (
+        _api(Client(), run.player)("post", f"{base}/{out.public_id}/edit", body).status_code == 403
+    )
+    out.refresh_from_db()
+    assert out.text_en.startswith("Situation")

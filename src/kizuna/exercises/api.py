@@ -281,6 +281,15 @@ class InjectIn(Schema):
     objective: int | None = None
 
 
+class InjectEditIn(Schema):
+    method: str
+    text_ja: str = Field(max_length=5000)
+    text_en: str = Field(max_length=5000)
+    expected_action_ja: str = Field(max_length=2000)
+    expected_action_en: str = Field(max_length=2000)
+    objective: int | None = None
+
+
 class ScheduleIn(Schema):
     scheduled_at: str = Field(max_length=40)
 
@@ -382,6 +391,27 @@ def inject_create(
         else None,
     )
     return Status(201, _inject(inject))
+
+
+@router.post("/exercises/{exercise_id}/injects/{inject_id}/edit", response=InjectOut)
+def inject_edit(
+    request: HttpRequest, exercise_id: str, inject_id: str, payload: InjectEditIn
+) -> dict[str, Any]:
+    """Before it goes out only; an approved inject edited goes back to draft."""
+    inject = _found(request, exercise_id, inject_id)
+    edited = services.inject_edit(
+        actor=person_of(request),
+        inject=inject,
+        method=payload.method,
+        text_ja=payload.text_ja,
+        text_en=payload.text_en,
+        expected_action_ja=payload.expected_action_ja,
+        expected_action_en=payload.expected_action_en,
+        objective=inject.exercise.objectives.filter(number=payload.objective).first()
+        if payload.objective is not None
+        else None,
+    )
+    return _inject(edited)
 
 
 @router.post("/exercises/{exercise_id}/injects/{inject_id}/reschedule", response=InjectOut)

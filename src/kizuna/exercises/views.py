@@ -116,7 +116,8 @@ def _console(
             "console": board,
             "inject_form": inject_form or InjectForm(exercise=exercise),
             "clock_form": clock_form or ClockForm(),
-            "schedule_form": ScenarioTimeForm(),
+            # One small form per row: no ids, so the rows' fields do not share one.
+            "schedule_form": ScenarioTimeForm(auto_id=False),
         },
         status=400 if (inject_form or clock_form) else 200,
     )
