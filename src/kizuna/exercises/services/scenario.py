@@ -184,8 +184,11 @@ def _control_marking(exercise: Exercise) -> MarkingSet:
 
 
 def _locked(inject: Inject) -> Inject:
-    return Inject.objects.select_related("exercise", "target_body", "target_organization").get(
-        pk=Inject.objects.select_for_update().filter(pk=inject.pk).values("pk")[:1]
+    """The inject read again under its row lock (only its own row: the joins may be null)."""
+    return (
+        Inject.objects.select_for_update(of=("self",))
+        .select_related("exercise", "target_body", "target_organization")
+        .get(pk=inject.pk)
     )
 
 
@@ -236,7 +239,7 @@ def inject_add(
         action_en=expected_action_en,
     )
     _check_objective(exercise, objective)
-    Exercise.objects.select_for_update().filter(pk=exercise.pk).exists()  # numbers in turn
+    Exercise.objects.select_for_update().get(pk=exercise.pk)  # numbers drawn in turn
     last = exercise.injects.order_by("-number").values_list("number", flat=True).first()
     inject = Inject.objects.create(
         exercise=exercise,
