@@ -5,12 +5,15 @@ exercises loaded through the app's own demo steps."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
+from typing import Any
 
 import pytest
 
 from kizuna.core import demo as core_demo
 from kizuna.core.models import Person
 from kizuna.exercises import demo
+from kizuna.exercises.models import Inject
 from kizuna.sharing.services import clearance_grant
 
 
@@ -147,7 +150,8 @@ class Run:
             source="test",
         )
 
-    def add(self, at: object, number_text: str = "", **extra: object) -> object:
+    def add(self, at: datetime, number_text: str = "", **extra: Any) -> Inject:
+        """An inject of the run, a draft aimed at the body, serving the objective."""
         from kizuna.exercises import services
 
         fields = {
