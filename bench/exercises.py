@@ -2,28 +2,34 @@
 
 `--injects` (5,000) scheduled injects spread evenly over `--hours` (72) scenario hours, the
 exercise clock started at the scenario's first instant at `--speed` (720) times real time
-(so 72 hours run in six real minutes), and `kizuna worker` started as its own process, as
-`kizuna serve` starts it. The bench waits until every inject is out, then reports the
-lateness of delivery against each inject's due real instant (p50, p99, max), how many went
-out late (past the grace, models.LATE_GRACE), whether any went out twice or out of order,
-and the worker's peak RSS (its VmHWM). The injects are written straight into the table,
-approved and scheduled, so the run measures delivery, not the writing of the scenario.
+(so 72 hours run in six real minutes), `kizuna worker` started as its own process, as
+`kizuna serve` starts it, and a web server (uvicorn, port `--port`, 8700) beside it, where
+`--players` (50) players of the target cell read the log's newest page through the API,
+each every `--pause` seconds on average. The bench waits until every inject is out, then
+reports the lateness of delivery against each inject's due real instant (p50, p99, max),
+how many went out late (past the grace, models.LATE_GRACE), whether any went out twice or
+out of order, the worker's and the server's peak RSS (VmHWM), and the players' reads (count,
+p50/p99, errors). The injects are written straight into the table, approved and scheduled,
+so the run measures delivery, not the writing of the scenario.
 
     python bench/exercises.py [--database-url URL] [--injects 5000] [--speed 720] [--hours 72]
     python bench/exercises.py --injects 500 --speed 7200    # a one-minute run
 
 The database is emptied first (a SQLite file under /tmp, or the PostgreSQL database named,
-dropped and created again), so only use a database kept for benchmarks. Not measured here:
-the web server and 50 players reading their logs beside the worker (the issue's full run).
+dropped and created again), so only use a database kept for benchmarks.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
+import random
 import subprocess
 import sys
+import threading
 import time
+from contextlib import suppress
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -40,13 +46,15 @@ def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def seed(injects: int, hours: float) -> dict[str, Any]:
+def seed(injects: int, hours: float, players: int) -> dict[str, Any]:
     """The demo's organizations and levels; a controller of the control cell; an exercise
-    run on a situation with one bilateral body; `injects` scheduled injects."""
+    run on a situation with one bilateral body; `injects` scheduled injects; `players`
+    players of the body (both nations) with API tokens."""
     from kizuna.coordination import services as coordination
     from kizuna.coordination.models import Body, Situation
     from kizuna.core import demo as core_demo
     from kizuna.core.models import Membership, Organization, Person, Role
+    from kizuna.core.services import token_issue
     from kizuna.exercises import services
     from kizuna.exercises.models import CONTROL_COMMUNITY, Exercise, Inject
     from kizuna.exercises.services.scenario import _control_marking
@@ -118,7 +126,90 @@ def seed(injects: int, hours: float) -> dict[str, Any]:
         ),
         batch_size=1000,
     )
-    return {"controller": controller, "exercise": exercise}
+    tokens = []
+    for n in range(players):
+        nation, organization = ("JPN", army) if n % 2 == 0 else ("USA", corps)
+        player = Person.objects.create_user(username=f"bench-player-{n}", language="ja")
+        Membership.objects.create(
+            person=player, organization=organization, role=Role.INFORMATION_MANAGER
+        )
+        clearance_grant(actor=None, person=player, level="jpn-j1" if nation == "JPN" else "usa-u1")
+        tokens.append(token_issue(person=player, label="bench").secret)
+    return {
+        "controller": controller,
+        "exercise": exercise,
+        "situation": situation.public_id,
+        "tokens": tokens,
+    }
+
+
+class Players(threading.Thread):
+    """The players reading the log's newest page, each at their own pace, until stopped."""
+
+    def __init__(self, url: str, tokens: list[str], pause: float) -> None:
+        super().__init__(daemon=True)
+        self.url, self.tokens, self.pause = url, tokens, pause
+        self.reads = Latencies()
+        self.errors = 0
+        self.stopping = threading.Event()
+
+    async def _player(self, client: Any, token: str) -> None:
+        headers = {"Authorization": f"Bearer {token}"}
+        await asyncio.sleep(random.uniform(0, self.pause))
+        while not self.stopping.is_set():
+            started = time.perf_counter()
+            try:
+                answer = await client.get(self.url, headers=headers)
+                ok = answer.status_code == 200
+            except Exception:
+                ok = False
+            self.reads.samples_ms.append((time.perf_counter() - started) * 1000)
+            self.errors += not ok
+            await asyncio.sleep(random.uniform(0, 2 * self.pause))
+
+    async def _all(self) -> None:
+        import httpx
+
+        async with httpx.AsyncClient(timeout=30) as client:
+            await asyncio.gather(*(self._player(client, t) for t in self.tokens))
+
+    def run(self) -> None:
+        asyncio.run(self._all())
+
+
+def server(port: int, database_url: str) -> subprocess.Popen[bytes]:
+    import httpx
+
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "kizuna.asgi:application",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+            "--no-access-log",
+            "--lifespan",
+            "off",
+        ],
+        env={
+            **os.environ,
+            "PYTHONPATH": str(ROOT / "src"),
+            "KIZUNA_DATABASE_URL": database_url,
+            "KIZUNA_LOG_LEVEL": "WARNING",
+        },
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    for _ in range(300):
+        with suppress(httpx.HTTPError):
+            httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
+            return process
+        time.sleep(0.1)
+    process.terminate()
+    raise RuntimeError(f"the server on port {port} did not start")
 
 
 def vm_hwm_mb(pid: int) -> float:
@@ -128,9 +219,24 @@ def vm_hwm_mb(pid: int) -> float:
     return float("nan")
 
 
-def run(cast: dict[str, Any], injects: int, speed: float, database_url: str) -> dict[str, Any]:
+def run(
+    cast: dict[str, Any],
+    injects: int,
+    speed: float,
+    database_url: str,
+    port: int,
+    pause: float,
+) -> dict[str, Any]:
     from kizuna.exercises import services
     from kizuna.exercises.models import Inject
+
+    web = server(port, database_url)
+    players = Players(
+        f"http://127.0.0.1:{port}/api/coordination/situations/{cast['situation']}/entries?limit=50",
+        cast["tokens"],
+        pause,
+    )
+    players.start()
 
     worker = subprocess.Popen(
         [sys.executable, "-c", "from kizuna.cli import main; main()", "worker"],
@@ -139,7 +245,7 @@ def run(cast: dict[str, Any], injects: int, speed: float, database_url: str) -> 
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    peak = 0.0
+    peak = web_peak = 0.0
     try:
         time.sleep(3)  # the worker starts up before the clock does
         services.clock_start(
@@ -154,14 +260,19 @@ def run(cast: dict[str, Any], injects: int, speed: float, database_url: str) -> 
         deadline = (last - SCENARIO_START).total_seconds() / speed + 60 if last else 60
         while pending.exists() and time.perf_counter() - started < deadline:
             peak = max(peak, vm_hwm_mb(worker.pid))
+            web_peak = max(web_peak, vm_hwm_mb(web.pid))
             if worker.poll() is not None:
                 raise SystemExit(f"the worker stopped (exit {worker.returncode})")
             time.sleep(1)
             log(f"{injects - pending.count()} of {injects} out")
         peak = max(peak, vm_hwm_mb(worker.pid))
+        web_peak = max(web_peak, vm_hwm_mb(web.pid))
     finally:
-        worker.terminate()
-        worker.wait(timeout=30)
+        players.stopping.set()
+        players.join(timeout=60)
+        for process in (worker, web):
+            process.terminate()
+            process.wait(timeout=30)
     rows = list(
         Inject.objects.exclude(delivered_at=None)
         .order_by("entry__seq")
@@ -182,6 +293,12 @@ def run(cast: dict[str, Any], injects: int, speed: float, database_url: str) -> 
         "lateness_p99_ms": lateness.percentile(99),
         "lateness_max_ms": lateness.percentile(100),
         "worker_peak_rss_mb": round(peak, 1),
+        "server_peak_rss_mb": round(web_peak, 1),
+        "players": len(cast["tokens"]),
+        "player_reads": len(players.reads.samples_ms),
+        "player_read_p50_ms": players.reads.percentile(50),
+        "player_read_p99_ms": players.reads.percentile(99),
+        "player_read_errors": players.errors,
     }
 
 
@@ -191,6 +308,9 @@ def main() -> None:
     parser.add_argument("--injects", type=int, default=5000)
     parser.add_argument("--speed", type=float, default=720)
     parser.add_argument("--hours", type=float, default=72)
+    parser.add_argument("--players", type=int, default=50)
+    parser.add_argument("--pause", type=float, default=1.0, help="seconds between reads")
+    parser.add_argument("--port", type=int, default=8700)
     args = parser.parse_args()
     url = fresh_database(args.database_url)
     vendor = setup_django(url)
@@ -198,9 +318,12 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     log("seeding")
-    cast = seed(args.injects, args.hours)
+    cast = seed(args.injects, args.hours, args.players)
     started = time.perf_counter()
-    figures = {"engine": vendor, **run(cast, args.injects, args.speed, url)}
+    figures = {
+        "engine": vendor,
+        **run(cast, args.injects, args.speed, url, args.port, args.pause),
+    }
     figures["wall_s"] = round(time.perf_counter() - started, 1)
     emit("exercises", figures)
 
