@@ -3,9 +3,9 @@ delivered → acknowledged → responded, or held), the exercise clock, and deli
 target cell's log. Each write one transaction, audited; controllers only, except that the
 players of a delivered inject acknowledge and answer it, and the worker delivers.
 
-"Approved" is an inject a controller has passed while the exercise's clock is not running;
-once the clock runs, approved injects are "scheduled": the worker delivers them when scenario
-time reaches them (`deliver_due`).
+"Approved" is an inject a controller has passed before the exercise's clock has started;
+once it has, approved injects are "scheduled": the worker delivers them when scenario time
+reaches them (`deliver_due`), and not while the clock is paused.
 """
 
 from __future__ import annotations
@@ -384,7 +384,7 @@ def inject_fire_now(*, actor: Person, inject: Inject, now: datetime | None = Non
     return inject
 
 
-def _mark_player(inject: Inject, actor: Person) -> None:
+def _require_player(inject: Inject, actor: Person) -> None:
     """Players are the target cell's staff; anyone else is refused like a stranger."""
     if not policy.may_play(actor, inject):
         raise PermissionDenied(_("Only the staff of the inject's target cell answer it."))
@@ -393,7 +393,7 @@ def _mark_player(inject: Inject, actor: Person) -> None:
 @transaction.atomic
 def inject_acknowledge(*, actor: Person, inject: Inject) -> Inject:
     inject = _locked(inject)
-    _mark_player(inject, actor)
+    _require_player(inject, actor)
     if inject.status != S.DELIVERED:
         raise ValidationError({"status": _("This inject has already been acknowledged.")})
     inject.status = S.ACKNOWLEDGED
@@ -407,7 +407,7 @@ def inject_acknowledge(*, actor: Person, inject: Inject) -> Inject:
 def inject_respond(*, actor: Person, inject: Inject, response: str) -> Inject:
     """The players' answer (what they did); answering acknowledges too."""
     inject = _locked(inject)
-    _mark_player(inject, actor)
+    _require_player(inject, actor)
     if inject.status == S.RESPONDED:
         raise ValidationError({"response": _("This inject has already been answered.")})
     if not response.strip():
