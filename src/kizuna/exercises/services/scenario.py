@@ -466,38 +466,39 @@ def _deliver(
 
 def deliver_due(*, now: datetime | None = None) -> int:
     """Deliver every scheduled inject whose scenario time the exercise's clock has reached,
-    in order of scenario time, each exercise in one transaction under its clock's row lock
-    (two workers take turns, the second finding them delivered). A worker that was down
-    delivers what fell due meanwhile, each marked late. Returns how many went out."""
+    in order of scenario time, each in a transaction of its own under the clock's row lock
+    (two workers take turns, the second finding it delivered; a hold, a reschedule or a
+    pause that lands meanwhile is seen before it goes out). A worker that was down delivers
+    what fell due meanwhile, each marked late. Returns how many went out."""
     now = now or timezone.now()
     delivered = 0
     running = ExerciseClock.objects.filter(
         paused=False, exercise__injects__status=S.SCHEDULED
-    ).values_list("pk", flat=True)
-    for clock_pk in set(running):
-        try:
-            delivered += _deliver_exercise(clock_pk, now)
-        except ValidationError:  # a target body stood down: say so, deliver the others
-            logger.warning("exercise clock %s: inject not delivered", clock_pk, exc_info=True)
+    ).distinct()
+    for clock in running:
+        due = Inject.objects.filter(
+            exercise=clock.exercise_id,
+            status=S.SCHEDULED,
+            scheduled_at__lte=clock.scenario_now(now),
+        ).order_by("scheduled_at", "number")
+        for inject_pk in list(due.values_list("pk", flat=True)):
+            try:
+                delivered += _deliver_due_one(clock.pk, inject_pk, now)
+            except ValidationError:  # a target body stood down: the later ones wait
+                logger.warning("inject %s not delivered", inject_pk, exc_info=True)
+                break
     return delivered
 
 
 @transaction.atomic
-def _deliver_exercise(clock_pk: int, now: datetime) -> int:
-    delivered = 0
+def _deliver_due_one(clock_pk: int, inject_pk: int, now: datetime) -> int:
     clock = ExerciseClock.objects.select_for_update().get(pk=clock_pk)
-    due = (
-        Inject.objects.filter(
-            exercise=clock.exercise_id,
-            status=S.SCHEDULED,
-            scheduled_at__lte=clock.scenario_now(now),
-        )
-        .select_related("exercise__marking", "approved_by", "target_body")
-        .order_by("scheduled_at", "number")
+    inject = Inject.objects.select_related("exercise__marking", "approved_by", "target_body").get(
+        pk=inject_pk
     )
-    for inject in due:
-        delivered += _deliver(inject, now=now, due_at=clock.real_at(inject.scheduled_at) or now)
-    return delivered
+    if inject.status != S.SCHEDULED or inject.scheduled_at > clock.scenario_now(now):
+        return 0  # held, rescheduled or paused since the list was read
+    return _deliver(inject, now=now, due_at=clock.real_at(inject.scheduled_at) or now)
 
 
 # --- the clock -----------------------------------------------------------------------------
