@@ -874,6 +874,39 @@ def entry_post(
     )
 
 
+@transaction.atomic
+def entry_deliver(
+    *,
+    author: Person,
+    membership: Membership,
+    body: Body,
+    text_ja: str,
+    text_en: str,
+    event_at: datetime,
+    marking: MarkingSet,
+) -> LogEntry:
+    """An exercise's inject going out into a body's log (exercises.services.scenario), in
+    both languages, under the exercise's marking, as written by the controller who approved
+    it: the controllers' cell does not sit in the body, so `entry_post`'s rule is not asked."""
+    if body.situation is None:
+        raise ValidationError({"body": _("This body keeps meetings, not a situation log.")})
+    situation = _lock(body.situation)
+    if not situation.is_open or not body.is_active:
+        raise ValidationError({"body": _("This body's log is closed: it has stood down.")})
+    return _append(
+        marking=marking,
+        situation=situation,
+        body=body,
+        kind=LogEntry.Kind.INFORMATION,
+        author=author,
+        membership=membership,
+        language=Language.JAPANESE,
+        text=text_ja,
+        translation_text=text_en,
+        event_at=event_at,
+    )
+
+
 def _revise(entry: LogEntry, fields: list[str]) -> LogEntry:
     """Save a change to an entry under a new revision, and announce it."""
     situation = _lock(entry.situation)

@@ -13,6 +13,9 @@ class ExercisesConfig(AppConfig):
     # The owner organization's corrective actions overdue and due soon, on its people's
     # first page (core collects these panels).
     home_panel = "kizuna.exercises.views.home_panel"
+    # The task worker delivers due injects twice a second (services.scenario.deliver_due):
+    # a scenario run at 720 times real speed moves six scenario minutes in half a second.
+    worker_every = (("exercise-delivery", 0.5, "kizuna.exercises.services.deliver_due"),)
     # Whose audit events show to whom (core.audit.visible_events): an event of an exercise or
     # of a part of it shows only to an auditor cleared for the exercise's marking.
     audit_scope = {
@@ -23,6 +26,7 @@ class ExercisesConfig(AppConfig):
         "exercises.observation": "kizuna.exercises.policy.observations_visible",
         "exercises.lesson": "kizuna.exercises.policy.lessons_visible",
         "exercises.correctiveaction": "kizuna.exercises.policy.corrective_actions_visible",
+        "exercises.inject": "kizuna.exercises.policy.injects_visible",
     }
     # What this app's audit action codes mean, for the audit page (core.audit).
     audit_actions = {
@@ -38,4 +42,18 @@ class ExercisesConfig(AppConfig):
         "exercises.corrective_action.open": _("Corrective action opened"),
         "exercises.corrective_action.update": _("Corrective action updated"),
         "exercises.corrective_action.close": _("Corrective action closed"),
+        "exercises.inject.add": _("Inject added to the scenario"),
+        "exercises.inject.approve": _("Inject approved"),
+        "exercises.inject.hold": _("Inject held"),
+        "exercises.inject.edit": _("Inject edited"),
+        "exercises.inject.reschedule": _("Inject rescheduled"),
+        "exercises.inject.fire": _("Inject fired now"),
+        "exercises.inject.deliver": _("Inject delivered"),
+        "exercises.inject.acknowledge": _("Inject acknowledged"),
+        "exercises.inject.respond": _("Inject answered"),
+        "exercises.clock.start": _("Exercise clock started"),
+        "exercises.clock.pause": _("Exercise clock paused"),
+        "exercises.clock.resume": _("Exercise clock resumed"),
+        "exercises.clock.jump": _("Exercise clock jumped"),
+        "exercises.clock.speed": _("Exercise clock speed changed"),
     }

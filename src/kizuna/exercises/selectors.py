@@ -7,9 +7,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 
@@ -26,7 +27,9 @@ from .models import (
     CorrectiveAction,
     Domain,
     Exercise,
+    ExerciseClock,
     Figure,
+    Inject,
     Lesson,
     Objective,
     Observation,
@@ -269,3 +272,63 @@ def recurring(*, person: Person, least: int = 2) -> list[Recurring]:
             note(lesson.objective, lesson.exercise).lessons.append(lesson)
     found = [g for g in groups.values() if g.count >= least]
     return sorted(found, key=lambda g: (-g.count, g.text))
+
+
+# --- the scenario ---------------------------------------------------------------------------
+
+
+def injects_of(*, person: Person, exercise: Exercise) -> QuerySet[Inject]:
+    """The exercise's injects the person may read: all of them for a controller, the ones
+    gone out for everyone else (the sharing rule on their markings decides)."""
+    return (
+        policy.injects_visible(person)
+        .filter(exercise=exercise)
+        .select_related("target_body", "target_organization", "objective", "entry")
+        .order_by("scheduled_at", "number")
+    )
+
+
+def inject_get(*, person: Person, exercise: Exercise, public_id: str) -> Inject:
+    """One inject the person may read; one not yet delivered is, to a player, missing (404)."""
+    return get_public_or_404(injects_of(person=person, exercise=exercise), public_id)
+
+
+@dataclass
+class Console:
+    """The controller's console: the clock, and the injects with what became of them."""
+
+    exercise: Exercise
+    clock: ExerciseClock | None
+    scenario_now: datetime | None
+    injects: list[Inject]
+
+    def count(self, *statuses: str) -> int:
+        return sum(1 for i in self.injects if i.status in statuses)
+
+    @property
+    def out(self) -> int:
+        return self.count(*Inject.OUT)
+
+    @property
+    def acknowledged(self) -> int:
+        return self.count(Inject.Status.ACKNOWLEDGED, Inject.Status.RESPONDED)
+
+    @property
+    def responded(self) -> int:
+        return self.count(Inject.Status.RESPONDED)
+
+    @property
+    def late(self) -> int:
+        return sum(1 for i in self.injects if i.late)
+
+
+def console(*, person: Person, exercise: Exercise, now: datetime) -> Console:
+    if not policy.may_control(person, exercise):
+        raise PermissionDenied
+    clock = ExerciseClock.objects.filter(exercise=exercise).first()
+    return Console(
+        exercise=exercise,
+        clock=clock,
+        scenario_now=clock.scenario_now(now) if clock else None,
+        injects=list(injects_of(person=person, exercise=exercise)),
+    )

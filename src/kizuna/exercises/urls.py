@@ -20,4 +20,22 @@ urlpatterns = [
     path("actions/<pid:action_id>/", views.action, name="action"),
     path("actions/<pid:action_id>/update/", views.action_update, name="action_update"),
     path("actions/<pid:action_id>/close/", views.action_close, name="action_close"),
+    path("<pid:exercise_id>/console/", views.console, name="console"),
+    path("<pid:exercise_id>/console/clock/", views.clock, name="clock"),
+    path("<pid:exercise_id>/injects/<pid:inject_id>/", views.inject, name="inject"),
+    path(
+        "<pid:exercise_id>/injects/<pid:inject_id>/reschedule/",
+        views.inject_reschedule,
+        name="inject_reschedule",
+    ),
+    path(
+        "<pid:exercise_id>/injects/<pid:inject_id>/respond/",
+        views.inject_respond,
+        name="inject_respond",
+    ),
+    path(
+        "<pid:exercise_id>/injects/<pid:inject_id>/<slug:step>/",
+        views.inject_step,
+        name="inject_step",
+    ),
 ]

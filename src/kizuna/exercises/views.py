@@ -1,7 +1,9 @@
 """Exercise pages: the list with the yearly table and its chart, one exercise with its
 after-action review, lessons across exercises, corrective actions, the exports and the
-after-action report. Thin: read through selectors, write through services, render. Every
-page carries the exercise-traffic banner."""
+after-action report, the controller's console and an inject's page. Thin: read through
+selectors, write through services, render. Every page carries the exercise-traffic banner.
+A refusal of the policy is a 403 (a hidden record a 404); bad input shows beside its field,
+nothing written."""
 
 from __future__ import annotations
 
@@ -12,10 +14,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import BaseForm
-from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kizuna.core import exports
@@ -24,10 +34,22 @@ from kizuna.core.forms import put_errors
 from kizuna.core.models import Person
 
 from . import charts, documents, policy, selectors, services
-from .forms import ActionCloseForm, ActionOpenForm, ActionUpdateForm, LessonForm, ObservationForm
-from .models import DUE_SOON_DAYS, CorrectiveAction, Exercise, Lesson
+from .forms import (
+    ActionCloseForm,
+    ActionOpenForm,
+    ActionUpdateForm,
+    ClockForm,
+    InjectForm,
+    LessonForm,
+    ObservationForm,
+    ResponseForm,
+    ScenarioTimeForm,
+)
+from .models import DUE_SOON_DAYS, CorrectiveAction, Exercise, Inject, Lesson
 
 T = TypeVar("T")
+# Service names of fields as the scenario's forms name them.
+_FIELDS = {"scheduled_at": "scheduled_local", "scenario_at": "scenario_local"}
 
 
 def _filtered(request: HttpRequest) -> list[Exercise]:
@@ -75,6 +97,8 @@ def _detail(
     person = person_of(request)
     context: dict[str, Any] = {
         "exercise": exercise,
+        "may_control": policy.may_control(person, exercise),
+        "injects": selectors.injects_of(person=person, exercise=exercise),
         **selectors.review_of(person=person, exercise=exercise),
     }
     if policy.may_review(person):
@@ -297,3 +321,201 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
 def export_xlsx(request: HttpRequest) -> FileResponse:
     exercises = _filtered(request)
     return exports.xlsx_response("exercises.xlsx", lambda into: documents.xlsx(exercises, into))
+
+
+# --- the scenario ---------------------------------------------------------------------------
+
+
+def _console(
+    request: HttpRequest,
+    exercise: Exercise,
+    inject_form: InjectForm | None = None,
+    clock_form: ClockForm | None = None,
+) -> HttpResponse:
+    board = selectors.console(person=person_of(request), exercise=exercise, now=timezone.now())
+    return render(
+        request,
+        "exercises/console.html",
+        {
+            "exercise": exercise,
+            "console": board,
+            "inject_form": inject_form or InjectForm(exercise=exercise),
+            "clock_form": clock_form or ClockForm(),
+            # One small form per row: no ids, so the rows' fields do not share one.
+            "schedule_form": ScenarioTimeForm(auto_id=False),
+        },
+        status=400 if (inject_form or clock_form) else 200,
+    )
+
+
+@login_required
+def console(request: HttpRequest, exercise_id: str) -> HttpResponse:
+    """The controller's console; a POST adds an inject to the scenario."""
+    person = person_of(request)
+    exercise = selectors.exercise_get(person=person, public_id=exercise_id)
+    if request.method != "POST":
+        return _console(request, exercise)
+    form = InjectForm(request.POST, exercise=exercise)
+    if form.is_valid():
+        try:
+            services.inject_add(
+                actor=person,
+                exercise=exercise,
+                scheduled_at=form.cleaned_data["scheduled_at"],
+                method=form.cleaned_data["method"],
+                text_ja=form.cleaned_data["text_ja"],
+                text_en=form.cleaned_data["text_en"],
+                expected_action_ja=form.cleaned_data["expected_action_ja"],
+                expected_action_en=form.cleaned_data["expected_action_en"],
+                objective=form.cleaned_data["objective"],
+                **form.targets(),
+            )
+        except ValidationError as error:
+            put_errors(form, error, _FIELDS)
+        else:
+            messages.success(request, _("Inject added to the scenario as a draft."))
+            return redirect("exercises:console", exercise_id=exercise.public_id)
+    return _console(request, exercise, inject_form=form)
+
+
+@login_required
+@require_POST
+def clock(request: HttpRequest, exercise_id: str) -> HttpResponse:
+    person = person_of(request)
+    exercise = selectors.exercise_get(person=person, public_id=exercise_id)
+    form = ClockForm(request.POST)
+    if form.is_valid():
+        data, action = form.cleaned_data, form.cleaned_data["action"]
+        change: dict[str, Callable[[], object]] = {
+            "start": lambda: services.clock_start(
+                actor=person,
+                exercise=exercise,
+                scenario_at=data["scenario_at"],
+                speed=data["speed"],
+            ),
+            "pause": lambda: services.clock_pause(actor=person, exercise=exercise),
+            "resume": lambda: services.clock_resume(actor=person, exercise=exercise),
+            "jump": lambda: services.clock_jump(
+                actor=person, exercise=exercise, scenario_at=data["scenario_at"]
+            ),
+            "speed": lambda: services.clock_speed(
+                actor=person, exercise=exercise, speed=data["speed"]
+            ),
+        }
+        try:
+            change[action]()
+        except ValidationError as error:
+            put_errors(form, error, _FIELDS)
+        else:
+            messages.success(request, _("Exercise clock changed."))
+            return redirect("exercises:console", exercise_id=exercise.public_id)
+    return _console(request, exercise, clock_form=form)
+
+
+def _inject_page(
+    request: HttpRequest,
+    exercise: Exercise,
+    inject: Inject,
+    status: int = 200,
+    **forms: Any,
+) -> HttpResponse:
+    person = person_of(request)
+    return render(
+        request,
+        "exercises/inject.html",
+        {
+            "exercise": exercise,
+            "inject": inject,
+            "may_control": policy.may_control(person, exercise),
+            "may_play": policy.may_play(person, inject),
+            "schedule_form": forms.get("schedule_form") or ScenarioTimeForm(),
+            "response_form": forms.get("response_form") or ResponseForm(),
+        },
+        status=status,
+    )
+
+
+def _found(request: HttpRequest, exercise_id: str, inject_id: str) -> tuple[Exercise, Inject]:
+    person = person_of(request)
+    exercise = selectors.exercise_get(person=person, public_id=exercise_id)
+    return exercise, selectors.inject_get(person=person, exercise=exercise, public_id=inject_id)
+
+
+@login_required
+def inject(request: HttpRequest, exercise_id: str, inject_id: str) -> HttpResponse:
+    """One inject: a controller sees it from its draft on; a player once it is out."""
+    exercise, found = _found(request, exercise_id, inject_id)
+    return _inject_page(request, exercise, found)
+
+
+# Actions without input: (service, message when done, the page to go back to).
+_STEPS: dict[str, tuple[Callable[..., Inject], Any, str]] = {
+    "approve": (services.inject_approve, gettext_lazy("Inject approved."), "exercises:console"),
+    "hold": (services.inject_hold, gettext_lazy("Inject held."), "exercises:console"),
+    "fire": (services.inject_fire_now, gettext_lazy("Inject delivered now."), "exercises:console"),
+    "acknowledge": (
+        services.inject_acknowledge,
+        gettext_lazy("Inject acknowledged."),
+        "exercises:inject",
+    ),
+}
+
+
+@login_required
+@require_POST
+def inject_step(request: HttpRequest, exercise_id: str, inject_id: str, step: str) -> HttpResponse:
+    """Approve, hold, fire now (controllers) or acknowledge (players)."""
+    if step not in _STEPS:
+        raise Http404
+    exercise, found = _found(request, exercise_id, inject_id)
+    service, done, back = _STEPS[step]
+    try:
+        service(actor=person_of(request), inject=found)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, done)
+    if back == "exercises:console":
+        return redirect(back, exercise_id=exercise.public_id)
+    return redirect(back, exercise_id=exercise.public_id, inject_id=found.public_id)
+
+
+@login_required
+@require_POST
+def inject_reschedule(request: HttpRequest, exercise_id: str, inject_id: str) -> HttpResponse:
+    exercise, found = _found(request, exercise_id, inject_id)
+    form = ScenarioTimeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.inject_reschedule(
+                actor=person_of(request),
+                inject=found,
+                scheduled_at=form.cleaned_data["scheduled_at"],
+            )
+        except ValidationError as error:
+            put_errors(form, error, _FIELDS)
+        else:
+            messages.success(request, _("Inject rescheduled."))
+            return redirect("exercises:console", exercise_id=exercise.public_id)
+    return _inject_page(request, exercise, found, status=400, schedule_form=form)
+
+
+@login_required
+@require_POST
+def inject_respond(request: HttpRequest, exercise_id: str, inject_id: str) -> HttpResponse:
+    exercise, found = _found(request, exercise_id, inject_id)
+    form = ResponseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.inject_respond(
+                actor=person_of(request), inject=found, response=form.cleaned_data["response"]
+            )
+        except ValidationError as error:
+            put_errors(form, error)
+        else:
+            messages.success(request, _("Answer recorded."))
+            return redirect(
+                "exercises:inject", exercise_id=exercise.public_id, inject_id=found.public_id
+            )
+    return _inject_page(request, exercise, found, status=400, response_form=form)

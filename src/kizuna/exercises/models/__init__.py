@@ -1,6 +1,6 @@
 """The exercises app's models, one room per subject: `record` (exercises, series, areas,
-domains, objectives, participations) and `review` (observations, lessons, corrective
-actions)."""
+domains, objectives, participations), `scenario` (injects and the exercise clock) and
+`review` (observations, lessons, corrective actions)."""
 
 from .record import (
     MAX_AIRCRAFT,
@@ -21,20 +21,37 @@ from .record import (
     fiscal_year_label,
     fiscal_year_of,
 )
-from .review import DUE_SOON_DAYS, CorrectiveAction, Lesson, Observation
+from .review import (
+    DUE_SOON_DAYS,
+    CorrectiveAction,
+    Lesson,
+    Observation,
+)
+from .scenario import (
+    CONTROL_COMMUNITY,
+    LATE_GRACE,
+    MAX_SPEED,
+    ExerciseClock,
+    Inject,
+)
 
 __all__ = [
+    "CONTROL_COMMUNITY",
     "DUE_SOON_DAYS",
+    "LATE_GRACE",
     "MAX_AIRCRAFT",
     "MAX_PERSONNEL",
     "MAX_SHIPS",
+    "MAX_SPEED",
     "MEASURES",
     "Area",
     "CorrectiveAction",
     "Domain",
     "Exercise",
+    "ExerciseClock",
     "ExerciseDomain",
     "Figure",
+    "Inject",
     "Lesson",
     "Objective",
     "Observation",

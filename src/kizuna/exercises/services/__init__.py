@@ -1,6 +1,7 @@
 """Every write of the exercises app, one room per subject: `record` (the record of exercises
-and training), `review` (the after-action review: observations, lessons, corrective
-actions). Each write is one keyword-only function, one transaction, audited in it."""
+and training), `scenario` (injects, the exercise clock, delivery) and `review` (the
+after-action review: observations, lessons, corrective actions). Each write is one
+keyword-only function, one transaction, audited in it."""
 
 from .record import (
     area_add,
@@ -18,18 +19,52 @@ from .review import (
     lesson_record,
     observation_record,
 )
+from .scenario import (
+    clock_jump,
+    clock_pause,
+    clock_resume,
+    clock_speed,
+    clock_start,
+    deliver_due,
+    delivery_body,
+    inject_acknowledge,
+    inject_add,
+    inject_approve,
+    inject_edit,
+    inject_fire_now,
+    inject_hold,
+    inject_reschedule,
+    inject_respond,
+    scenario_period,
+)
 
 __all__ = [
     "area_add",
+    "clock_jump",
+    "clock_pause",
+    "clock_resume",
+    "clock_speed",
+    "clock_start",
     "corrective_action_close",
     "corrective_action_open",
     "corrective_action_update",
+    "deliver_due",
+    "delivery_body",
     "domain_note",
     "exercise_record",
+    "inject_acknowledge",
+    "inject_add",
+    "inject_approve",
+    "inject_edit",
+    "inject_fire_now",
+    "inject_hold",
+    "inject_reschedule",
+    "inject_respond",
     "lesson_record",
     "objective_add",
     "observation_record",
     "participation_record",
+    "scenario_period",
     "series_save",
     "situation_link",
 ]
