@@ -169,9 +169,14 @@ def _control_marking(exercise: Exercise) -> MarkingSet:
     """The exercise's marking with the controllers' community added: the scenario's, until
     an inject goes out."""
     marking = exercise.marking
+    # Reference data (migration 0005); made here should a database lack it.
     community, _created = Community.objects.get_or_create(
         code=CONTROL_COMMUNITY,
-        defaults={"name_ja": "統裁部", "name_en": "Exercise control cell"},
+        defaults={
+            "name_ja": "統裁部",
+            "name_en": "Exercise control cell",
+            "reserved_for": "exercises",
+        },
     )
     return sharing_services.marking_set(
         sharing_services.ResolvedMarking(
