@@ -77,14 +77,15 @@ def official(
 
 def cleared_for_everything(username: str, role: str) -> Person:
     """A US official whose clearance covers every marking a US order can carry: the top
-    US level, every handling caveat and every community of interest."""
+    US level, every handling caveat and every community of interest an order may carry
+    (not those reserved for another app's records, such as the exercise control cell)."""
     person = official(username, nation="USA", org="usfj", role=role, clearance=None)
     clearance_grant(
         actor=None,
         person=person,
         level="usa-u3",
         caveats=HandlingCaveat.objects.values_list("code", flat=True),
-        communities=Community.objects.values_list("code", flat=True),
+        communities=Community.objects.filter(reserved_for="").values_list("code", flat=True),
     )
     return Person.objects.get(pk=person.pk)
 

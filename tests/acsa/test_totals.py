@@ -13,6 +13,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
 from django.utils import timezone, translation
@@ -21,6 +22,7 @@ from kizuna.acsa import selectors, services
 from kizuna.acsa.models import Order, SituationType
 from kizuna.core.models import Person, Role
 from kizuna.sharing.marking import Marking
+from kizuna.sharing.models import Community
 from kizuna.sharing.services import clearance_grant
 
 from .factories import Cast, cleared_for_everything, deliver, draft, fuel_line, make_cast, official
@@ -93,6 +95,32 @@ def test_the_cap_warning_names_its_figures_only_to_whoever_sees_every_counted_or
         figures = "21,000,000" in page, "21,000,000" in api[0]
         assert figures == (person == everything,) * 2, person
         assert not re.search(r"\d,\d{3}", page + api[0]) or person == everything
+
+
+def test_a_community_reserved_for_exercises_neither_marks_an_order_nor_hides_the_figures(
+    cast: Cast,
+) -> None:
+    """The exercise control cell (reserved for the exercises' own records) exists in every
+    database: an official cleared for every community an order may carry still reads the
+    cap's figures without holding it, and no order may be marked with it."""
+    assert Community.objects.filter(code="exercise-control").exclude(reserved_for="").exists()
+    earlier = _usd_order(cast, "1000", "15000")
+    services.order_accept(order=earlier, actor=cast.jp_approving)
+    order = _usd_order(cast, "1000", "6000")
+    everything = cleared_for_everything("us-approving-all", Role.APPROVING_OFFICIAL)
+    with translation.override("en"):
+        assert "$21,000,000.00" in selectors.cap_warnings(order, everything)[0]
+        with pytest.raises(ValidationError) as refused:
+            _usd_order(
+                cast,
+                "1",
+                "1",
+                marking=Marking(
+                    level="usa-u1", releasable_to=BOTH, communities=("exercise-control",)
+                ),
+            )
+    assert "exercise-control" in str(refused.value.message_dict["communities"])
+    assert Order.objects.count() == 2
 
 
 def _normalised(content: bytes) -> bytes:

@@ -18,6 +18,7 @@ from kizuna.coordination import services
 from kizuna.coordination.models import Body, LogEntry, SupportRequest
 from kizuna.core import access
 from kizuna.core.models import AuditEvent
+from kizuna.core.public_ids import new_public_id
 
 from .conftest import Cast, hours_ago, org
 
@@ -640,3 +641,16 @@ def test_a_request_is_drafted_on_the_page_and_a_line_without_quantity_is_refused
     assert created.lines.get().quantity == 3000
     assert created.status == SupportRequest.Status.DRAFT
     assert _as(client, world, "outsider").post(path, base).status_code == 404
+
+
+def test_a_stream_asked_of_a_wsgi_server_answers_no_content_at_once(
+    client: Client, world: World
+) -> None:
+    """Under WSGI Django would read an endless stream to its end before sending any of it,
+    holding the thread for good: the stream answers 204 there, which browsers do not retry,
+    the same for every situation (nothing said of which exist)."""
+    client.force_login(world.cast.us_coordinator)
+    for situation_id in (world.cast.situation.public_id, new_public_id()):
+        response = client.get(f"/coordination/situations/{situation_id}/events")
+        assert response.status_code == 204
+        assert not response.streaming

@@ -88,6 +88,19 @@ def test_from_htmx_a_translation_answers_with_the_entry(client: Client, cast: Ca
     assert entry.translation == "An isolated village"
 
 
+def test_from_the_queue_a_translated_entry_leaves_it(client: Client, cast: Cast) -> None:
+    entry = _entry(cast)
+    _as(client, cast.jp_liaison, "ja")
+    queue = "http://testserver/coordination/translations/"
+    made = client.post(
+        f"/coordination/entries/{entry.public_id}/translate/",
+        {"text": "An isolated village"},
+        headers={**HTMX, "HX-Current-URL": queue},
+    )
+    assert (made.status_code, made.content) == (200, b"")  # swapped out of the queue
+    assert entry.public_id not in client.get("/coordination/translations/").content.decode()
+
+
 @pytest.mark.parametrize(
     ("language", "said"),
     [("en", "The event time is in the future"), ("ja", "発生日時が未来になっています")],

@@ -49,6 +49,19 @@ def test_sigterm_ends_open_streams_and_still_stops_the_server(
     assert uvicorn_handling_sigterm.should_exit
 
 
+def test_a_stream_whose_loop_ended_without_leaving_is_let_go_at_the_stop(
+    uvicorn_handling_sigterm: uvicorn.Server,
+) -> None:
+    async def subscribe_and_vanish() -> object:
+        return broker.subscribe(situation_id=2, last=0)
+
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        left = thread.submit(asyncio.run, subscribe_and_vanish()).result()
+    assert left.loop.is_closed()  # type: ignore[attr-defined]
+    broker.stop_streams()
+    assert left not in broker._subscriptions.get(2, set())
+
+
 def test_outside_a_uvicorn_process_nothing_is_chained() -> None:
     before = signal.getsignal(signal.SIGTERM)
     chain_server_signals()

@@ -11,6 +11,7 @@ import pytest
 from kizuna.core import demo as core_demo
 from kizuna.core.models import Person
 from kizuna.exercises import demo
+from kizuna.exercises.models import CONTROL_COMMUNITY
 from kizuna.sharing.services import clearance_grant
 
 from . import scenario_helpers
@@ -27,7 +28,12 @@ def quick_passwords(settings: object) -> None:
 def people(db: None) -> None:
     for _label, load in core_demo.steps():
         load()
-    clearance_grant(actor=None, person=Person.objects.get(username="jp-exercise"), level="jpn-j1")
+    clearance_grant(
+        actor=None,
+        person=Person.objects.get(username="jp-exercise"),
+        level="jpn-j1",
+        communities=[CONTROL_COMMUNITY],
+    )
 
 
 @pytest.fixture

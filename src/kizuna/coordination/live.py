@@ -136,6 +136,10 @@ class Broker:
         self.stopping = True
         for streams in list(self._subscriptions.values()):
             for subscription in list(streams):
+                if subscription.loop.is_closed():
+                    # Its event loop ended without it leaving: nothing is left to end.
+                    self.unsubscribe(subscription)
+                    continue
                 subscription.loop.call_soon_threadsafe(self._end, subscription)
 
     def _end(self, subscription: Subscription) -> None:

@@ -22,6 +22,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from asgiref.sync import sync_to_async
+from django.core.handlers.asgi import ASGIRequest
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
@@ -165,6 +166,11 @@ async def situation_events(
     user = await request.auser()
     if not isinstance(user, Person) or not user.is_active:
         return HttpResponse(status=401)
+    if not isinstance(request, ASGIRequest):
+        # Under WSGI Django reads an async stream to its end before sending any of it: an
+        # endless one would hold its thread for good. 204 tells the browser not to retry;
+        # the page works without live updates (`kizuna serve` runs ASGI).
+        return HttpResponse(status=204)
     try:
         resume = _resume_point(request, user, situation_id)
     except cursors.InvalidCursor:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -386,10 +387,18 @@ def entry_translate(request: HttpRequest, entry_id: str) -> HttpResponse:
             )
         )
         if made is not None:
+            if request.htmx and _on_translation_queue(request):  # type: ignore[attr-defined]
+                return HttpResponse("")  # translated: the entry leaves the queue
             return _entry_done(request, entry, _("Translation recorded."))
         assert error is not None
         put_errors(form, error)
     return _entry_refused(request, entry, error, translation_form=form)
+
+
+def _on_translation_queue(request: HttpRequest) -> bool:
+    """Whether an HTMX request was made from the translation queue's page."""
+    current = urlsplit(request.htmx.current_url or "").path  # type: ignore[attr-defined]
+    return current == reverse("coordination:translation_queue")
 
 
 def _entry_done(request: HttpRequest, entry: LogEntry, done: str) -> HttpResponse:

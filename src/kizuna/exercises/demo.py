@@ -20,8 +20,6 @@ from kizuna.coordination.models import Body, Situation
 from kizuna.core import demo, places
 from kizuna.core.demo import Step
 from kizuna.core.models import Nation, Organization, Person, Provenance
-from kizuna.sharing.models import Clearance
-from kizuna.sharing.services import clearance_grant
 
 from . import services
 from .models import Exercise, Inject, Lesson, Observation, Qualifier, Series
@@ -527,9 +525,8 @@ def _review() -> None:
 
 
 # YS-79 run on the real tools, made up for the demo (the seed gives no scenario): a situation
-# of kind exercise with one bilateral cell, the Japanese controller in the control cell, and
-# a few injects, approved and draft, for the console to send. The situation stays open so
-# that they can go out.
+# of kind exercise with one bilateral cell and a few injects, approved and draft, for the
+# console to send. The situation stays open so that they can go out.
 YS_INJECTS = (
     (
         datetime(2020, 12, 7, 0, 0, tzinfo=UTC),
@@ -560,22 +557,6 @@ YS_INJECTS = (
 )
 
 
-def _join_control_cell(person: Person) -> None:
-    """The controller's clearance with the controllers' community added: the sharing demo
-    clears them without it, the community being this app's."""
-    clearance = Clearance.objects.get(person=person)
-    held = [c.code for c in clearance.communities.all()]
-    community = services.control_community()
-    if community.code not in held:
-        clearance_grant(
-            actor=None,
-            person=person,
-            level=clearance.level.code,
-            caveats=[c.code for c in clearance.caveats.all()],
-            communities=[*held, community.code],
-        )
-
-
 def _scenario() -> None:
     yama_sakura = Exercise.objects.get(name_en=YAMA_SAKURA)
     if Inject.objects.filter(exercise=yama_sakura).exists():
@@ -584,7 +565,6 @@ def _scenario() -> None:
     coordinator = Person.objects.get(username="jp-coordinator")
     start = datetime(2020, 11, 30, 15, 0, tzinfo=UTC)  # 1 December in Japan
     with demo.origin(demo.ILLUSTRATIVE):
-        _join_control_cell(controller)
         situation = coordination.situation_open(
             actor=coordinator,
             organization=Organization.objects.get(code="joint-staff"),

@@ -59,7 +59,7 @@ class MarkingFields(forms.Form):
     )
     communities = forms.ModelMultipleChoiceField(
         label=_("Communities of interest"),
-        queryset=Community.objects.all(),
+        queryset=Community.objects.filter(reserved_for=""),
         to_field_name="code",
         required=False,
         widget=forms.CheckboxSelectMultiple,

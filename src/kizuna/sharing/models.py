@@ -88,10 +88,20 @@ class HandlingCaveat(BilingualName):
 
 
 class Community(BilingualName):
-    """A community of interest: the need-to-know group an item may be limited to."""
+    """A community of interest: the need-to-know group an item may be limited to.
+
+    A community reserved for one app marks that app's own records only (an exercise's
+    control cell marks its scenario until each inject goes out): no one may choose it for
+    another record, so a total over other records never needs a reader who holds it."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     domain = models.CharField(_("domain"), max_length=20, choices=Domain.choices, blank=True)
+    reserved_for = models.CharField(
+        _("reserved for"),
+        max_length=40,
+        blank=True,
+        help_text=_("The app whose records alone carry this community; empty for any record."),
+    )
 
     class Meta:
         ordering = ["code"]

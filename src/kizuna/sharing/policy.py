@@ -160,7 +160,8 @@ def marking_filter(person: Person, via: str = "") -> Q:
 def clears_all_of(person: Person, nation: str) -> bool:
     """Whether the person's clearance covers every marking a record levelled by `nation`
     and releasable to it could carry: a clearance of that nation covering all its levels,
-    holding every handling caveat and every community of interest. Decided on reference
+    holding every handling caveat and every community of interest (but those reserved for
+    one app's own records, which mark none of the records it is asked about). Decided on reference
     data and the clearance only, never on which records exist, so the answer tells nothing
     of hidden records (it decides who may read totals the law makes over all of them)."""
     reach = reach_of(person)
@@ -169,7 +170,7 @@ def clears_all_of(person: Person, nation: str) -> bool:
     return not (
         ClassificationLevel.objects.filter(nation=nation).exclude(pk__in=reach.levels).exists()
         or HandlingCaveat.objects.exclude(pk__in=reach.caveats).exists()
-        or Community.objects.exclude(pk__in=reach.communities).exists()
+        or Community.objects.filter(reserved_for="").exclude(pk__in=reach.communities).exists()
     )
 
 

@@ -88,6 +88,13 @@ def resolve_marking(marking: Marking, *, originator: Organization) -> ResolvedMa
     communities = _unknown(
         Community, marking.communities, "communities", _("Unknown communities: %(codes)s")
     )
+    if reserved := [c.code for c in communities if c.reserved_for]:
+        raise ValidationError(
+            {
+                "communities": _("These communities mark only their own records: %(codes)s")
+                % {"codes": ", ".join(reserved)}
+            }
+        )
     return ResolvedMarking(level, nations, caveats, communities)
 
 

@@ -165,20 +165,19 @@ def _check_objective(exercise: Exercise, objective: Objective | None) -> None:
         raise ValidationError({"objective": _("Choose an objective of this exercise.")})
 
 
-def control_community() -> Community:
-    """The controllers' sharing community (統裁部), made on first use."""
-    community, _created = Community.objects.get_or_create(
-        code=CONTROL_COMMUNITY,
-        defaults={"name_ja": "統裁部", "name_en": "Exercise control cell"},
-    )
-    return community
-
-
 def _control_marking(exercise: Exercise) -> MarkingSet:
     """The exercise's marking with the controllers' community added: the scenario's, until
     an inject goes out."""
     marking = exercise.marking
-    community = control_community()
+    # Reference data (migration 0005); made here should a database lack it.
+    community, _created = Community.objects.get_or_create(
+        code=CONTROL_COMMUNITY,
+        defaults={
+            "name_ja": "統裁部",
+            "name_en": "Exercise control cell",
+            "reserved_for": "exercises",
+        },
+    )
     return sharing_services.marking_set(
         sharing_services.ResolvedMarking(
             marking.level,
