@@ -9,7 +9,7 @@ import shutil
 import time
 import urllib.request
 from base64 import b32decode
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -160,5 +160,66 @@ def new_page(
         return page
 
     yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def asgi_url(audited_transactional_db: None) -> Iterator[str]:
+    """The application served by uvicorn in a thread, as `kizuna serve` runs it, over the
+    test database: server-sent events need it (the WSGI live server buffers an endless
+    stream). Its port is one the system gives on the loopback, as the live server's is."""
+    import socket
+    import threading
+
+    import uvicorn
+    from django.db import connections
+
+    from kizuna.asgi import application
+
+    # Under ASGI each request's synchronous work has a thread of its own; a connection kept
+    # for reuse there would outlive the test and block dropping the test database.
+    database = connections.settings["default"]
+    kept_for = database["CONN_MAX_AGE"]
+    database["CONN_MAX_AGE"] = 0
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(
+            application, host="127.0.0.1", port=port, log_level="warning", lifespan="off"
+        )
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(100):
+        if server.started:
+            break
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+    database["CONN_MAX_AGE"] = kept_for
+
+
+@pytest.fixture
+def open_as(browser: object, asgi_url: str, policy_refusals: list[str]) -> Iterator[Callable]:
+    """A fresh browser context per person on the ASGI server, signed in through the pages:
+    `open_as(username, locale)` gives their page."""
+    from playwright.sync_api import expect
+
+    contexts = []
+
+    def open_page(username: str, locale: str) -> object:
+        context = browser.new_context(locale=locale, base_url=asgi_url)  # type: ignore[attr-defined]
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        watch_policy(page, policy_refusals)
+        sign_in(page, username)
+        expect(page.get_by_test_id("whoami")).to_be_visible()
+        return page
+
+    yield open_page
     for context in contexts:
         context.close()

@@ -1,87 +1,23 @@
 """Two people of different nations watch one situation's log live; a liaison translates.
 
 Server-sent events need the ASGI server the product runs on (`kizuna serve` runs uvicorn):
-the WSGI live server would buffer an endless stream. So this test serves the same
-application with uvicorn in a thread, on a loopback port of the coordination range, over
-the test database.
+the WSGI live server would buffer an endless stream. So this test opens its pages with
+`open_as`, which serves the same application with uvicorn in a thread over the test database
+(e2e/conftest.py).
 """
 
 from __future__ import annotations
 
 import re
-import socket
-import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
-import pytest
-import uvicorn
-from django.db import connections
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from kizuna.asgi import application
 from kizuna.coordination import services
 from kizuna.coordination.models import Body, LogEntry, Situation
 from kizuna.core.models import Organization, Role
-
-from .conftest import sign_in as sign_in_through_pages
-from .conftest import watch_policy
-
-
-def _free_port() -> int:
-    for port in range(8250, 8300):
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) != 0:
-                return port
-    raise RuntimeError("no free port in 8250-8299")
-
-
-@pytest.fixture
-def asgi_url(audited_transactional_db: None) -> Iterator[str]:
-    # Under ASGI each request's synchronous work has a thread of its own; a connection kept
-    # for reuse there would outlive the test and block dropping the test database.
-    database = connections.settings["default"]
-    kept_for = database["CONN_MAX_AGE"]
-    database["CONN_MAX_AGE"] = 0
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(
-            application, host="127.0.0.1", port=port, log_level="warning", lifespan="off"
-        )
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(100):
-        if server.started:
-            break
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-    database["CONN_MAX_AGE"] = kept_for
-
-
-@pytest.fixture
-def open_as(
-    browser: object, asgi_url: str, policy_refusals: list[str]
-) -> Iterator[Callable[[str, str], Page]]:
-    contexts = []
-
-    def sign_in(username: str, locale: str) -> Page:
-        context = browser.new_context(locale=locale, base_url=asgi_url)  # type: ignore[attr-defined]
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        watch_policy(page, policy_refusals)
-        sign_in_through_pages(page, username)
-        expect(page.get_by_test_id("whoami")).to_be_visible()
-        return page
-
-    yield sign_in
-    for context in contexts:
-        context.close()
 
 
 def test_a_japanese_post_reaches_the_us_reader_live_and_its_translation_both(

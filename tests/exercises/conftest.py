@@ -1,20 +1,21 @@
 """The exercises tests' cast: the demo's organizations and people (core's demo steps), the
-Japanese exercise controller cleared as the sharing demo clears them, and the seed's
-exercises loaded through the app's own demo steps."""
+Japanese exercise controller cleared as the sharing demo clears them, the seed's exercises
+loaded through the app's own demo steps, and a small run of a scenario (scenario_helpers)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
-from typing import Any
 
 import pytest
 
 from kizuna.core import demo as core_demo
 from kizuna.core.models import Person
 from kizuna.exercises import demo
-from kizuna.exercises.models import Inject
+from kizuna.exercises.models import CONTROL_COMMUNITY
 from kizuna.sharing.services import clearance_grant
+
+from . import scenario_helpers
+from .scenario_helpers import Run
 
 
 @pytest.fixture(autouse=True)
@@ -27,7 +28,12 @@ def quick_passwords(settings: object) -> None:
 def people(db: None) -> None:
     for _label, load in core_demo.steps():
         load()
-    clearance_grant(actor=None, person=Person.objects.get(username="jp-exercise"), level="jpn-j1")
+    clearance_grant(
+        actor=None,
+        person=Person.objects.get(username="jp-exercise"),
+        level="jpn-j1",
+        communities=[CONTROL_COMMUNITY],
+    )
 
 
 @pytest.fixture
@@ -45,22 +51,7 @@ def controller(people: None) -> Person:
 def cleared(make_person: Callable[..., Person]) -> Callable[..., Person]:
     """A person of `nation` holding `role` in a demo organization, cleared at the lowest
     level of their nation unless told otherwise."""
-
-    def make(
-        username: str, role: str, *, nation: str = "JPN", clearance: str | None = ""
-    ) -> Person:
-        org = "gsdf-western-army" if nation == "JPN" else "usfj"
-        level = {"JPN": "jpn-j1", "USA": "usa-u1"}[nation] if clearance == "" else clearance
-        return make_person(
-            username,
-            nation=nation,
-            org=org,
-            role=role,
-            clearance=level,
-            language="ja" if nation == "JPN" else "en",
-        )
-
-    return make
+    return scenario_helpers.cleared(make_person)
 
 
 @pytest.fixture
@@ -70,105 +61,6 @@ def recorder(people: None, cleared: Callable[..., Person]) -> Person:
     return cleared("ctl", "exercise_controller")
 
 
-class Run:
-    """A small command-post exercise run on the real tools, around Washington State's fall
-    back (2026-11-01 09:00 UTC): its situation with one bilateral body (JGSDF Western Army
-    and US Army I Corps), a controller of the control cell, a player of each nation in the
-    body, and an outsider cleared but in no cell."""
-
-    def __init__(self, make: Callable[..., Person], make_person: Callable[..., Person]) -> None:
-        from datetime import UTC, date, datetime
-
-        from kizuna.coordination import services as coordination
-        from kizuna.coordination.models import Body, Situation
-        from kizuna.core.models import Nation, Organization
-        from kizuna.exercises import services
-        from kizuna.exercises.models import CONTROL_COMMUNITY, Exercise
-        from kizuna.sharing.models import Community
-
-        Community.objects.get_or_create(
-            code=CONTROL_COMMUNITY, defaults={"name_ja": "統裁部", "name_en": "Control cell"}
-        )
-        self.controller = make("ctl", "exercise_controller")
-        clearance_grant(
-            actor=None, person=self.controller, level="jpn-j1", communities=[CONTROL_COMMUNITY]
-        )
-        # A controller by role who is not in the control cell.
-        self.uncelled = make("ctl2", "exercise_controller")
-        self.player = make("jp-player", "information_manager")
-        self.us_player = make("us-player", "information_manager", nation="USA")
-        self.outsider = make_person(
-            "outsider", nation="JPN", org="joint-staff", role="auditor", clearance="jpn-j1"
-        )
-        coordinator = make_person("co", role="coordinator", org="joint-staff", clearance="jpn-j1")
-        joint_staff = Organization.objects.get(code="joint-staff")
-        self.situation = coordination.situation_open(
-            actor=coordinator,
-            organization=joint_staff,
-            title_ja="演習の事態",
-            title_en="Exercise situation",
-            kind=Situation.Kind.EXERCISE,
-            starts_at=datetime(2026, 10, 30, tzinfo=UTC),
-        )
-        self.army = Organization.objects.get(code="gsdf-western-army")
-        self.usfj = Organization.objects.get(code="usfj")
-        self.body = coordination.body_stand_up(
-            actor=coordinator,
-            situation=self.situation,
-            kind=Body.Kind.BILATERAL_CENTRE,
-            code="ys-cell",
-            name_ja="共同調整所",
-            name_en="Bilateral coordination cell",
-            organizations=[self.army, self.usfj],
-        )
-        self.exercise = services.exercise_record(
-            actor=None,
-            organization=joint_staff,
-            name_ja="山桜（試験）",
-            name_en="Yama Sakura (test)",
-            kind=Exercise.Kind.COMMAND_POST,
-            precision=Exercise.Precision.DAY,
-            starts_on=date(2026, 10, 31),
-            ends_on=date(2026, 11, 2),
-            source="test",
-        )
-        services.situation_link(actor=None, exercise=self.exercise, situation=self.situation)
-        services.participation_record(
-            actor=None,
-            exercise=self.exercise,
-            nation=Nation.objects.get(code="USA"),
-            organization=self.usfj,
-            label_ja="在日米軍",
-            label_en="USFJ",
-            source="test",
-        )
-        self.objective = services.objective_add(
-            actor=None,
-            exercise=self.exercise,
-            text_ja="共同調整",
-            text_en="Bilateral coordination",
-            source="test",
-        )
-
-    def add(self, at: datetime, number_text: str = "", **extra: Any) -> Inject:
-        """An inject of the run, a draft aimed at the body, serving the objective."""
-        from kizuna.exercises import services
-
-        fields = {
-            "method": "log",
-            "text_ja": f"状況{number_text}",
-            "text_en": f"Situation {number_text}",
-            "expected_action_ja": "報告せよ",
-            "expected_action_en": "Report",
-            "target_body": self.body,
-            "objective": self.objective,
-            **extra,
-        }
-        return services.inject_add(
-            actor=self.controller, exercise=self.exercise, scheduled_at=at, **fields
-        )
-
-
 @pytest.fixture
-def run(people: None, cleared: Callable[..., Person], make_person: Callable[..., Person]) -> Run:
-    return Run(cleared, make_person)
+def run(people: None, make_person: Callable[..., Person]) -> Run:
+    return Run(make_person)

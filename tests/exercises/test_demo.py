@@ -4,15 +4,19 @@ comes from, and the yearly table gives back the seed's figures as the seed gives
 from __future__ import annotations
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.utils import translation
 
+from kizuna.coordination.models import Situation
 from kizuna.core.models import Person
+from kizuna.core.models import Provenance as Origin
 from kizuna.exercises import policy, selectors
 from kizuna.exercises.models import (
     Area,
     Exercise,
+    Inject,
     Objective,
     Participation,
     Provenance,
@@ -113,3 +117,43 @@ def test_the_map_layer_shows_positioned_areas_to_a_cleared_reader_only(
     stranger = make_person("stranger", role="coordinator")  # type: ignore[operator]
     assert not policy.may_read(stranger)
     assert selectors.areas_on_map(stranger) == []
+
+
+def test_ys_79_runs_on_the_real_tools_with_illustrative_injects_the_console_sends(
+    seeded: None, make_person: object, settings: object
+) -> None:
+    settings.DEMO_MODE = True  # type: ignore[attr-defined]  # demo people sign in only then
+    exercise = Exercise.objects.get(name_en__contains="YS-79")
+    assert exercise.situation is not None
+    assert exercise.situation.kind == Situation.Kind.EXERCISE
+    injects = list(exercise.injects.order_by("number"))
+    assert [i.status for i in injects] == [
+        Inject.Status.APPROVED,
+        Inject.Status.APPROVED,
+        Inject.Status.DRAFT,
+    ]
+    inject_type = ContentType.objects.get_for_model(Inject)
+    for inject in injects:
+        origin = Origin.objects.get(content_type=inject_type, object_id=str(inject.pk))
+        assert origin.kind == Origin.Kind.ILLUSTRATIVE
+    controller = Person.objects.get(username="jp-exercise")
+    assert policy.may_control(controller, exercise)
+    player = make_person(  # type: ignore[operator]
+        "player", role="information_manager", org="gsdf-western-army", clearance="jpn-j1"
+    )
+    base = f"/exercises/{exercise.public_id}"
+    watcher = Client()
+    watcher.force_login(player)
+    assert watcher.get(f"{base}/injects/{injects[0].public_id}/").status_code == 404
+    console = Client()
+    console.force_login(controller)
+    board = console.get(f"{base}/console/")
+    assert board.status_code == 200
+    assert board.content.decode().count('data-testid="inject-row"') == 3
+    fired = console.post(f"{base}/injects/{injects[0].public_id}/fire/")
+    assert fired.status_code == 302
+    injects[0].refresh_from_db()
+    assert injects[0].status == Inject.Status.DELIVERED
+    assert injects[0].entry is not None
+    assert injects[0].entry.body == injects[0].target_body
+    assert watcher.get(f"{base}/injects/{injects[0].public_id}/").status_code == 200

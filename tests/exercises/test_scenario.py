@@ -14,7 +14,7 @@ from kizuna.core.audit import AuditEvent
 from kizuna.exercises import policy, services
 from kizuna.exercises.models import Inject
 
-from .conftest import Run
+from .scenario_helpers import Run
 
 pytestmark = pytest.mark.django_db
 S = Inject.Status

@@ -18,7 +18,7 @@ from kizuna.exercises import services
 from kizuna.exercises.forms import aware
 from kizuna.exercises.models import Inject
 
-from .conftest import Run
+from .scenario_helpers import Run
 
 pytestmark = pytest.mark.django_db
 S = Inject.Status

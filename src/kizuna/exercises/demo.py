@@ -6,7 +6,8 @@ Area positions put a named place on the shared map (its general location; the se
 the place, not the coordinates).
 
 Every record goes through the services as the Japanese exercise controller would make it.
-The after-action reviews are illustrative (the seed records none), marked so."""
+The after-action reviews and YS-79's scenario are illustrative (the seed records neither),
+marked so."""
 
 from __future__ import annotations
 
@@ -14,12 +15,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
+from kizuna.coordination import services as coordination
+from kizuna.coordination.models import Body, Situation
 from kizuna.core import demo, places
 from kizuna.core.demo import Step
 from kizuna.core.models import Nation, Organization, Person, Provenance
 
 from . import services
-from .models import Exercise, Lesson, Observation, Qualifier, Series
+from .models import Exercise, Inject, Lesson, Observation, Qualifier, Series
 from .models import Provenance as ProvenanceChoice
 
 S3 = "Defense of Japan 2021, III-2-2 §3 (共同訓練・演習)"
@@ -417,6 +420,7 @@ def steps() -> Iterator[Step]:
     for spec in SPECS:
         yield f"exercise: {spec.name_en}", _exercise_step(spec)
     yield "after-action reviews (illustrative)", _review
+    yield "YS-79's scenario (illustrative)", _scenario
 
 
 # The after-action review of two exercises that share an objective, made up for the demo
@@ -518,3 +522,83 @@ def _review() -> None:
             action=closed,
             note="The exercise plan template shows Tokyo, Washington State and Hawaii times.",
         )
+
+
+# YS-79 run on the real tools, made up for the demo (the seed gives no scenario): a situation
+# of kind exercise with one bilateral cell and a few injects, approved and draft, for the
+# console to send. The situation stays open so that they can go out.
+YS_INJECTS = (
+    (
+        datetime(2020, 12, 7, 0, 0, tzinfo=UTC),
+        "九州北部の港湾施設に対する破壊工作の兆候あり。日米の警備態勢を調整せよ。",
+        "Signs of sabotage against port facilities in northern Kyushu. "
+        "Coordinate the two forces' security posture.",
+        "日米の警備分担を決定し、調整結果を記録する。",
+        "Agree who guards what and record the result.",
+        True,
+    ),
+    (
+        datetime(2020, 12, 8, 1, 0, tzinfo=UTC),
+        "米陸軍第1軍団（ワシントン州）との映像回線が2時間途絶。代替手段で状況図を共有せよ。",
+        "The video link with US Army I Corps (Washington State) is down for two hours. "
+        "Share the common operational picture by other means.",
+        "代替の通信手段を指定し、状況図の最終更新時刻を報告する。",
+        "Name the alternative means and report when the picture was last updated.",
+        True,
+    ),
+    (
+        datetime(2020, 12, 9, 23, 0, tzinfo=UTC),
+        "多数の負傷者が発生。米側に後送支援を要請するか判断せよ。",
+        "Many casualties. Decide whether to ask the US side for evacuation support.",
+        "要請の要否を判断し、要請する場合は支援要請を起票する。",
+        "Decide, and if so raise a request for support.",
+        False,
+    ),
+)
+
+
+def _scenario() -> None:
+    yama_sakura = Exercise.objects.get(name_en=YAMA_SAKURA)
+    if Inject.objects.filter(exercise=yama_sakura).exists():
+        return
+    controller = _controller()
+    coordinator = Person.objects.get(username="jp-coordinator")
+    start = datetime(2020, 11, 30, 15, 0, tzinfo=UTC)  # 1 December in Japan
+    with demo.origin(demo.ILLUSTRATIVE):
+        situation = coordination.situation_open(
+            actor=coordinator,
+            organization=Organization.objects.get(code="joint-staff"),
+            title_ja="日米共同方面隊指揮所演習（YS-79）の実施",
+            title_en="Yama Sakura 79 (exercise run)",
+            kind=Situation.Kind.EXERCISE,
+            starts_at=start,
+        )
+        cell = coordination.body_stand_up(
+            actor=coordinator,
+            situation=situation,
+            kind=Body.Kind.BILATERAL_CENTRE,
+            code="ys79-bcc",
+            name_ja="日米共同調整所（YS-79）",
+            name_en="Bilateral coordination centre (YS-79)",
+            organizations=list(
+                Organization.objects.filter(code__in=["gsdf-western-army", "us-army-i-corps"])
+            ),
+            at=start,
+        )
+        services.situation_link(actor=controller, exercise=yama_sakura, situation=situation)
+        objective = yama_sakura.objectives.get(number=1)
+        for at, text_ja, text_en, action_ja, action_en, approved in YS_INJECTS:
+            inject = services.inject_add(
+                actor=controller,
+                exercise=yama_sakura,
+                scheduled_at=at,
+                method="log",
+                text_ja=text_ja,
+                text_en=text_en,
+                expected_action_ja=action_ja,
+                expected_action_en=action_en,
+                target_body=cell,
+                objective=objective,
+            )
+            if approved:
+                services.inject_approve(actor=controller, inject=inject)

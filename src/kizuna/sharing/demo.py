@@ -25,7 +25,7 @@ ALL_COMMUNITIES = ("scwg", "cdpwg", "bmd", "joint-isr", "maritime-watch")
 CLEARANCES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "jp-info": ("jpn-j3", ALL_CAVEATS, ALL_COMMUNITIES),
     "jp-coordinator": ("jpn-j2", ("exercise-only",), ("scwg", "cdpwg", "joint-isr")),
-    "jp-exercise": ("jpn-j1", ("exercise-only",), ()),
+    "jp-exercise": ("jpn-j1", ("exercise-only",), ("exercise-control",)),
     "jp-ordering": ("jpn-j1", (), ()),
     "jp-approving": ("jpn-j1", (), ()),
     "jp-logistics": ("jpn-j1", (), ()),
