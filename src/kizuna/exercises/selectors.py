@@ -293,6 +293,15 @@ def inject_get(*, person: Person, exercise: Exercise, public_id: str) -> Inject:
     return get_public_or_404(injects_of(person=person, exercise=exercise), public_id)
 
 
+def injects_delivered_as(*, person: Person, entry_ids: Iterable[int]) -> QuerySet[Inject]:
+    """The injects the person may read that went out as these log entries."""
+    return (
+        policy.injects_visible(person)
+        .filter(entry__in=list(entry_ids))
+        .select_related("exercise__situation", "target_body", "target_organization", "entry")
+    )
+
+
 @dataclass
 class Console:
     """The controller's console: the clock, and the injects with what became of them."""
