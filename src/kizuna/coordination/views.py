@@ -34,6 +34,7 @@ from kizuna.core.models import Person, Role
 from kizuna.core.navigation import back_to_next, guarded_by
 from kizuna.core.public_ids import get_public_or_404
 from kizuna.core.selectors import zones_for
+from kizuna.core.traffic import EXERCISE_BANNER
 
 from . import charts, forms, policy, selectors, services
 from .forms import (
@@ -75,11 +76,13 @@ def index(request: HttpRequest) -> HttpResponse:
 
 def _index(request: HttpRequest, form: SituationForm | None, status: int = 200) -> HttpResponse:
     person = person_of(request)
+    exercises = request.GET.get("exercises") == "1"  # real-world situations unless asked
     return render(
         request,
         "coordination/index.html",
         {
-            "situations": selectors.situation_list(person=person),
+            "situations": selectors.situation_list(person=person, exercises=exercises),
+            "exercises": exercises,
             "working_groups": selectors.working_groups(person=person),
             "queue_size": len(selectors.translation_queue(person=person)),
             "situation_form": form,
@@ -284,6 +287,8 @@ def log_export(request: HttpRequest, situation_id: str) -> StreamingHttpResponse
     ]  # fmt: skip
 
     def rows() -> Iterator[str]:
+        if situation.is_exercise:
+            yield writer.writerow([EXERCISE_BANNER])  # opens the file, as every exercise export
         yield writer.writerow(columns)
         for p in payloads:
             marking = p["marking"]

@@ -14,6 +14,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 
+from kizuna.coordination import policy as coordination_policy
+from kizuna.coordination.models import Situation
 from kizuna.core import places
 from kizuna.core.models import Nation, Person
 from kizuna.core.public_ids import get_public_or_404
@@ -214,6 +216,20 @@ def owed_by(*, person: Person, today: date | None = None) -> dict[str, int]:
     }
 
 
+def under_way(*, person: Person) -> list[Exercise]:
+    """The exercises being run now on situations the person takes part in (the situation
+    still open): where they play, kept apart from the real world's situations."""
+    return list(
+        policy.exercises_visible(person)
+        .filter(
+            situation__status=Situation.Status.OPEN,
+            situation__in=coordination_policy.situations_visible(person),
+        )
+        .select_related("situation")
+        .order_by("-situation__starts_at")[:10]
+    )
+
+
 def objective_key(objective: Objective) -> str:
     """What makes two exercises' objectives the same one: the English text, letter case,
     spacing and the final full stop aside (a series repeats its objectives word for word)."""
@@ -299,6 +315,7 @@ def injects_delivered_as(*, person: Person, entry_ids: Iterable[int]) -> QuerySe
         policy.injects_visible(person)
         .filter(entry__in=list(entry_ids))
         .select_related("exercise__situation", "target_body", "target_organization", "entry")
+        .prefetch_related("target_body__organizations")  # who plays each (policy.may_play)
     )
 
 

@@ -294,17 +294,18 @@ def report_pdf(request: HttpRequest, exercise_id: str) -> HttpResponse:
 
 
 def home_panel(request: HttpRequest) -> str | None:
-    """The owner organization's corrective actions overdue and due soon, on its people's
-    first page; nothing when they owe none."""
+    """On a person's first page: the exercises under way in situations they take part in,
+    under the exercise banner (the real world's situations are coordination's panel), and
+    their organization's corrective actions overdue and due soon; nothing when neither."""
     person = request.user
     if not isinstance(person, Person) or not policy.may_read(person):
         return None
     owed = selectors.owed_by(person=person)
-    if not any(owed.values()):
+    under_way = selectors.under_way(person=person)
+    if not any(owed.values()) and not under_way:
         return None
-    return render_to_string(
-        "exercises/_home.html", {"owed": owed, "due_soon_days": DUE_SOON_DAYS}, request=request
-    )
+    context = {"owed": owed, "under_way": under_way, "due_soon_days": DUE_SOON_DAYS}
+    return render_to_string("exercises/_home.html", context, request=request)
 
 
 @login_required
@@ -540,8 +541,11 @@ def log_entry_parts(request: HttpRequest, entries: Sequence[LogEntry]) -> dict[i
     """What shows beneath each log entry an inject went out as (coordination asks through
     the AppConfig's `log_entry_parts`): the inject's number and status, and for its players
     the acknowledge and answer forms, so they answer where they read it."""
-    person = person_of(request)
-    delivered = selectors.injects_delivered_as(person=person, entry_ids=(e.pk for e in entries))
+    # Injects go out only into exercises' logs: a real situation's page asks nothing more.
+    in_exercises = [e.pk for e in entries if e.situation.is_exercise]
+    if not in_exercises:
+        return {}
+    delivered = selectors.injects_delivered_as(person=person_of(request), entry_ids=in_exercises)
     return {inject.entry_id: _on_entry(request, inject) for inject in delivered if inject.entry_id}
 
 
