@@ -35,6 +35,7 @@ from .scenario import (
     inject_hold,
     inject_reschedule,
     inject_respond,
+    injects_outstanding,
     scenario_period,
 )
 
@@ -60,6 +61,7 @@ __all__ = [
     "inject_hold",
     "inject_reschedule",
     "inject_respond",
+    "injects_outstanding",
     "lesson_record",
     "objective_add",
     "observation_record",
