@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from datetime import date, timedelta
 
 import pytest
@@ -9,7 +11,7 @@ from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
 
-from kizuna.coordination import demo, selectors
+from kizuna.coordination import demo, selectors, services
 from kizuna.coordination.models import Body, LogEntry, Situation, SupportRequest
 from kizuna.core.audit import verify_chain
 from kizuna.core.models import AuditEvent
@@ -145,3 +147,13 @@ def test_the_demo_data_uses_the_glossarys_japanese(loaded: None) -> None:
     }
     assert mismatches(rows, exceptions) == []
     assert all(english in {en for _, en, _ in rows} for _, english in exceptions)
+
+
+def test_the_demo_sets_the_clock_of_every_service_room_that_reads_it() -> None:
+    """A room left out of `as_of` would stamp the demo's past with today's date."""
+    rooms = [
+        importlib.import_module(f"{services.__name__}.{room.name}")
+        for room in pkgutil.iter_modules(services.__path__)
+    ]
+    clocked = {room.__name__ for room in rooms if hasattr(room, "timezone")}
+    assert clocked == {room.__name__ for room in demo.CLOCK_READERS}

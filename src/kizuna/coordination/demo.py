@@ -40,6 +40,10 @@ SEPTEMBER_2020 = (
 MISSILE = "Ballistic missile launch (demo)"
 TOMODACHI = "Operation Tomodachi (Great East Japan Earthquake)"
 
+# The service rooms that read the clock: `as_of` sets it in each, as each holds its own
+# `timezone` (tests/coordination/test_demo.py checks none is left out).
+CLOCK_READERS = (services.bodies, services.log, services.situations, services.support_requests)
+
 
 def _person(username: str) -> Person:
     return Person.objects.get(username=username)
@@ -152,7 +156,7 @@ def _kumamoto_log(situation: Situation, centre: Body, start: datetime) -> None:
     coordinator, us_coordinator = _person("jp-coordinator"), _person("us-coordinator")
     western_army, us_logistics = _person("jp-ordering"), _person("us-logistics")
     reported = start + timedelta(days=3, hours=2)
-    with as_of(reported + timedelta(minutes=5), services):
+    with as_of(reported + timedelta(minutes=5), *CLOCK_READERS):
         report = services.entry_post(
             actor=western_army,
             body=centre,
@@ -162,7 +166,7 @@ def _kumamoto_log(situation: Situation, centre: Body, start: datetime) -> None:
             event_at=reported,
             significant=True,
         )
-    with as_of(reported + timedelta(minutes=20), services):
+    with as_of(reported + timedelta(minutes=20), *CLOCK_READERS):
         services.entry_translate(
             actor=_person("jp-info"),
             entry=report,
@@ -173,7 +177,7 @@ def _kumamoto_log(situation: Situation, centre: Body, start: datetime) -> None:
             ),
         )
         services.entry_vet(actor=coordinator, entry=report)
-    with as_of(start + timedelta(days=3, hours=3, minutes=5), services):
+    with as_of(start + timedelta(days=3, hours=3, minutes=5), *CLOCK_READERS):
         services.entry_post(
             actor=us_logistics,
             body=centre,
@@ -184,7 +188,7 @@ def _kumamoto_log(situation: Situation, centre: Body, start: datetime) -> None:
             marking=Marking("usa-u1", ("national_only",)),
         )
     asked = start + timedelta(days=3, hours=4)
-    with as_of(asked, services):
+    with as_of(asked, *CLOCK_READERS):
         airlift = services.request_create(
             actor=western_army,
             body=centre,
@@ -229,10 +233,10 @@ def _kumamoto_log(situation: Situation, centre: Body, start: datetime) -> None:
             ),
         ]
         for after, step in steps:
-            with as_of(asked + after, services):
+            with as_of(asked + after, *CLOCK_READERS):
                 step()
         done = request.needed_by
-        with as_of(done, services):
+        with as_of(done, *CLOCK_READERS):
             for line in request.lines.all():
                 services.request_progress(
                     actor=supporter,
@@ -245,7 +249,7 @@ def _kumamoto_log(situation: Situation, centre: Body, start: datetime) -> None:
             services.request_complete(actor=supporter, request=request)
     # The seed gives no end date: closed when the SDF's disaster relief dispatch for the
     # earthquake ended (a plausible date, illustrative).
-    with as_of(datetime(2016, 5, 30, 3, 0, tzinfo=UTC), services):
+    with as_of(datetime(2016, 5, 30, 3, 0, tzinfo=UTC), *CLOCK_READERS):
         services.situation_close(
             actor=coordinator,
             situation=situation,
@@ -360,7 +364,7 @@ def _tomodachi() -> None:
         aircraft=140,
         approximate=True,
     )
-    with origin(ILLUSTRATIVE), as_of(datetime(2011, 5, 4, 3, 0, tzinfo=UTC), services):
+    with origin(ILLUSTRATIVE), as_of(datetime(2011, 5, 4, 3, 0, tzinfo=UTC), *CLOCK_READERS):
         services.situation_close(
             actor=coordinator,
             situation=situation,
@@ -401,7 +405,7 @@ def _exercise(
         aircraft=aircraft,
         approximate=approximate,
     )
-    with as_of(end, services):
+    with as_of(end, *CLOCK_READERS):
         services.situation_close(
             actor=coordinator,
             situation=situation,
