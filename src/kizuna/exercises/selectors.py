@@ -144,12 +144,12 @@ def review_of(*, person: Person, exercise: Exercise) -> dict[str, list[Any]]:
         "observations": list(
             policy.observations_visible(person)
             .filter(exercise=exercise)
-            .select_related("objective", "author", "author_organization")
+            .select_related("exercise", "objective", "author", "author_organization")
         ),
         "lessons": list(
             policy.lessons_visible(person)
             .filter(exercise=exercise)
-            .select_related("objective", "author_organization")
+            .select_related("exercise", "objective", "author_organization")
         ),
         "actions": list(
             policy.corrective_actions_visible(person)
