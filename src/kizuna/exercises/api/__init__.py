@@ -1,19 +1,18 @@
 """The exercises API, mounted at /api/exercises/ by kizuna.api, one room per subject as the
 services are: `record` (exercises), `review` (the after-action review) and `scenario`
-(injects and the clock). Thin: parse, call a service or selector, shape the answer. Every
-answer about an exercise, its review or its scenario says it is exercise traffic."""
+(injects and the clock), each adding its routes to the one router (`routes`). Thin: parse,
+call a service or selector, shape the answer. Every answer about an exercise, its review or
+its scenario says it is exercise traffic."""
 
 from __future__ import annotations
 
-from ninja import Router
-
 from . import record, review, scenario
+from .routes import router
 
-router = Router(tags=["exercises"])
-for room in (record, review, scenario):
-    # The rooms were one module `kizuna.exercises.api` once: each operation keeps the id it
-    # was published under, so clients generated from the OpenAPI document still match.
-    for path_view in room.router.path_operations.values():
-        for operation in path_view.operations:
-            operation.operation_id = f"kizuna_exercises_api_{operation.view_func.__name__}"
-    router.add_router("", room.router)
+__all__ = ["record", "review", "router", "scenario"]
+
+# The rooms were one module `kizuna.exercises.api` once: each operation keeps the id it was
+# published under, so clients generated from the OpenAPI document still match.
+for path_view in router.path_operations.values():
+    for operation in path_view.operations:
+        operation.operation_id = f"kizuna_exercises_api_{operation.view_func.__name__}"

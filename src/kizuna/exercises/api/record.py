@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Schema, Status
 from pydantic import Field
 
 from kizuna.core.auth import person_of
@@ -20,8 +20,7 @@ from kizuna.sharing.marking import Marking
 
 from .. import documents, selectors, services
 from ..models import MEASURES, Exercise, Participation, Provenance, Qualifier
-
-router = Router()
+from .routes import router
 
 
 class FigureOut(Schema):

@@ -10,7 +10,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Schema, Status
 from pydantic import Field
 
 from kizuna.core.auth import person_of
@@ -20,8 +20,7 @@ from kizuna.core.selectors import organization_list
 from .. import documents, policy, selectors, services
 from ..models import CorrectiveAction, Exercise, Lesson, Objective, Observation
 from .instants import WITH_ZONE, instant
-
-router = Router()
+from .routes import router
 
 
 class ObservationOut(Schema):

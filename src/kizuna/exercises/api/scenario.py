@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Schema, Status
 from pydantic import Field
 
 from kizuna.coordination.models import Body
@@ -22,8 +22,7 @@ from kizuna.core.selectors import organization_get
 from .. import documents, selectors, services
 from ..models import ExerciseClock, Inject
 from .instants import WITH_ZONE, instant
-
-router = Router()
+from .routes import router
 
 
 class InjectOut(Schema):
