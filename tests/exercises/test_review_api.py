@@ -521,3 +521,23 @@ def test_one_who_may_not_review_is_refused_before_the_input_is_looked_at(
     path, body = writes["action"]
     assert post(path, {**body, "owner": "no-such-unit"}).status_code == 403
     assert _state() == before
+
+
+def test_a_translation_given_meanwhile_refuses_the_second_beside_the_field(
+    client: Client, cleared: Callable[..., Person], listed: Review
+) -> None:
+    """Two liaison officers with the page open: the second to send is told why, beside the
+    form, with what they typed, and the first's translation stands."""
+    first = cleared("liaison-1", Role.INFORMATION_MANAGER)
+    services.observation_translate(actor=first, observation=listed.observation, translation="先")
+    client.force_login(cleared("liaison-2", Role.INFORMATION_MANAGER))
+    before = _state()
+    response = client.post(_form_path(listed), {"translation": "後の訳"})
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "この所見には既に翻訳があります。" in page
+    assert "後の訳" in page
+    assert 'data-testid="observation-translation"' in page
+    assert _state() == before
+    listed.observation.refresh_from_db()
+    assert listed.observation.translation == "先"

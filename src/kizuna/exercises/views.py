@@ -122,10 +122,11 @@ def _observation_rows(
     translating = policy.may_translate(person)
 
     def form_for(observation: Observation) -> TranslationForm | None:
-        if not translating or observation.translation:
-            return None
+        # The refused form first: translated meanwhile by someone else, it still says so.
         if isinstance(refused, TranslationForm) and refused.observation == observation:
             return refused
+        if not translating or observation.translation:
+            return None
         return TranslationForm(observation=observation)
 
     return [(o, form_for(o)) for o in observations]
