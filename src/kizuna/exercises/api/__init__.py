@@ -1,13 +1,13 @@
 """The exercises API, mounted at /api/exercises/ by kizuna.api, one room per subject as the
 services are: `record` (exercises), `review` (the after-action review) and `scenario`
-(injects and the clock), each adding its routes to the one router (`routes`). Thin: parse,
+(injects and the clock), each adding its routes to the one router (`_shared`). Thin: parse,
 call a service or selector, shape the answer. Every answer about an exercise, its review or
 its scenario says it is exercise traffic."""
 
 from __future__ import annotations
 
 from . import record, review, scenario
-from .routes import router
+from ._shared import router
 
 __all__ = ["record", "review", "router", "scenario"]
 

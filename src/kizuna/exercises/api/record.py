@@ -20,7 +20,7 @@ from kizuna.sharing.marking import Marking
 
 from .. import documents, selectors, services
 from ..models import MEASURES, Exercise, Participation, Provenance, Qualifier
-from .routes import router
+from ._shared import router
 
 
 class FigureOut(Schema):

@@ -19,8 +19,7 @@ from kizuna.core.selectors import organization_list
 
 from .. import documents, policy, selectors, services
 from ..models import CorrectiveAction, Exercise, Lesson, Objective, Observation
-from .instants import WITH_ZONE, instant
-from .routes import router
+from ._shared import WITH_ZONE, instant, router
 
 
 class ObservationOut(Schema):

@@ -21,8 +21,7 @@ from kizuna.core.selectors import organization_get
 
 from .. import documents, selectors, services
 from ..models import ExerciseClock, Inject
-from .instants import WITH_ZONE, instant
-from .routes import router
+from ._shared import WITH_ZONE, instant, router
 
 
 class InjectOut(Schema):

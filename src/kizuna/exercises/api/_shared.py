@@ -1,4 +1,9 @@
-"""What the API's rooms parse alike: an instant given as ISO 8601 text."""
+"""What the exercises API's rooms share: the one router each room adds its routes to (when
+`api/__init__` imports the room, in that order, which is the order URLs are matched in), and
+an instant given as ISO 8601 text.
+
+One router rather than one per room: ninja mounts a nested router under a path without its
+leading slash, so the OpenAPI document would change shape (tests/fuzz builds it under /api)."""
 
 from __future__ import annotations
 
@@ -6,6 +11,9 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from ninja import Router
+
+router = Router(tags=["exercises"])
 
 # Said of every instant the API takes (the pages take a local time and its zone instead).
 WITH_ZONE = (
