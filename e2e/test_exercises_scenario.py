@@ -1,7 +1,8 @@
 """An inject goes out live: a controller approves and fires it from the console, a player of
 the target cell watching the exercise's situation sees it arrive in the log as exercise
-traffic and answers it, and the console shows it answered. Before it went out the player
-could not open it: its page was a 404, as if it did not exist.
+traffic and acknowledges and answers it beneath the entry, and the console shows it
+answered. Before it went out the player could not open it: its page was a 404, as if it did
+not exist.
 
 The pages are served by uvicorn (`open_as`), for the situation's live stream. Firing now
 posts the inject at once (`services.inject_fire_now`), so no worker is needed."""
@@ -64,12 +65,22 @@ def test_a_fired_inject_reaches_the_player_live_and_the_console_sees_it_answered
         "Communications with Camp Kumamoto lost"
     )
 
+    # The player acknowledges and answers beneath the entry itself, without leaving the log.
+    on_entry = arrived.get_by_test_id("inject-on-entry")
+    expect(on_entry.get_by_test_id("inject-status")).to_have_text("付与済み")
+    on_entry.get_by_role("button", name="受領", exact=True).click()
+    expect(on_entry.get_by_test_id("inject-status")).to_have_text("受領済み")
+    on_entry.locator("textarea[name=response]").fill("無線中継により通信を回復し、方面総監部に報告")
+    on_entry.get_by_role("button", name="回答").click()
+    expect(on_entry.get_by_test_id("entry-response")).to_have_text(
+        "無線中継により通信を回復し、方面総監部に報告"
+    )
+    expect(on_entry.locator("form")).to_have_count(0)
+
+    # Its page, now open to the player, says the same.
     player.goto(inject_url)
     expect(player.get_by_test_id("exercise-banner").first).to_contain_text(BANNER)
     expect(player.get_by_test_id("inject-text")).to_contain_text("熊本駐屯地との通信が途絶")
-    actions = player.get_by_test_id("player-actions")
-    actions.locator("textarea[name=response]").fill("無線中継により通信を回復し、方面総監部に報告")
-    actions.get_by_role("button", name="回答").click()
     expect(player.get_by_test_id("response")).to_have_text(
         "無線中継により通信を回復し、方面総監部に報告"
     )

@@ -2,18 +2,32 @@
 
 from __future__ import annotations
 
+import pkgutil
+from importlib import import_module
+
 import pytest
 from django.core.management import call_command
 from django.test import override_settings
 
-from kizuna.acsa import selectors
-from kizuna.acsa.demo import ORDERS
+from kizuna.acsa import selectors, services
+from kizuna.acsa.demo import CLOCK_READERS, ORDERS
 from kizuna.acsa.models import LedgerEntry, Order
 from kizuna.core.audit import verify_chain
 from kizuna.core.models import Person
 from kizuna.sharing.models import Clearance
 
 pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_clock_reaches_every_room_of_the_services_that_reads_the_time() -> None:
+    """Past orders are entered as of their own day by patching `timezone` and `places` where
+    the steps look them up, in each room of the services: a room left out would stamp today."""
+    rooms = [
+        import_module(f"{services.__name__}.{room.name}")
+        for room in pkgutil.iter_modules(services.__path__)
+    ]
+    reading = {room for room in rooms if hasattr(room, "timezone") or hasattr(room, "places")}
+    assert reading == set(CLOCK_READERS)
 
 
 @override_settings(DEMO_MODE=True)

@@ -96,15 +96,17 @@ def _codes_in_the_source() -> set[str]:
     from kizuna.coordination.models import RequestEvent
 
     root = Path(kizuna.__file__).parent
-    source = {p: p.read_text(encoding="utf-8") for p in root.glob("*/*.py")}
+    source = {p: p.read_text(encoding="utf-8") for p in root.glob("*/**/*.py")}
     codes = {
         code
         for text in source.values()
         for code in re.findall(r'action=f?"([a-z_]+\.[a-z_.]+)"', text)
     }
-    steps = re.findall(
-        r'_advance\(\s*order,\s*actor,\s*"([a-z_.]+)"', source[root / "acsa/services.py"]
-    )
+    steps = [
+        step
+        for path in (root / "acsa/services").glob("*.py")
+        for step in re.findall(r'_advance\(\s*order,\s*actor,\s*"([a-z_.]+)"', source[path])
+    ]
     assert "accept" in steps  # the pattern still finds the steps
     codes |= {f"acsa.order.{step}" for step in steps}
     codes |= {f"coordination.request.{a}" for a in RequestEvent.Action.values if a != "created"}

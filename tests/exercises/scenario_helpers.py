@@ -42,7 +42,7 @@ class Run:
     """A small command-post exercise run on the real tools, around Washington State's fall
     back (2026-11-01 09:00 UTC): its situation with one bilateral body (JGSDF Western Army
     and US Army I Corps), a controller of the control cell, a player of each nation in the
-    body, and an outsider cleared but in no cell."""
+    body, an outsider cleared but in no cell, and the coordinator who leads the situation."""
 
     def __init__(self, make_person: Callable[..., Person]) -> None:
         make = cleared(make_person)
@@ -60,7 +60,10 @@ class Run:
         self.outsider = make_person(
             "outsider", nation="JPN", org="joint-staff", role="auditor", clearance="jpn-j1"
         )
-        coordinator = make_person("co", role="coordinator", org="joint-staff", clearance="jpn-j1")
+        # The situation's lead, who closes it; no controller, so the scenario is hidden.
+        self.coordinator = coordinator = make_person(
+            "co", role="coordinator", org="joint-staff", clearance="jpn-j1"
+        )
         joint_staff = Organization.objects.get(code="joint-staff")
         self.situation = coordination.situation_open(
             actor=coordinator,

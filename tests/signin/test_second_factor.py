@@ -212,9 +212,23 @@ def test_an_optional_person_who_enrolled_is_asked_and_may_turn_it_off(
 def test_a_required_person_may_not_turn_it_off(client: Client, enrolled: Callable) -> None:
     person = enrolled("admin", role=Role.ADMINISTRATOR)
     client.force_login(person)
-    response = client.post(reverse("signin:turn_off"), follow=True)
-    assert "あなたの役割では二要素認証が必要です" in response.content.decode()
+    response = client.post(reverse("signin:turn_off"))
+    # Said above the section's buttons on the settings page, not flashed after a redirect.
+    assert response.status_code == 422
+    refused = response.content.decode().split('data-testid="second-factor-refused"', 1)[1]
+    assert "あなたの役割では二要素認証が必要です" in refused.split("</ul>", 1)[0]
     assert device_key(person)
+
+
+def test_recovery_codes_without_an_authenticator_are_refused_on_the_settings_page(
+    client: Client, make_person: Callable
+) -> None:
+    client.force_login(make_person("hanako", role=Role.COORDINATOR))
+    response = client.post(reverse("signin:recovery_codes"))
+    assert response.status_code == 422
+    refused = response.content.decode().split('data-testid="second-factor-refused"', 1)[1]
+    assert "先に認証アプリを設定してください。" in refused.split("</ul>", 1)[0]
+    assert not RecoveryCode.objects.exists()
 
 
 @pytest.mark.password_only

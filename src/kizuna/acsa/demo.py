@@ -10,7 +10,7 @@ services read the clock through `timezone`, which the loader points at that day.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -25,6 +25,10 @@ from kizuna.sharing.marking import Marking
 
 from . import services
 from .models import Order, SituationType
+from .services import deliveries, offsets, orders, settlements
+
+# The rooms of the services whose steps read the clock (`timezone`) and the day (`places`).
+CLOCK_READERS = (orders, deliveries, settlements, offsets)
 
 # How far each demo order goes, in lifecycle order.
 STAGES = ("draft", "requested", "accepted", "delivered", "received", "settled", "closed")
@@ -272,8 +276,12 @@ class _Clock:
 def _as_of(day: date) -> Iterator[None]:
     clock = _Clock(day)
     # The services' steps, the order's timeline (its audit events) and creation stamps all
-    # at the order's own day (core.demo.as_of), the days through `places` too.
-    with as_of(clock.now(), services), mock.patch.object(services, "places", clock):
+    # at the order's own day (core.demo.as_of), the days through `places` too; patched in
+    # each room of the services, where the steps look the names up.
+    with ExitStack() as stack:
+        stack.enter_context(as_of(clock.now(), *CLOCK_READERS))
+        for room in CLOCK_READERS:
+            stack.enter_context(mock.patch.object(room, "places", clock))
         yield
 
 

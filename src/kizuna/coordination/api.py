@@ -22,6 +22,7 @@ from kizuna.core.cursors import InvalidCursor
 from kizuna.core.models import Organization
 from kizuna.core.public_ids import public_id_of
 from kizuna.core.selectors import organization_get
+from kizuna.core.traffic import EXERCISE_BANNER
 from kizuna.sharing.api import MarkingIn
 
 from . import selectors, services
@@ -68,6 +69,9 @@ class SituationOut(Schema):
     longitude: Decimal | None
     lead_organization: str
     designation: str | None
+    traffic: str | None = Field(
+        description='"EXERCISE EXERCISE EXERCISE" for a situation of kind exercise, else null'
+    )
 
 
 class CloseIn(Schema):
@@ -161,6 +165,9 @@ class EntryOut(Schema):
     )
     request: str | None
     marking: EntryMarkingOut
+    traffic: str | None = Field(
+        description='"EXERCISE EXERCISE EXERCISE" for an entry of an exercise, else null'
+    )
 
 
 class EntryPageOut(Schema):
@@ -341,6 +348,7 @@ def _situation(situation: Situation) -> dict[str, Any]:
         "longitude": situation.longitude,
         "lead_organization": situation.lead_organization.code,
         "designation": designated.code if designated else None,
+        "traffic": EXERCISE_BANNER if situation.is_exercise else None,
     }
 
 
@@ -440,8 +448,11 @@ def _reloaded_request(request: HttpRequest, support_request: SupportRequest) -> 
 
 
 @router.get("/situations", response=list[SituationOut])
-def situations(request: HttpRequest) -> list[dict[str, Any]]:
-    return [_situation(s) for s in selectors.situation_list(person=person_of(request))]
+def situations(request: HttpRequest, exercises: bool = False) -> list[dict[str, Any]]:
+    """The situations the reader may see: real-world ones, and exercises too with
+    `?exercises=true`."""
+    listed = selectors.situation_list(person=person_of(request), exercises=exercises)
+    return [_situation(s) for s in listed]
 
 
 @router.post("/situations", response={201: SituationOut})

@@ -129,6 +129,12 @@ class Situation(PublicIdentified):
     def is_open(self) -> bool:
         return self.status == self.Status.OPEN
 
+    @property
+    def is_exercise(self) -> bool:
+        """Exercise traffic (core.traffic): marked as such wherever it shows, and left out
+        of real-world lists unless asked for."""
+        return self.kind == self.Kind.EXERCISE
+
 
 class Designation(models.Model):
     """A legal designation of a situation as one of the ACSA situation types, for a period.

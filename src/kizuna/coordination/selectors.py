@@ -29,6 +29,7 @@ from kizuna.core import bounds, places
 from kizuna.core.formats import dtg
 from kizuna.core.models import Person, Role
 from kizuna.core.public_ids import get_public_or_404
+from kizuna.core.traffic import EXERCISE_BANNER
 from kizuna.sharing.marking import Marking
 from kizuna.sharing.models import MarkingSet
 from kizuna.sharing.selectors import MapPlace
@@ -79,12 +80,13 @@ def _get(queryset: QuerySet[Any], **lookup: object) -> Any:
 # --- situations ----------------------------------------------------------------------------
 
 
-def situation_list(*, person: Person) -> QuerySet[Situation]:
-    return (
-        policy.situations_visible(person)
-        .select_related("lead_organization")
-        .order_by("status", "-starts_at")
-    )
+def situation_list(*, person: Person, exercises: bool = False) -> QuerySet[Situation]:
+    """The situations the person may see; exercises only when asked for (`exercises`), so
+    exercise traffic never sits among the real world's situations unannounced."""
+    visible = policy.situations_visible(person)
+    if not exercises:
+        visible = visible.exclude(kind=Situation.Kind.EXERCISE)
+    return visible.select_related("lead_organization").order_by("status", "-starts_at")
 
 
 def situation_get(*, person: Person, public_id: str) -> Situation:
@@ -243,7 +245,10 @@ def entries_page(
     queryset = (
         _entries(reach, situation).select_related(*ENTRY_RELATED).prefetch_related(*ENTRY_EXTRAS)
     )
-    return _present(_keyset(queryset, before, limit, body), reach)
+    entries = _present(_keyset(queryset, before, limit, body), reach)
+    for entry in entries:
+        entry.situation = situation  # its exercise mark, without a query per entry
+    return entries
 
 
 def log_scope(situation_id: str) -> str:
@@ -371,12 +376,15 @@ def translation_queue(*, person: Person, limit: int = 100) -> list[LogEntry]:
     )
 
 
+EXERCISE = Situation.Kind.EXERCISE
+
 # What an entry's JSON reads, as plain rows (no model instances: a page of 50 entries builds
 # in a fraction of the time). Kept to four joins on purpose, see PAYLOAD_RELATED.
 PAYLOAD_FIELDS = (
     "pk",
     "public_id",
     "situation__public_id",
+    "situation__kind",
     "seq",
     "label",
     "rev",
@@ -460,6 +468,9 @@ def _payloads_of(rows: list[dict[str, Any]], reach: policy.LogReach | None) -> l
             "corrects": corrected[corrects][2] if corrects in corrected else None,
             "request": row["support_request__public_id"],
             "marking": markings[marking_id],
+            "traffic": EXERCISE_BANNER
+            if row["situation__kind"] == Situation.Kind.EXERCISE
+            else None,
         }
         if reach is None:
             # The revision counts hidden entries too: only the streams read it (live.py).
@@ -516,12 +527,13 @@ ANSWER_AWAITED = (SupportRequest.Status.SUBMITTED, SupportRequest.Status.ACKNOWL
 def waiting_for(*, person: Person, latest: int = 3) -> dict[str, Any]:
     """What needs the person now in coordination, over what they may see: entries awaiting
     their translation or vetting, requests for support awaiting their organization's answer,
-    and the open situations they sit in with their latest entries."""
+    and the open real-world situations they sit in with their latest entries."""
     reach = policy.log_reach(person)
     vetting_bodies = policy.bodies_where(person, Role.COORDINATOR)
     situations = list(
         policy.situations_visible(person)
         .filter(status=Situation.Status.OPEN)
+        .exclude(kind=Situation.Kind.EXERCISE)  # exercises have their own panel
         .order_by("-starts_at")[:10]
     )
     to_answer = (
@@ -647,11 +659,13 @@ def situation_type_for_order(order: Order, on: date) -> SituationType | None:
 
 
 def situations_on_map(person: Person, limit: int = 200) -> list[MapPlace]:
-    """The shared map's situations layer: open situations with a position that the person
-    may see, by this app's own rule (coordination.policy)."""
+    """The shared map's situations layer: open real-world situations with a position that
+    the person may see, by this app's own rule (coordination.policy). Exercises are on the
+    map by their areas, under the exercises' own layer and mark."""
     rows = (
         policy.situations_visible(person)
         .filter(status=Situation.Status.OPEN, latitude__isnull=False, longitude__isnull=False)
+        .exclude(kind=Situation.Kind.EXERCISE)
         .order_by("-starts_at")[:limit]
     )
     return [

@@ -7,10 +7,11 @@ says why in the person's language and changes nothing.
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,6 +21,8 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
@@ -28,9 +31,10 @@ from kizuna.core import paging
 from kizuna.core.auth import person_of
 from kizuna.core.forms import put_errors
 from kizuna.core.models import Person, Role
-from kizuna.core.navigation import guarded_by
+from kizuna.core.navigation import back_to_next, guarded_by
 from kizuna.core.public_ids import get_public_or_404
 from kizuna.core.selectors import zones_for
+from kizuna.core.traffic import EXERCISE_BANNER
 
 from . import charts, forms, policy, selectors, services
 from .forms import (
@@ -49,11 +53,6 @@ from .models import Body, LogEntry, Situation, SupportRequest
 from .stream import cursor_for
 
 T = TypeVar("T")
-
-
-def _back(request: HttpRequest, fallback: str) -> HttpResponse:
-    target = request.POST.get("next", "")
-    return redirect(target if target.startswith("/") and not target.startswith("//") else fallback)
 
 
 def home_panel(request: HttpRequest) -> str | None:
@@ -77,11 +76,13 @@ def index(request: HttpRequest) -> HttpResponse:
 
 def _index(request: HttpRequest, form: SituationForm | None, status: int = 200) -> HttpResponse:
     person = person_of(request)
+    exercises = request.GET.get("exercises") == "1"  # real-world situations unless asked
     return render(
         request,
         "coordination/index.html",
         {
-            "situations": selectors.situation_list(person=person),
+            "situations": selectors.situation_list(person=person, exercises=exercises),
+            "exercises": exercises,
             "working_groups": selectors.working_groups(person=person),
             "queue_size": len(selectors.translation_queue(person=person)),
             "situation_form": form,
@@ -266,7 +267,7 @@ def _situation_context(request: HttpRequest, situation: Situation) -> dict[str, 
         # Where the live stream starts, sealed for this reader (stream.py).
         "live_after": cursor_for(person, situation.public_id, situation.last_seq),
         "request_forms": _request_forms(person, postable),
-        **_entry_powers(person),
+        **_entry_actions(request, entries),
     }
 
 
@@ -286,6 +287,8 @@ def log_export(request: HttpRequest, situation_id: str) -> StreamingHttpResponse
     ]  # fmt: skip
 
     def rows() -> Iterator[str]:
+        if situation.is_exercise:
+            yield writer.writerow([EXERCISE_BANNER])  # opens the file, as every exercise export
         yield writer.writerow(columns)
         for p in payloads:
             marking = p["marking"]
@@ -354,8 +357,20 @@ def _situation_refused(
     return render(request, "coordination/situation.html", context, status=422)
 
 
-def _entry_powers(person: Person) -> dict[str, set[int]]:
-    """Where the reader may act on entries: translate (liaison officers) and vet."""
+def _entry_actions(request: HttpRequest, entries: Sequence[LogEntry]) -> dict[str, set[int]]:
+    """What the reader may do on these entries: where they translate (liaison officers) and
+    vet, by body; and what other apps put beneath an entry, set on it as `app_parts` — each
+    app that names `log_entry_parts` on its AppConfig (`(request, entries) -> {entry pk:
+    HTML}`; exercises: a delivered inject's acknowledge and answer). Coordination imports no
+    app for it."""
+    for entry in entries:
+        entry.app_parts = []  # type: ignore[attr-defined]
+    by_pk = {entry.pk: entry for entry in entries}
+    for config in apps.get_app_configs():
+        if entries and (path := getattr(config, "log_entry_parts", None)):
+            for pk, html in import_string(path)(request, entries).items():
+                by_pk[pk].app_parts.append(SafeString(html))  # type: ignore[attr-defined]
+    person = person_of(request)
     return {
         "liaison_bodies": policy.bodies_where(person, Role.INFORMATION_MANAGER),
         "vetting_bodies": policy.bodies_where(person, Role.COORDINATOR),
@@ -367,7 +382,8 @@ def entry_row(request: HttpRequest, entry_id: str) -> HttpResponse:
     """One entry as the log shows it: what the live page fetches when an entry changes."""
     person = person_of(request)
     entry = selectors.entry_get(person=person, public_id=entry_id)
-    return render(request, "coordination/_entry.html", {"entry": entry, **_entry_powers(person)})
+    context = {"entry": entry, **_entry_actions(request, [entry])}
+    return render(request, "coordination/_entry.html", context)
 
 
 @login_required
@@ -406,7 +422,9 @@ def _entry_done(request: HttpRequest, entry: LogEntry, done: str) -> HttpRespons
     if request.htmx:  # type: ignore[attr-defined]
         return entry_row(request, entry.public_id)
     messages.success(request, done)
-    return _back(request, reverse("coordination:situation", args=[entry.situation.public_id]))
+    return back_to_next(
+        request, reverse("coordination:situation", args=[entry.situation.public_id])
+    )
 
 
 def _entry_refused(
@@ -422,17 +440,16 @@ def _entry_refused(
     person = person_of(request)
     if isinstance(error, PermissionDenied):
         messages.error(request, str(error) or _("You do not have permission to do this."))
-        return _back(request, reverse("coordination:situation", args=[entry.situation.public_id]))
+        return back_to_next(
+            request, reverse("coordination:situation", args=[entry.situation.public_id])
+        )
     refused = {"refused_entry": entry.public_id, **forms}
     if request.htmx:  # type: ignore[attr-defined]
-        context = {"entry": entry, **_entry_powers(person), **refused}
+        context = {"entry": entry, **_entry_actions(request, [entry]), **refused}
         return render(request, "coordination/_entry.html", context)
     if request.POST.get("next", "").startswith(reverse("coordination:translation_queue")):
-        context = {
-            "entries": selectors.translation_queue(person=person),
-            **_entry_powers(person),
-            **refused,
-        }
+        queue = selectors.translation_queue(person=person)
+        context = {"entries": queue, **_entry_actions(request, queue), **refused}
         return render(request, "coordination/translation_queue.html", context, status=422)
     return _situation_refused(request, entry.situation, **refused)
 
@@ -719,7 +736,7 @@ def translation_queue(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "coordination/translation_queue.html",
-        {"entries": entries, **_entry_powers(person)},
+        {"entries": entries, **_entry_actions(request, entries)},
     )
 
 

@@ -14,7 +14,8 @@ from functools import wraps
 from inspect import signature
 from typing import Any, TypeVar, cast
 
-from django.http import Http404, HttpRequest, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponseBase, HttpResponseRedirect
+from django.shortcuts import redirect
 from django.urls import NoReverseMatch, resolve, reverse
 
 from .auth import person_of
@@ -88,3 +89,10 @@ def remembered(person: Person, key: str, decide: Callable[[], Any]) -> Any:
     if key not in cache:
         cache[key] = decide()
     return cache[key]
+
+
+def back_to_next(request: HttpRequest, fallback: str) -> HttpResponseRedirect:
+    """After a form posted from another page: back to the page it names in `next`, when that
+    is a path on this site (never another host), else to `fallback`."""
+    target = request.POST.get("next", "")
+    return redirect(target if target.startswith("/") and not target.startswith("//") else fallback)

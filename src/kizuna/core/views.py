@@ -85,15 +85,18 @@ def organization_roster(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-@login_required
-def preferences(request: HttpRequest) -> HttpResponse:
-    person = person_of(request)
-    initial = {
+def _preferences_of(person: Person) -> dict[str, object]:
+    return {
         "language": person.language,
         "home_zone": person.time_zones[0],
         "other_zones": person.time_zones[1:],
     }
-    form = PreferencesForm(request.POST or None, initial=initial)
+
+
+@login_required
+def preferences(request: HttpRequest) -> HttpResponse:
+    person = person_of(request)
+    form = PreferencesForm(request.POST or None, initial=_preferences_of(person))
     if request.method == "POST" and form.is_valid():
         services.person_set_preferences(
             person=person, language=form.cleaned_data["language"], time_zones=form.time_zones()
@@ -101,6 +104,16 @@ def preferences(request: HttpRequest) -> HttpResponse:
         translation.activate(person.language)
         messages.success(request, _("Your settings are saved."))
         return redirect("core:preferences")
+    return preferences_page(request, form)
+
+
+def preferences_page(
+    request: HttpRequest, form: PreferencesForm | None = None, *, status: int = 200
+) -> HttpResponse:
+    """The settings page; also how an app shows it again after refusing an action of its
+    panel (422, the panel saying why above the button it refused)."""
+    person = person_of(request)
+    form = form or PreferencesForm(initial=_preferences_of(person))
     return render(
         request,
         "core/preferences.html",
@@ -110,6 +123,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
             "tokens": selectors.tokens_of(person),
             "panels": _app_panels(request, "settings_panel"),
         },
+        status=status,
     )
 
 

@@ -13,6 +13,12 @@ class ExercisesConfig(AppConfig):
     # The owner organization's corrective actions overdue and due soon, on its people's
     # first page (core collects these panels).
     home_panel = "kizuna.exercises.views.home_panel"
+    # An exercise's situation closes only once no inject is still to go out (coordination's
+    # situation_close asks; services.scenario.injects_outstanding names them).
+    situation_close_check = "kizuna.exercises.services.injects_outstanding"
+    # Beneath a delivered inject's log entry, its status and the players' acknowledge and
+    # answer (coordination's log asks; views.log_entry_parts).
+    log_entry_parts = "kizuna.exercises.views.log_entry_parts"
     # The task worker delivers due injects twice a second (services.scenario.deliver_due):
     # a scenario run at 720 times real speed moves six scenario minutes in half a second.
     worker_every = (("exercise-delivery", 0.5, "kizuna.exercises.services.deliver_due"),)

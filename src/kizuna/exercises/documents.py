@@ -13,6 +13,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from kizuna.core.paper import Box, Form, bilingual
+from kizuna.core.traffic import EXERCISE_BANNER
 from kizuna.sharing.marking import Marking
 from kizuna.sharing.selectors import marking_label
 
@@ -25,7 +26,8 @@ from .models import (
     Provenance,
 )
 
-BANNER = "EXERCISE EXERCISE EXERCISE"
+# Every export and the report open with it (core.traffic).
+BANNER = EXERCISE_BANNER
 
 CSV_COLUMNS = [
     "fiscal_year",

@@ -142,7 +142,7 @@ def may_play(person: Person, inject: Inject) -> bool:
         if m.role not in (Role.EXERCISE_CONTROLLER, *coordination_policy.OVERSEEING_ROLES)
     }
     if inject.target_body is not None:
-        cell = set(inject.target_body.organizations.values_list("pk", flat=True))
+        cell = {o.pk for o in inject.target_body.organizations.all()}
     else:
         cell = {inject.target_organization_id or 0}
     return bool(playing & cell)

@@ -14,6 +14,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 
+from kizuna.coordination import policy as coordination_policy
+from kizuna.coordination.models import Situation
 from kizuna.core import places
 from kizuna.core.models import Nation, Person
 from kizuna.core.public_ids import get_public_or_404
@@ -224,6 +226,20 @@ def owed_by(*, person: Person, today: date | None = None) -> dict[str, int]:
     }
 
 
+def under_way(*, person: Person) -> list[Exercise]:
+    """The exercises being run now on situations the person takes part in (the situation
+    still open): where they play, kept apart from the real world's situations."""
+    return list(
+        policy.exercises_visible(person)
+        .filter(
+            situation__status=Situation.Status.OPEN,
+            situation__in=coordination_policy.situations_visible(person),
+        )
+        .select_related("situation")
+        .order_by("-situation__starts_at")[:10]
+    )
+
+
 def objective_key(objective: Objective) -> str:
     """What makes two exercises' objectives the same one: the English text, letter case,
     spacing and the final full stop aside (a series repeats its objectives word for word)."""
@@ -301,6 +317,16 @@ def injects_of(*, person: Person, exercise: Exercise) -> QuerySet[Inject]:
 def inject_get(*, person: Person, exercise: Exercise, public_id: str) -> Inject:
     """One inject the person may read; one not yet delivered is, to a player, missing (404)."""
     return get_public_or_404(injects_of(person=person, exercise=exercise), public_id)
+
+
+def injects_delivered_as(*, person: Person, entry_ids: Iterable[int]) -> QuerySet[Inject]:
+    """The injects the person may read that went out as these log entries."""
+    return (
+        policy.injects_visible(person)
+        .filter(entry__in=list(entry_ids))
+        .select_related("exercise__situation", "target_body", "target_organization", "entry")
+        .prefetch_related("target_body__organizations")  # who plays each (policy.may_play)
+    )
 
 
 @dataclass

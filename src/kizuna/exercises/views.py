@@ -7,7 +7,7 @@ nothing written."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from django.contrib import messages
@@ -23,15 +23,18 @@ from django.http import (
 )
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from kizuna.coordination.models import LogEntry
 from kizuna.core import exports
 from kizuna.core.auth import person_of
 from kizuna.core.forms import put_errors
 from kizuna.core.models import Person
+from kizuna.core.navigation import back_to_next
 
 from . import charts, documents, policy, selectors, services
 from .forms import (
@@ -335,17 +338,18 @@ def report_pdf(request: HttpRequest, exercise_id: str) -> HttpResponse:
 
 
 def home_panel(request: HttpRequest) -> str | None:
-    """The owner organization's corrective actions overdue and due soon, on its people's
-    first page; nothing when they owe none."""
+    """On a person's first page: the exercises under way in situations they take part in,
+    under the exercise banner (the real world's situations are coordination's panel), and
+    their organization's corrective actions overdue and due soon; nothing when neither."""
     person = request.user
     if not isinstance(person, Person) or not policy.may_read(person):
         return None
     owed = selectors.owed_by(person=person)
-    if not any(owed.values()):
+    under_way = selectors.under_way(person=person)
+    if not any(owed.values()) and not under_way:
         return None
-    return render_to_string(
-        "exercises/_home.html", {"owed": owed, "due_soon_days": DUE_SOON_DAYS}, request=request
-    )
+    context = {"owed": owed, "under_way": under_way, "due_soon_days": DUE_SOON_DAYS}
+    return render_to_string("exercises/_home.html", context, request=request)
 
 
 @login_required
@@ -508,7 +512,8 @@ _STEPS: dict[str, tuple[Callable[..., Inject], Any, str]] = {
 @login_required
 @require_POST
 def inject_step(request: HttpRequest, exercise_id: str, inject_id: str, step: str) -> HttpResponse:
-    """Approve, hold, fire now (controllers) or acknowledge (players)."""
+    """Approve, hold, fire now (controllers) or acknowledge (players, on the inject's page or
+    beneath its log entry)."""
     if step not in _STEPS:
         raise Http404
     exercise, found = _found(request, exercise_id, inject_id)
@@ -516,13 +521,17 @@ def inject_step(request: HttpRequest, exercise_id: str, inject_id: str, step: st
     try:
         service(actor=person_of(request), inject=found)
     except ValidationError as error:
+        if _beneath_entry(request):
+            return _on_entry_answer(request, exercise, found, problems=error.messages)
         for message in error.messages:
             messages.error(request, message)
     else:
+        if _beneath_entry(request):
+            return _on_entry_answer(request, exercise, found)
         messages.success(request, done)
     if back == "exercises:console":
         return redirect(back, exercise_id=exercise.public_id)
-    return redirect(back, exercise_id=exercise.public_id, inject_id=found.public_id)
+    return back_to_next(request, reverse(back, args=[exercise.public_id, found.public_id]))
 
 
 @login_required
@@ -558,8 +567,63 @@ def inject_respond(request: HttpRequest, exercise_id: str, inject_id: str) -> Ht
         except ValidationError as error:
             put_errors(form, error)
         else:
+            if _beneath_entry(request):
+                return _on_entry_answer(request, exercise, found)
             messages.success(request, _("Answer recorded."))
-            return redirect(
-                "exercises:inject", exercise_id=exercise.public_id, inject_id=found.public_id
+            return back_to_next(
+                request, reverse("exercises:inject", args=[exercise.public_id, found.public_id])
             )
+    if _beneath_entry(request):
+        return _on_entry_answer(request, exercise, found, response_form=form)
     return _inject_page(request, exercise, found, status=400, response_form=form)
+
+
+# --- beneath a delivered inject's log entry --------------------------------------------------
+
+
+def log_entry_parts(request: HttpRequest, entries: Sequence[LogEntry]) -> dict[int, str]:
+    """What shows beneath each log entry an inject went out as (coordination asks through
+    the AppConfig's `log_entry_parts`): the inject's number and status, and for its players
+    the acknowledge and answer forms, so they answer where they read it."""
+    # Injects go out only into exercises' logs: a real situation's page asks nothing more.
+    in_exercises = [e.pk for e in entries if e.situation.is_exercise]
+    if not in_exercises:
+        return {}
+    delivered = selectors.injects_delivered_as(person=person_of(request), entry_ids=in_exercises)
+    return {inject.entry_id: _on_entry(request, inject) for inject in delivered if inject.entry_id}
+
+
+def _on_entry(
+    request: HttpRequest,
+    inject: Inject,
+    response_form: ResponseForm | None = None,
+    problems: Sequence[str] = (),
+) -> str:
+    assert inject.entry is not None  # only injects gone out as entries are asked for
+    assert inject.exercise.situation is not None
+    situation_page = reverse("coordination:situation", args=[inject.exercise.situation.public_id])
+    context = {
+        "inject": inject,
+        "may_play": policy.may_play(person_of(request), inject),
+        "response_form": response_form or ResponseForm(),
+        "problems": problems,
+        # Where a browser without scripts comes back to after answering: the entry itself.
+        "back": f"{situation_page}#entry-{inject.entry.public_id}",
+    }
+    return render_to_string("exercises/_inject_on_entry.html", context, request=request)
+
+
+def _beneath_entry(request: HttpRequest) -> bool:
+    """An HTMX request from the forms beneath a log entry, which swap only their part."""
+    return bool(request.htmx and (request.htmx.target or "").startswith("inject-on-"))  # type: ignore[attr-defined]
+
+
+def _on_entry_answer(
+    request: HttpRequest, exercise: Exercise, inject: Inject, **shown: Any
+) -> HttpResponse:
+    """The part beneath the entry as it is now (200 even when refused: htmx swaps only
+    successful answers), the refusal beside its field."""
+    found = selectors.inject_get(
+        person=person_of(request), exercise=exercise, public_id=inject.public_id
+    )
+    return HttpResponse(_on_entry(request, found, **shown))

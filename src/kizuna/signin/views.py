@@ -27,6 +27,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kizuna.core.auth import person_of
 from kizuna.core.forms import LoginForm
+from kizuna.core.views import preferences_page
 
 from . import selectors, services
 from .forms import CodeForm
@@ -150,8 +151,7 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
     try:
         issued = services.recovery_codes_issue(person=person_of(request))
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("core:preferences")
+        return _settings_refused(request, error)
     return _recovery_codes_page(request, issued, enrolled=False)
 
 
@@ -161,10 +161,15 @@ def turn_off(request: HttpRequest) -> HttpResponse:
     try:
         services.second_factor_turn_off(person=person_of(request))
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The second factor is turned off."))
+        return _settings_refused(request, error)
+    messages.success(request, _("The second factor is turned off."))
     return redirect("core:preferences")
+
+
+def _settings_refused(request: HttpRequest, error: ValidationError) -> HttpResponse:
+    """The settings page again, the second factor's section saying why above its buttons."""
+    request.second_factor_refused = error.messages  # type: ignore[attr-defined]
+    return preferences_page(request, status=422)
 
 
 @login_required
@@ -203,6 +208,7 @@ def settings_panel(request: HttpRequest) -> str:
         "signin/_settings.html",
         {
             "second_factor": selectors.second_factor_of(person),
+            "refused": getattr(request, "second_factor_refused", ()),
             "sessions": selectors.sessions_of(person),
             "this_session": request.session.session_key,
         },

@@ -36,6 +36,7 @@ from .scenario import (
     inject_hold,
     inject_reschedule,
     inject_respond,
+    injects_outstanding,
     scenario_period,
 )
 
@@ -61,6 +62,7 @@ __all__ = [
     "inject_hold",
     "inject_reschedule",
     "inject_respond",
+    "injects_outstanding",
     "lesson_record",
     "objective_add",
     "observation_record",

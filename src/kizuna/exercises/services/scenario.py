@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kizuna.coordination import services as coordination_services
-from kizuna.coordination.models import Body
+from kizuna.coordination.models import Body, Situation
 from kizuna.core import formats
 from kizuna.core.audit import record_event
 from kizuna.core.models import Organization, Person, Role
@@ -425,6 +425,39 @@ def inject_respond(*, actor: Person, inject: Inject, response: str) -> Inject:
     inject.save()
     _audit(actor, "respond", inject, response=inject.response)
     return inject
+
+
+def injects_outstanding(*, actor: Person, situation: Situation) -> dict[str, str]:
+    """Why an exercise's situation may not close yet (coordination asks through the
+    AppConfig's `situation_close_check`): injects still to go out, approved or scheduled.
+    Each is named, with its scenario time, to a reader who may see it; anyone else learns
+    only that the controllers still hold some, so the scenario stays hidden from players.
+    Drafts and held injects never go out and do not keep an exercise open."""
+    waiting = Inject.objects.filter(
+        exercise__situation=situation, status__in=(S.APPROVED, S.SCHEDULED)
+    ).order_by("scheduled_at", "number")
+    if not waiting.exists():
+        return {}
+    seen = list(waiting.filter(pk__in=policy.injects_visible(actor).values("pk")))
+    if not seen:
+        return {
+            "injects": _(
+                "The exercise's controllers still have injects scheduled: they deliver or "
+                "hold them before the exercise closes."
+            )
+        }
+    listed = ", ".join(
+        _("inject %(number)s at %(at)s")
+        % {"number": inject.number, "at": formats.instant(inject.scheduled_at, "UTC")}
+        for inject in seen
+    )
+    return {
+        "injects": _(
+            "These injects are still scheduled; deliver or hold them before the exercise "
+            "closes: %(injects)s"
+        )
+        % {"injects": listed}
+    }
 
 
 # --- delivery ------------------------------------------------------------------------------
