@@ -238,7 +238,12 @@ def test_the_review_lists_read_in_a_fixed_number_of_queries(
 
     client.force_login(recorder)
     exercise = make.exercise()
-    paths = ("/exercises/actions/", "/exercises/lessons/", f"/exercises/{exercise.public_id}/")
+    paths = (
+        "/exercises/actions/",
+        "/exercises/lessons/",
+        f"/exercises/{exercise.public_id}/",
+        f"/api/exercises/exercises/{exercise.public_id}/review",
+    )
 
     def costs() -> list[int]:
         counted = []

@@ -44,6 +44,7 @@ class ExercisesConfig(AppConfig):
         "exercises.objective.add": _("Exercise objective added"),
         "exercises.exercise.situation": _("Exercise linked to its situation"),
         "exercises.observation.record": _("Observation recorded"),
+        "exercises.observation.translate": _("Observation translated"),
         "exercises.lesson.record": _("Lesson recorded"),
         "exercises.corrective_action.open": _("Corrective action opened"),
         "exercises.corrective_action.update": _("Corrective action updated"),

@@ -4,7 +4,7 @@ shows again with what was typed and each error beside its field (core.forms.put_
 The scenario's: a scenario time is typed as a local time with its zone, both required: a
 bare local time is refused (it reads differently in Japan, Washington State and Hawaii), and
 so is a local time the zone skips or repeats at a daylight-saving switch. The after-action
-review's: observations, lessons and corrective actions."""
+review's: observations (and their translations), lessons and corrective actions."""
 
 from __future__ import annotations
 
@@ -221,6 +221,18 @@ class ObservationForm(_ObjectiveChoice):
         label=pgettext_lazy("after-action review", "Observation"),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class TranslationForm(forms.Form):
+    """An observation's translation, in a small form beside it: one per untranslated
+    observation on the page, so each names its ids after its own observation."""
+
+    translation = forms.CharField(label=_("Translation"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, observation: Observation, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"id_translation_{observation.public_id}_%s")
+        super().__init__(*args, **kwargs)
+        self.observation = observation
 
 
 class LessonForm(_ObjectiveChoice):

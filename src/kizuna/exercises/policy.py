@@ -5,7 +5,9 @@ An exercise is a marked record (sharing's classification, releasability, caveats
 communities): a person sees it, its areas, objectives and figures, and every total made from
 them, only when the sharing policy lets them read its marking. The demo's exercises are
 marked at Japan's lowest level, releasable to both nations, so every cleared person reads
-them. Exercise controllers (統裁官) record exercises; everyone else reads.
+them. Exercise controllers (統裁官) record exercises; everyone else reads. The after-action review
+is written by evaluators (today the controllers, `may_review`); an observation's translation
+also by information managers, the liaison officers who translate log entries.
 
 The scenario: an inject is marked like its exercise plus the controllers' community until it
 is delivered (models.scenario), so `injects_visible` is the sharing rule and nothing more —
@@ -82,6 +84,17 @@ def may_review(person: Person) -> bool:
     """Evaluators of the after-action review are the exercise's recorders: the one place to
     widen when evaluators become a role of their own."""
     return may_record(person)
+
+
+def may_translate(person: Person) -> bool:
+    """Who gives an observation its translation: an evaluator (who may record it), or an
+    information manager — coordination's liaison officers, who translate log entries —
+    holding a clearance. Which observation they reach is the sharing rule's
+    (`observations_visible`)."""
+    return may_review(person) or (
+        coordination_policy.holds(person, Role.INFORMATION_MANAGER)
+        and sharing_policy.reach_of(person) is not None
+    )
 
 
 def owns(person: Person, action: CorrectiveAction) -> bool:

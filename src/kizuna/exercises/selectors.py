@@ -146,12 +146,12 @@ def review_of(*, person: Person, exercise: Exercise) -> dict[str, list[Any]]:
         "observations": list(
             policy.observations_visible(person)
             .filter(exercise=exercise)
-            .select_related("objective", "author", "author_organization")
+            .select_related("exercise", "objective", "author", "author_organization")
         ),
         "lessons": list(
             policy.lessons_visible(person)
             .filter(exercise=exercise)
-            .select_related("objective", "author_organization")
+            .select_related("exercise", "objective", "author_organization")
         ),
         "actions": list(
             policy.corrective_actions_visible(person)
@@ -159,6 +159,16 @@ def review_of(*, person: Person, exercise: Exercise) -> dict[str, list[Any]]:
             .select_related("owner", "lesson", "exercise")
         ),
     }
+
+
+def observation_get(*, person: Person, exercise: Exercise, public_id: str) -> Observation:
+    """One of the exercise's observations the person may read; a hidden one is missing."""
+    return get_public_or_404(
+        policy.observations_visible(person)
+        .filter(exercise=exercise)
+        .select_related("exercise", "objective", "author_organization"),
+        public_id,
+    )
 
 
 def lesson_get(*, person: Person, public_id: str) -> Lesson:

@@ -11,6 +11,11 @@ urlpatterns = [
     path("exercises.xlsx", views.export_xlsx, name="export_xlsx"),
     path("<pid:exercise_id>/", views.detail, name="detail"),
     path("<pid:exercise_id>/observations/", views.observation_add, name="observation_add"),
+    path(
+        "<pid:exercise_id>/observations/<pid:observation_id>/translation/",
+        views.observation_translate,
+        name="observation_translate",
+    ),
     path("<pid:exercise_id>/lessons/", views.lesson_add, name="lesson_add"),
     path("<pid:exercise_id>/after-action.pdf", views.report_pdf, name="report_pdf"),
     path("lessons/", views.lessons, name="lessons"),

@@ -47,8 +47,9 @@ from .forms import (
     ObservationForm,
     ResponseForm,
     ScenarioTimeForm,
+    TranslationForm,
 )
-from .models import DUE_SOON_DAYS, CorrectiveAction, Exercise, Inject, Lesson
+from .models import DUE_SOON_DAYS, CorrectiveAction, Exercise, Inject, Lesson, Observation
 
 T = TypeVar("T")
 # Service names of fields as the scenario's forms name them.
@@ -98,11 +99,15 @@ def _detail(
     request: HttpRequest, exercise: Exercise, status: int = 200, **forms: BaseForm
 ) -> HttpResponse:
     person = person_of(request)
+    review = selectors.review_of(person=person, exercise=exercise)
     context: dict[str, Any] = {
         "exercise": exercise,
         "may_control": policy.may_control(person, exercise),
         "injects": selectors.injects_of(person=person, exercise=exercise),
-        **selectors.review_of(person=person, exercise=exercise),
+        "observation_rows": _observation_rows(
+            person, review["observations"], forms.get("translation_form")
+        ),
+        **review,
     }
     if policy.may_review(person):
         context["observation_form"] = forms.get("observation_form") or ObservationForm(
@@ -110,6 +115,24 @@ def _detail(
         )
         context["lesson_form"] = forms.get("lesson_form") or LessonForm(exercise=exercise)
     return render(request, "exercises/detail.html", context, status=status)
+
+
+def _observation_rows(
+    person: Person, observations: list[Observation], refused: BaseForm | None
+) -> list[tuple[Observation, TranslationForm | None]]:
+    """Each observation with the small form that gives it its translation: for one who may
+    translate, beside each observation still without one (the refused one as typed)."""
+    translating = policy.may_translate(person)
+
+    def form_for(observation: Observation) -> TranslationForm | None:
+        # The refused form first: translated meanwhile by someone else, it still says so.
+        if isinstance(refused, TranslationForm) and refused.observation == observation:
+            return refused
+        if not translating or observation.translation:
+            return None
+        return TranslationForm(observation=observation)
+
+    return [(o, form_for(o)) for o in observations]
 
 
 @login_required
@@ -138,6 +161,27 @@ def observation_add(request: HttpRequest, exercise_id: str) -> HttpResponse:
         messages.success(request, _("Observation recorded."))
         return redirect("exercises:detail", exercise_id=exercise.public_id)
     return _detail(request, exercise, 422, observation_form=form)
+
+
+@login_required
+@require_POST
+def observation_translate(
+    request: HttpRequest, exercise_id: str, observation_id: str
+) -> HttpResponse:
+    person = person_of(request)
+    exercise = selectors.exercise_get(person=person, public_id=exercise_id)
+    found = selectors.observation_get(person=person, exercise=exercise, public_id=observation_id)
+    if not policy.may_translate(person):
+        raise PermissionDenied
+    form = TranslationForm(request.POST, observation=found)
+    translated = _attempt(
+        form,
+        lambda data: services.observation_translate(actor=person, observation=found, **data),
+    )
+    if translated is not None:
+        messages.success(request, _("Translation recorded."))
+        return redirect("exercises:detail", exercise_id=exercise.public_id)
+    return _detail(request, exercise, 422, translation_form=form)
 
 
 @login_required

@@ -1,7 +1,7 @@
 """Every write of the exercises app, one room per subject: `record` (the record of exercises
 and training), `scenario` (injects, the exercise clock, delivery) and `review` (the
-after-action review: observations, lessons, corrective actions). Each write is one
-keyword-only function, one transaction, audited in it."""
+after-action review: observations and their translations, lessons, corrective actions).
+Each write is one keyword-only function, one transaction, audited in it."""
 
 from .record import (
     area_add,
@@ -18,6 +18,7 @@ from .review import (
     corrective_action_update,
     lesson_record,
     observation_record,
+    observation_translate,
 )
 from .scenario import (
     clock_jump,
@@ -65,6 +66,7 @@ __all__ = [
     "lesson_record",
     "objective_add",
     "observation_record",
+    "observation_translate",
     "participation_record",
     "scenario_period",
     "series_save",

@@ -1,6 +1,7 @@
-"""The after-action review's writes: observations during the exercise, lessons after it, and
-each lesson's corrective actions followed to closure. One transaction each, audited in it;
-bad input is refused in the person's language, beside its field, and nothing is written."""
+"""The after-action review's writes: observations during the exercise (and their
+translations), lessons after it, and each lesson's corrective actions followed to closure.
+One transaction each, audited in it; bad input is refused in the person's language, beside
+its field, and nothing is written."""
 
 from __future__ import annotations
 
@@ -146,6 +147,32 @@ def observation_record(
             "objective": observation.objective.number,
             "assessment": assessment,
         },
+    )
+    return observation
+
+
+@transaction.atomic
+def observation_translate(
+    *, actor: Person, observation: Observation, translation: str
+) -> Observation:
+    """The observation's text given in the other language, once, as a log entry's is; by an
+    evaluator or an information manager (policy.may_translate). Its reader finds it through a
+    selector first: a hidden observation is missing, not refused."""
+    observation = Observation.objects.select_for_update().get(pk=observation.pk)
+    if not policy.may_translate(actor):
+        raise PermissionDenied(
+            _("Only an exercise evaluator or an information manager translates an observation.")
+        )
+    if observation.translation:
+        raise ValidationError({"translation": _("This observation already has its translation.")})
+    words = _text(translation, "translation", limit=bounds.ENTRY_CHARS)
+    observation.translation = words
+    observation.save(update_fields=["translation"])
+    record_event(
+        actor=actor,
+        action="exercises.observation.translate",
+        obj=observation,
+        after={"exercise": observation.exercise.public_id, "translation": words},
     )
     return observation
 
