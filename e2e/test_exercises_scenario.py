@@ -58,6 +58,9 @@ def test_a_fired_inject_reaches_the_player_live_and_the_console_sees_it_answered
     # The player never reloads: the entry arrives over the situation's event stream.
     arrived = log.get_by_test_id("entry").filter(has_text="熊本駐屯地との通信が途絶")
     expect(arrived).to_have_count(1)
+    # Marked as exercise traffic: the entry itself and the page around it.
+    expect(arrived.get_by_test_id("exercise-mark")).to_have_text("EXERCISE")
+    expect(player.get_by_test_id("exercise-banner")).to_have_count(2)
     expect(arrived.get_by_test_id("original")).to_contain_text(BANNER)
     expect(arrived.get_by_test_id("original")).to_contain_text(f"状況付与 {inject.number}:")
     expect(arrived.get_by_test_id("translation")).to_contain_text(BANNER)
