@@ -147,3 +147,15 @@ def test_someone_outside_the_cell_may_not_answer(client: Client, run: Run, out: 
     assert client.post(_respond_url(out), {"response": "x"}, **_htmx(out)).status_code == 403
     out.refresh_from_db()
     assert out.status == S.DELIVERED
+
+
+def test_an_answer_beyond_its_bound_is_refused_beside_its_field(
+    client: Client, run: Run, out: Inject
+) -> None:
+    client.force_login(run.us_player)
+    refused = client.post(_respond_url(out), {"response": "x" * 100_000}, **_htmx(out))
+    field = _part(refused.content.decode()).split('name="response"', 1)[1]
+    assert "Keep it to 5000 characters (this has 100000)." in field
+    out.refresh_from_db()
+    assert out.status == S.DELIVERED
+    assert out.response == ""

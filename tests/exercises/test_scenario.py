@@ -343,3 +343,10 @@ def test_the_task_worker_delivers_injects_twice_a_second() -> None:
     from kizuna.core.management.commands.worker import jobs
 
     assert ("exercise-delivery", 0.5, services.deliver_due) in jobs()
+
+
+def test_an_inject_text_beyond_its_bound_is_refused_on_pages_and_api_alike(run: Run) -> None:
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        run.add(T0 + timedelta(minutes=30), text_en="x" * 5_001)
+    assert refused.value.message_dict["text_en"] == ["Keep it to 5000 characters (this has 5001)."]
+    assert not Inject.objects.filter(exercise=run.exercise).exists()

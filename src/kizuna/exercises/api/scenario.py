@@ -16,11 +16,12 @@ from ninja import Schema, Status
 from pydantic import Field
 
 from kizuna.coordination.models import Body
+from kizuna.core import bounds
 from kizuna.core.auth import person_of
 from kizuna.core.selectors import organization_get
 
 from .. import documents, selectors, services
-from ..models import ExerciseClock, Inject
+from ..models import INJECT_TEXT_CHARS, ExerciseClock, Inject
 from ._shared import WITH_ZONE, instant, router
 
 
@@ -55,19 +56,19 @@ class InjectIn(Schema):
     target_body: str | None = None
     target_organization: str | None = None
     method: str
-    text_ja: str = Field(max_length=5000)
-    text_en: str = Field(max_length=5000)
-    expected_action_ja: str = Field(max_length=2000)
-    expected_action_en: str = Field(max_length=2000)
+    text_ja: str = Field(max_length=INJECT_TEXT_CHARS)
+    text_en: str = Field(max_length=INJECT_TEXT_CHARS)
+    expected_action_ja: str = Field(max_length=bounds.REASON_CHARS)
+    expected_action_en: str = Field(max_length=bounds.REASON_CHARS)
     objective: int | None = None
 
 
 class InjectEditIn(Schema):
     method: str
-    text_ja: str = Field(max_length=5000)
-    text_en: str = Field(max_length=5000)
-    expected_action_ja: str = Field(max_length=2000)
-    expected_action_en: str = Field(max_length=2000)
+    text_ja: str = Field(max_length=INJECT_TEXT_CHARS)
+    text_en: str = Field(max_length=INJECT_TEXT_CHARS)
+    expected_action_ja: str = Field(max_length=bounds.REASON_CHARS)
+    expected_action_en: str = Field(max_length=bounds.REASON_CHARS)
     objective: int | None = None
 
 
@@ -76,7 +77,7 @@ class ScheduleIn(Schema):
 
 
 class ResponseIn(Schema):
-    response: str = Field(max_length=5000)
+    response: str = Field(max_length=INJECT_TEXT_CHARS)
 
 
 class ClockIn(Schema):

@@ -29,6 +29,7 @@ from .review import (
 )
 from .scenario import (
     CONTROL_COMMUNITY,
+    INJECT_TEXT_CHARS,
     LATE_GRACE,
     MAX_SPEED,
     ExerciseClock,
@@ -38,6 +39,7 @@ from .scenario import (
 __all__ = [
     "CONTROL_COMMUNITY",
     "DUE_SOON_DAYS",
+    "INJECT_TEXT_CHARS",
     "LATE_GRACE",
     "MAX_AIRCRAFT",
     "MAX_PERSONNEL",

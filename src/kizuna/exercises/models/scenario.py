@@ -39,6 +39,8 @@ LATE_GRACE = timedelta(seconds=5)
 
 # A clock faster than this is a typing error (the issue's run is 720 times real speed).
 MAX_SPEED = 10_000
+# An inject's text and the players' answer (its expected action: core.bounds.REASON_CHARS).
+INJECT_TEXT_CHARS = 5_000
 
 
 class Inject(PublicIdentified, Marked):

@@ -43,7 +43,9 @@ def _author_organization(actor: Person | None, organization: Organization | None
     return organization
 
 
-def _text(value: str, field: str, *, limit: int = bounds.REASON_CHARS) -> str:
+def checked_text(value: str, field: str, *, limit: int = bounds.REASON_CHARS) -> str:
+    """A text stripped, present, within `limit` and free of control characters, or refused
+    beside `field` (the scenario's texts are checked here too)."""
     value = (value or "").strip()
     if not value:
         raise ValidationError({field: _("This field is required.")})
@@ -120,7 +122,7 @@ def observation_record(
     if assessment not in Observation.Assessment.values:
         raise ValidationError({"assessment": _("Say whether the objective was met.")})
     _language(language)
-    body = _text(text, "text", limit=bounds.ENTRY_CHARS)
+    body = checked_text(text, "text", limit=bounds.ENTRY_CHARS)
     observed_at = observed_at or timezone.now()
     if timezone.is_naive(observed_at):
         raise ValidationError({"observed_at": _("Give the time with its time zone.")})
@@ -165,7 +167,7 @@ def observation_translate(
         )
     if observation.translation:
         raise ValidationError({"translation": _("This observation already has its translation.")})
-    words = _text(translation, "translation", limit=bounds.ENTRY_CHARS)
+    words = checked_text(translation, "translation", limit=bounds.ENTRY_CHARS)
     observation.translation = words
     observation.save(update_fields=["translation"])
     record_event(
@@ -197,11 +199,11 @@ def lesson_record(
     _objective_of(exercise, objective)
     _language(language)
     parts = {
-        "title": _text(title, "title", limit=bounds.TITLE_CHARS),
-        "observation": _text(observation, "observation"),
-        "discussion": _text(discussion, "discussion"),
-        "lesson": _text(lesson, "lesson"),
-        "recommendation": _text(recommendation, "recommendation"),
+        "title": checked_text(title, "title", limit=bounds.TITLE_CHARS),
+        "observation": checked_text(observation, "observation"),
+        "discussion": checked_text(discussion, "discussion"),
+        "lesson": checked_text(lesson, "lesson"),
+        "recommendation": checked_text(recommendation, "recommendation"),
     }
     _provenance(provenance)
     row = Lesson.objects.create(
@@ -240,7 +242,7 @@ def corrective_action_open(
     _require_reviewer(actor)
     language = language or lesson.language
     _language(language)
-    words = _text(text or lesson.recommendation, "text")
+    words = checked_text(text or lesson.recommendation, "text")
     due_on = _due(due_on, lesson.exercise)
     _provenance(provenance)
     action = CorrectiveAction.objects.create(
@@ -289,7 +291,7 @@ def corrective_action_update(
         raise ValidationError(
             {"status": _("Choose open or in progress; close an action with its closing note.")}
         )
-    words = _text(note, "note")
+    words = checked_text(note, "note")
     before = {"status": action.status, "due_on": action.due_on.isoformat()}
     if due_on is not None:
         action.due_on = _due(due_on, action.exercise)
@@ -315,7 +317,7 @@ def corrective_action_close(
     _require_carrier(actor, action)
     if not (note or "").strip():
         raise ValidationError({"note": _("Say how the action was carried out to close it.")})
-    words = _text(note, "note")
+    words = checked_text(note, "note")
     before = {"status": action.status}
     action.status = CorrectiveAction.Status.CLOSED
     action.closing_note = words

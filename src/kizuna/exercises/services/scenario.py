@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from kizuna.coordination import services as coordination_services
 from kizuna.coordination.models import Body, Situation
-from kizuna.core import formats
+from kizuna.core import bounds, formats
 from kizuna.core.audit import record_event
 from kizuna.core.models import Organization, Person, Role
 from kizuna.sharing import services as sharing_services
@@ -32,6 +32,7 @@ from kizuna.sharing.models import Community, MarkingSet
 from .. import documents, policy
 from ..models import (
     CONTROL_COMMUNITY,
+    INJECT_TEXT_CHARS,
     LATE_GRACE,
     MAX_SPEED,
     Exercise,
@@ -39,6 +40,7 @@ from ..models import (
     Inject,
     Objective,
 )
+from .review import checked_text
 
 S = Inject.Status
 logger = logging.getLogger(__name__)
@@ -158,6 +160,14 @@ def _check_content(
         raise ValidationError(
             {"expected_action_ja": _("Write the expected player action in both languages.")}
         )
+    # Pages and the API alike: the review's one check of a text's length and characters.
+    for field, value, limit in (
+        ("text_ja", text_ja, INJECT_TEXT_CHARS),
+        ("text_en", text_en, INJECT_TEXT_CHARS),
+        ("expected_action_ja", action_ja, bounds.REASON_CHARS),
+        ("expected_action_en", action_en, bounds.REASON_CHARS),
+    ):
+        checked_text(value, field, limit=limit)
 
 
 def _check_objective(exercise: Exercise, objective: Objective | None) -> None:
@@ -417,6 +427,7 @@ def inject_respond(*, actor: Person, inject: Inject, response: str) -> Inject:
         raise ValidationError({"response": _("This inject has already been answered.")})
     if not response.strip():
         raise ValidationError({"response": _("Write what your cell did.")})
+    checked_text(response, "response", limit=INJECT_TEXT_CHARS)
     now = timezone.now()
     if inject.acknowledged_at is None:
         inject.acknowledged_by, inject.acknowledged_at = actor, now
